@@ -1,0 +1,51 @@
+# nianbao — 政府信息公开工作年度报告。`make` 或 `make help` 列出全部命令。
+# The Makefile only wires targets to the CLI (src/nianbao/cli.py); the logic lives in the package.
+
+AGENCY ?= minzheng
+YEAR ?= 2017
+PYTHON ?= python3
+# The project's environment. Conda users: `make report VENV=$$CONDA_PREFIX` (see README).
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.nianbao-installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup report test lint format lab lock clean
+
+help: ## 列出所有命令 / list every target
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# The environment is rebuilt whenever the pinned lock file or the project metadata changes.
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nianbao 需要 Python 3.11 或更高版本 / needs Python >= 3.11, found " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name nianbao --display-name "nianbao" >/dev/null
+	@touch $@
+
+setup: $(STAMP) ## 建立项目环境（其他命令会自动调用）/ create the virtualenv from the lock file
+
+report: $(STAMP) ## 生成一份报告：make report AGENCY=minzheng YEAR=2017
+	@$(BIN)/nianbao report $(AGENCY) $(YEAR)
+
+test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## 代码检查：ruff 与 mypy / lint, format check and type check
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+format: $(STAMP) ## 自动格式化代码 / format the code with ruff
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+lab: $(STAMP) ## 用 JupyterLab 打开项目，编辑模板中的文字 / open JupyterLab on the project
+	$(BIN)/jupyter lab --notebook-dir=. notebooks/annual_report.ipynb
+
+lock: $(STAMP) ## 根据 pyproject.toml 重新生成锁定文件 / regenerate requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean: ## 删除生成的报告（output/）/ delete generated reports
+	rm -rf output/*/

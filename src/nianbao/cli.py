@@ -1,0 +1,60 @@
+"""The command line: a thin wrapper on `build_report`, and the one place where user errors are reported.
+
+A `NianbaoError` prints its message (Chinese first, naming the file and field) and exits 1 without a
+traceback; any other exception is a bug and keeps its traceback. NIANBAO_DEBUG=1 shows tracebacks always.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from nianbao.build import build_report
+from nianbao.errors import NianbaoError
+from nianbao.paths import Project
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="nianbao", description="政府信息公开工作年度报告 / annual disclosure reports"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="生成一份报告 / build one report")
+    report.add_argument("agency", help="机关代号，即 params/ 下档案文件的文件名，如 minzheng")
+    report.add_argument("year", help="报告年度，如 2017")
+    return parser.parse_args(argv)
+
+
+def parse_year(text: str) -> int:
+    if not text.strip().isdigit() or len(text.strip()) != 4:
+        raise NianbaoError(f"年度 {text!r} 无效：应为四位数字的年份，如 2017")
+    return int(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = Project.discover()
+    if args.command == "report":
+        built = build_report(project, args.agency, parse_year(args.year))
+        print(f"已生成 / built: {project.relative(built.html)}")
+        print(f"供审阅的笔记本 / for review: {project.relative(built.notebook)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except NianbaoError as err:
+        if os.environ.get("NIANBAO_DEBUG") == "1":
+            raise
+        print(f"错误：{err.render()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断；上一次生成的报告没有被改动。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

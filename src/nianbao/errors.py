@@ -1,0 +1,49 @@
+"""The one exception family for faults a report author can fix.
+
+A `NianbaoError` is raised where the fault is found, carries a message in Chinese first that names the
+file, the field, what was expected and what was found, and is reported once, without a traceback, by the
+CLI (the edge). Anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class NianbaoError(Exception):
+    """A fault in the input or the set-up that the person running nianbao can fix."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None, hint: str | None = None) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        hint = f"\n  处理办法：{self.hint}" if self.hint else ""
+        return f"{where}{self.message}{hint}"
+
+
+class DataError(NianbaoError):
+    """A data, profile or narrative file is missing, unreadable or has a wrong value."""
+
+
+class FormatError(NianbaoError):
+    """A figure breaks a consistency rule of the report format."""
+
+
+class TemplateError(NianbaoError):
+    """The template notebook or a narrative placeholder is wrong."""
+
+
+class ExecutionError(NianbaoError):
+    """A cell of the template notebook failed while the report was being executed."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A short Chinese suggestion of the closest valid choices, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return f"（是不是 {'、'.join(close)}？）" if close else ""

@@ -1,0 +1,75 @@
+"""The checked model: what the data files say, typed and validated, before anything is derived."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from nianbao.formats import ReportFormat
+
+Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    office: str
+    address: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An agency's profile, from `params/<agency>.yaml`."""
+
+    slug: str
+    name: str
+    self_reference: str
+    district: str
+    doc_prefix: str
+    website: Link
+    portal: Link
+    contact: Contact
+
+
+@dataclass(frozen=True)
+class YearData:
+    """One year's typed figures, from `data/<agency>/<year>/figures.yaml`."""
+
+    year: int
+    number: int
+    date: dt.date
+    values: Mapping[str, Number]
+    categories: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Cumulative counts up to the end of `as_of`, from `data/<agency>/opening.yaml`."""
+
+    as_of: int
+    cumulative: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class AgencyYear:
+    """Everything one report is computed from: the checked model."""
+
+    format: ReportFormat
+    profile: Profile
+    year: int
+    history: Mapping[int, YearData]  # every year from opening.as_of + 1 up to `year`
+    opening: Opening
+    narrative: Mapping[str, str]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def current(self) -> YearData:
+        return self.history[self.year]

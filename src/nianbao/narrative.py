@@ -1,0 +1,133 @@
+"""Narrative: the agency's prose and the template's wording, with placeholders filled from the figures.
+
+Markdown cells of the template and the agency's `narrative.md` may contain named placeholders such as
+`{{ active.total }}` (and simple `{% if %}` conditions). They are filled from `Figures.context()` in a
+sandboxed Jinja environment where an unknown name is an error, never an empty string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from nianbao import numbers
+from nianbao.errors import DataError, TemplateError, did_you_mean
+from nianbao.figures import Figures
+from nianbao.formats import ReportFormat
+
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+HEADING = re.compile(r"^#(?!#)\s*(.+?)\s*$", re.MULTILINE)
+# A line break inside a Chinese paragraph is only a break in the editor: HTML would show it as a space.
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+SOFT_BREAK = re.compile(f"(?<=[{CJK}])\n(?=[{CJK}])")
+SECTION_HEADING = re.compile(r"^#{1,6}\s.*\{\{\s*sections\.([A-Za-z_]\w*)\s*\}\}", re.MULTILINE)
+
+_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_ENV.filters["money"] = (
+    numbers.money
+)  # amounts stay numbers in the context, so `{% if fees.collected %}` works
+
+
+def parse_narrative(text: str, fmt: ReportFormat, where: str) -> dict[str, str]:
+    """Split `narrative.md` at its level-1 headings into the format's prose parts, by id."""
+    text = COMMENT.sub("", text)
+    by_heading = {spec.heading: spec.id for spec in fmt.prose}
+    matches = list(HEADING.finditer(text))
+    if text[: matches[0].start() if matches else len(text)].strip():
+        raise DataError(
+            f"第一个一级标题之前有文字；每段文字都应放在一个一级标题（# {fmt.prose[0].heading}）之下",
+            path=where,
+        )
+    parts: dict[str, str] = {}
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        heading = match.group(1)
+        if heading not in by_heading:
+            raise DataError(
+                f"未知的一级标题 “# {heading}”{did_you_mean(heading, by_heading)}；"
+                f"应为：{'、'.join(by_heading)}",
+                path=where,
+            )
+        if by_heading[heading] in parts:
+            raise DataError(f"一级标题 “# {heading}” 出现了两次", path=where)
+        end = following.start() if following else len(text)
+        parts[by_heading[heading]] = SOFT_BREAK.sub("", text[match.end() : end].strip())
+    missing = [spec.heading for spec in fmt.prose if spec.id not in parts]
+    if missing:
+        raise DataError(f"缺少一级标题：{'、'.join('# ' + h for h in missing)}", path=where)
+    return parts
+
+
+def render(source: str, context: Mapping[str, Any], where: str) -> str:
+    """Fill the placeholders of one piece of Markdown."""
+    try:
+        return _ENV.from_string(source).render(context)
+    except jinja2.UndefinedError as err:
+        raise TemplateError(f"占位符无法填写：{_undefined(err.message or '')}", path=where) from err
+    except jinja2.TemplateSyntaxError as err:
+        raise TemplateError(f"占位符写法错误（第 {err.lineno} 行）：{err.message}", path=where) from err
+    except jinja2.TemplateError as err:
+        raise TemplateError(f"占位符无法填写：{err.message}", path=where) from err
+
+
+def _undefined(message: str) -> str:
+    # Jinja says "'dict object' has no attribute 'totl'": keep the name, drop the Python words.
+    match = re.search(r"attribute '([^']+)'|'([^']+)' is undefined", message)
+    name = next((group for group in match.groups() if group), None) if match else None
+    return f"没有名为 {name} 的数字或文字" if name else message
+
+
+def rendered_sections(cells: list[str], fmt: ReportFormat, where: str) -> list[str]:
+    """The section ids whose headings the template actually renders, in order of appearance."""
+    known = [section.id for section in fmt.sections]
+    found: list[str] = []
+    for source in cells:
+        for section_id in SECTION_HEADING.findall(source):
+            if section_id not in known:
+                raise TemplateError(
+                    f"模板中的 {{{{ sections.{section_id} }}}} 不是格式 {fmt.id} 的部分"
+                    f"{did_you_mean(section_id, known)}；可用的部分：{'、'.join(known)}",
+                    path=where,
+                )
+            if section_id in found:
+                raise TemplateError(f"部分 sections.{section_id} 的标题在模板中出现了两次", path=where)
+            found.append(section_id)
+    return found
+
+
+def section_context(section_ids: list[str], fmt: ReportFormat) -> dict[str, Any]:
+    """Numbered headings (一、概述) and the introduction's list of parts, from the rendered sections."""
+    labels = [fmt.section(section_id).label for section_id in section_ids]
+    return {
+        "sections": {
+            section_id: f"{numbers.chinese(i)}、{label}"
+            for i, (section_id, label) in enumerate(zip(section_ids, labels, strict=True), start=1)
+        },
+        "parts": "，".join(labels),
+        "part_count": numbers.chinese(len(labels)),
+    }
+
+
+def fill_notebook(notebook: Any, figures: Figures, where: str) -> None:
+    """Step 4: fill every markdown cell of the executed notebook from the figures and the agency's prose."""
+    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    fmt = figures.model.format
+    context = figures.context()
+    sections = section_context(rendered_sections([cell.source for cell in markdown], fmt, where), fmt)
+    context["sections"] = sections["sections"]
+    context["report"].update(parts=sections["parts"], part_count=sections["part_count"])
+    context["prose"] = {
+        part_id: render(text, context, where=f"{where}（机关撰写的“{_heading(fmt, part_id)}”）")
+        for part_id, text in figures.model.narrative.items()
+    }
+    for index, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type == "markdown":
+            cell.source = render(cell.source, context, where=f"{where} 第 {index} 个单元格")
+    notebook.metadata["title"] = figures.title
+
+
+def _heading(fmt: ReportFormat, part_id: str) -> str:
+    return next(spec.heading for spec in fmt.prose if spec.id == part_id)

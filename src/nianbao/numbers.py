@@ -1,0 +1,43 @@
+"""How numbers, shares, money and dates are written: the one place, used by tables and prose alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+NOT_APPLICABLE = "—"  # a share of nothing: printed instead of a division by zero
+DIGITS = "零一二三四五六七八九"
+
+
+def count(value: int) -> str:
+    return str(value)
+
+
+def percent(value: Decimal | None) -> str:
+    """A percentage to one decimal; a whole number drops the '.0' (100%, 20%) as official reports do."""
+    if value is None:
+        return NOT_APPLICABLE
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = f"{rounded:.1f}"
+    return (text[:-2] if text.endswith(".0") else text) + "%"
+
+
+def money(value: Decimal) -> str:
+    """An amount of money in 元, with at most two decimals and no trailing zeros."""
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{rounded:.2f}".rstrip("0").rstrip(".")
+    return f"{text}元"
+
+
+def date(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def chinese(n: int) -> str:
+    """Chinese numerals for 0–99, as section numbers and part counts are written (七, 十二)."""
+    if not 0 <= n < 100:
+        raise ValueError(n)
+    if n < 10:
+        return DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")

@@ -1,0 +1,65 @@
+"""Where everything lives in a nianbao project: the one home of every path.
+
+A project is a folder with `params/`, `data/`, `notebooks/` and `output/`. Tests work on temporary
+copies, so every path is built from a `Project` root, never from the current directory directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+PACKAGE_DIR = Path(str(resources.files("nianbao")))
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def discover(cls, start: Path | None = None) -> Project:
+        """The project that contains `start` (default: the current directory)."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "params").is_dir() and (folder / "data").is_dir():
+                return cls(folder)
+        from nianbao.errors import NianbaoError
+
+        raise NianbaoError(
+            f"在 {here} 及其上级目录中找不到 nianbao 项目（需要 params/ 和 data/ 两个文件夹）",
+            hint="请在项目的根目录下运行。",
+        )
+
+    @property
+    def template(self) -> Path:
+        return self.root / "notebooks" / "annual_report.ipynb"
+
+    def profile(self, agency: str) -> Path:
+        return self.root / "params" / f"{agency}.yaml"
+
+    def agency_dir(self, agency: str) -> Path:
+        return self.root / "data" / agency
+
+    def year_dir(self, agency: str, year: int) -> Path:
+        return self.agency_dir(agency) / str(year)
+
+    def figures(self, agency: str, year: int) -> Path:
+        return self.year_dir(agency, year) / "figures.yaml"
+
+    def narrative(self, agency: str, year: int) -> Path:
+        return self.year_dir(agency, year) / "narrative.md"
+
+    def opening(self, agency: str) -> Path:
+        return self.agency_dir(agency) / "opening.yaml"
+
+    def output_dir(self, agency: str, year: int) -> Path:
+        return self.root / "output" / agency / str(year)
+
+    def relative(self, path: Path) -> str:
+        """`path` relative to the root, with forward slashes: what messages and metadata show."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
