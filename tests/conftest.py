@@ -1,0 +1,42 @@
+"""Shared fixtures: a temporary copy of the sample project, so no test touches the real data or output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nianbao.paths import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+# What a project is made of; copied with their modification times (copy2) so make sees them as old.
+PROJECT_PARTS = ("params", "data", "notebooks", "Makefile", "pyproject.toml", "requirements.lock")
+
+# jupyter_core warns on every import until this is set; pytest turns warnings into errors.
+os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+
+
+def copy_project(target: Path) -> Path:
+    """Copy the sample project (data, profiles, template, Makefile) into `target`."""
+    target.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    (target / "output").mkdir()
+    return target
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path) -> Path:
+    """A copy of the sample project in a temporary folder."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def project(project_dir: Path) -> Project:
+    return Project(project_dir)
