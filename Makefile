@@ -33,13 +33,13 @@ test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the w
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## 代码检查：ruff 与 mypy / lint, format check and type check
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
 format: $(STAMP) ## 自动格式化代码 / format the code with ruff
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
 
 lab: $(STAMP) ## 用 JupyterLab 打开项目，编辑模板中的文字 / open JupyterLab on the project
 	$(BIN)/jupyter lab --notebook-dir=. notebooks/annual_report.ipynb

@@ -3,15 +3,20 @@ executed notebook → HTML. The CLI and the tests call it; the Makefile calls th
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from nianbao.execute import dumps, execute
 from nianbao.export import to_html
 from nianbao.figures import Figures
+from nianbao.formats import FORMATS_DIR
 from nianbao.load import load_agency_year
+from nianbao.model import AgencyYear
 from nianbao.narrative import fill_notebook
 from nianbao.paths import Project
 
@@ -38,11 +43,24 @@ def build_report(project: Project, agency: str, year: int) -> Built:
     with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
         notebook = execute(project, agency, year, Path(work), failed_copy=out_dir / "failed" / "report.ipynb")
     fill_notebook(notebook, figures, where=project.relative(project.template))
+    notebook.metadata["nianbao"] = provenance(project, model)
     html = to_html(notebook)
     built = Built(out_dir / "report.ipynb", out_dir / "report.html")
     write_atomic(built.notebook, dumps(notebook))
     write_atomic(built.html, html)
     return built
+
+
+def provenance(project: Project, model: AgencyYear) -> dict[str, Any]:
+    """What the report was built from, for reviewers: nianbao's version, the format, each input's SHA-256."""
+    files = project.inputs(
+        model.profile.slug, model.year, sorted(model.history), FORMATS_DIR / f"{model.format.id}.yaml"
+    )
+    return {
+        "version": version("nianbao"),
+        "format": model.format.id,
+        "inputs": {project.relative(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in files},
+    }
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -39,7 +39,8 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
         fmt,
         where=_rel(project, project.narrative(agency, year)),
     )
-    check_rules(fmt, history[year], where=_rel(project, project.figures(agency, year)))
+    for data in history.values():  # earlier years feed the cumulative counts: they must hold too
+        check_rules(fmt, data, where=_rel(project, project.figures(agency, data.year)))
     return AgencyYear(fmt, profile, year, history, opening, narrative)
 
 

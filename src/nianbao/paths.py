@@ -54,6 +54,18 @@ class Project:
     def opening(self, agency: str) -> Path:
         return self.agency_dir(agency) / "opening.yaml"
 
+    def inputs(self, agency: str, year: int, years: list[int], format_file: Path) -> list[Path]:
+        """Every file a report is computed from: what its provenance records and a rebuild depends on."""
+        data = [self.figures(agency, y) for y in years]
+        return [
+            self.template,
+            format_file,
+            self.profile(agency),
+            self.opening(agency),
+            *data,
+            self.narrative(agency, year),
+        ]
+
     def output_dir(self, agency: str, year: int) -> Path:
         return self.root / "output" / agency / str(year)
 

@@ -193,6 +193,14 @@ def test_executed_notebook_is_kept_for_review_without_machine_paths(built: Run) 
     notebook = nbformat.read(path, as_version=4)
     assert notebook.metadata.papermill.parameters == {"agency": "minzheng", "year": 2017}
     assert notebook.metadata.papermill.input_path == "notebooks/annual_report.ipynb"
+    assert notebook.metadata.nianbao.format.id == "pre2019"
+    assert sorted(notebook.metadata.nianbao.inputs) == [
+        "data/minzheng/2017/figures.yaml",
+        "data/minzheng/2017/narrative.md",
+        "data/minzheng/opening.yaml",
+        "notebooks/annual_report.ipynb",
+        "params/minzheng.yaml",
+    ]
     raw = path.read_text(encoding="utf-8")
     assert str(built.root) not in raw
     assert sys.prefix not in raw

@@ -1,0 +1,49 @@
+"""Editing the narrative or the template's wording, then re-running, changes the report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nianbao.build import build_report
+from nianbao.errors import TemplateError
+from nianbao.paths import Project
+
+pytestmark = pytest.mark.slow
+
+
+def test_edited_prose_and_template_wording_reach_the_html(project: Project) -> None:
+    narrative = project.narrative("minzheng", 2017)
+    narrative.write_text(
+        narrative.read_text(encoding="utf-8").replace(
+            "# 需要说明的其他情况\n\n无。", "# 需要说明的其他情况\n\n本年度机构未调整。"
+        ),
+        encoding="utf-8",
+    )
+    template = json.loads(project.template.read_text(encoding="utf-8"))
+    policy = next(cell for cell in template["cells"] if cell["id"] == "channels")
+    policy["source"] = [line.replace("全年现场接待", "全年共现场接待群众") for line in policy["source"]]
+    project.template.write_text(json.dumps(template, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    html = build_report(project, "minzheng", 2017).html.read_text(encoding="utf-8")
+
+    assert "本年度机构未调整。" in html
+    assert "全年共现场接待群众272人次" in html
+
+
+def test_a_misspelt_placeholder_names_the_cell_and_keeps_the_last_report(project: Project) -> None:
+    built = build_report(project, "minzheng", 2017)
+    before = built.html.read_bytes()
+    template = json.loads(project.template.read_text(encoding="utf-8"))
+    cell = next(cell for cell in template["cells"] if cell["id"] == "channels")
+    cell["source"] = [
+        line.replace("{{ interpretation.calls }}", "{{ interpretation.cals }}") for line in cell["source"]
+    ]
+    project.template.write_text(json.dumps(template, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    with pytest.raises(
+        TemplateError, match=r"notebooks/annual_report.ipynb 第 \d+ 个单元格.*没有名为 cals 的数字或文字"
+    ):
+        build_report(project, "minzheng", 2017)
+    assert built.html.read_bytes() == before
