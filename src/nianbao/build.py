@@ -53,14 +53,16 @@ def build_report(project: Project, agency: str, year: int) -> Built:
 
 def provenance(project: Project, model: AgencyYear) -> dict[str, Any]:
     """What the report was built from, for reviewers: nianbao's version, the format, each input's SHA-256."""
-    files = project.inputs(
-        model.profile.slug, model.year, sorted(model.history), FORMATS_DIR / f"{model.format.id}.yaml"
-    )
+    files = project.inputs(model.profile.slug, model.year, sorted(model.history))
     return {
         "version": version("nianbao"),
-        "format": model.format.id,
-        "inputs": {project.relative(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in files},
+        "format": {"id": model.format.id, "sha256": _sha256(FORMATS_DIR / f"{model.format.id}.yaml")},
+        "inputs": {project.relative(path): _sha256(path) for path in files},
     }
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -54,12 +54,11 @@ class Project:
     def opening(self, agency: str) -> Path:
         return self.agency_dir(agency) / "opening.yaml"
 
-    def inputs(self, agency: str, year: int, years: list[int], format_file: Path) -> list[Path]:
-        """Every file a report is computed from: what its provenance records and a rebuild depends on."""
+    def inputs(self, agency: str, year: int, years: list[int]) -> list[Path]:
+        """The project's files a report is computed from (besides the package and its format definition)."""
         data = [self.figures(agency, y) for y in years]
         return [
             self.template,
-            format_file,
             self.profile(agency),
             self.opening(agency),
             *data,
