@@ -111,10 +111,32 @@ def read_text(path: Path, project: Project) -> str:
     raise DataError("文件编码无法识别：应为 UTF-8 或 GBK/GB18030", path=_rel(project, path))
 
 
+class StrictLoader(yaml.SafeLoader):
+    """Safe YAML without guessing dates (a date is checked by `Reader.date`, so 2018-02-30 gets a clear
+    message, not a crash) and without silently keeping the last of two equal keys."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"字段 {key} 出现了两次", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_yaml(path: Path, project: Project) -> dict[str, Any]:
     text = read_text(path, project)
     try:
-        content = yaml.safe_load(text)
+        content = yaml.load(text, Loader=StrictLoader)  # a SafeLoader: builds no Python objects
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f"第 {mark.line + 1} 行" if mark is not None else ""

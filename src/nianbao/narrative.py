@@ -43,7 +43,7 @@ def parse_narrative(text: str, fmt: ReportFormat, where: str) -> dict[str, str]:
             path=where,
         )
     parts: dict[str, str] = {}
-    for match, following in zip(matches, [*matches[1:], None], strict=True):
+    for match, following in zip(matches, [*matches[1:], None], strict=False):
         heading = match.group(1)
         if heading not in by_heading:
             raise DataError(
@@ -69,8 +69,10 @@ def render(source: str, context: Mapping[str, Any], where: str) -> str:
         raise TemplateError(f"占位符无法填写：{_undefined(err.message or '')}", path=where) from err
     except jinja2.TemplateSyntaxError as err:
         raise TemplateError(f"占位符写法错误（第 {err.lineno} 行）：{err.message}", path=where) from err
-    except jinja2.TemplateError as err:
+    except jinja2.TemplateError as err:  # includes the sandbox refusing unsafe access
         raise TemplateError(f"占位符无法填写：{err.message}", path=where) from err
+    except (ArithmeticError, TypeError, ValueError) as err:  # e.g. {{ a / 0 }} or {{ name + 1 }}
+        raise TemplateError(f"占位符中的计算无法进行：{err}", path=where) from err
 
 
 def _undefined(message: str) -> str:

@@ -1,0 +1,76 @@
+"""The committed template notebook: clean (no outputs), parametrised, and using only known sections."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from nianbao.formats import ReportFormat
+from nianbao.narrative import rendered_sections
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "annual_report.ipynb"
+SECTION_PLACEHOLDER = re.compile(r"\{\{\s*sections\.(\w+)\s*\}\}")
+
+
+@pytest.fixture(scope="module")
+def notebook() -> Any:
+    nb = nbformat.read(TEMPLATE, as_version=4)  # type: ignore[no-untyped-call]
+    nbformat.validate(nb)
+    return nb
+
+
+def code_cells(notebook: Any) -> list[Any]:
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def markdown_sources(notebook: Any) -> list[str]:
+    return [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
+
+
+def test_code_cells_have_no_outputs(notebook: Any) -> None:
+    assert len(code_cells(notebook)) >= 4
+    assert [cell.id for cell in code_cells(notebook) if cell.outputs] == []
+
+
+def test_code_cells_have_no_execution_counts(notebook: Any) -> None:
+    assert [cell.id for cell in code_cells(notebook) if cell.execution_count is not None] == []
+
+
+def test_exactly_one_parameters_cell(notebook: Any) -> None:
+    tagged = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert tagged[0].cell_type == "code"
+
+
+def test_parameters_cell_defines_agency_and_year(notebook: Any) -> None:
+    (cell,) = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
+    assignments = {
+        target.id: ast.literal_eval(node.value)
+        for node in ast.parse(cell.source).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert assignments == {"agency": "minzheng", "year": 2017}
+    assert isinstance(assignments["year"], int)
+
+
+def test_parameters_cell_comes_first(notebook: Any) -> None:
+    assert "parameters" in notebook.cells[0].metadata.get("tags", [])
+
+
+def test_every_section_placeholder_is_a_section_of_the_format(notebook: Any, pre2019: ReportFormat) -> None:
+    used = [name for source in markdown_sources(notebook) for name in SECTION_PLACEHOLDER.findall(source)]
+    known = {section.id for section in pre2019.sections}
+    assert used, "the template uses no {{ sections.X }} at all"
+    assert sorted(set(used) - known) == []
+
+
+def test_template_renders_every_section_once_in_format_order(notebook: Any, pre2019: ReportFormat) -> None:
+    found = rendered_sections(markdown_sources(notebook), pre2019, where="notebooks/annual_report.ipynb")
+    assert found == [section.id for section in pre2019.sections]
