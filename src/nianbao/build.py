@@ -39,15 +39,15 @@ def build_report(project: Project, agency: str, year: int) -> Built:
     """
     model = load_agency_year(project, agency, year)
     figures = Figures.derive(model)
-    out_dir = project.output_dir(agency, year)
     with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
-        notebook = execute(project, agency, year, Path(work), failed_copy=out_dir / "failed" / "report.ipynb")
+        notebook = execute(project, agency, year, Path(work))
     fill_notebook(notebook, figures, where=project.relative(project.template))
     notebook.metadata["nianbao"] = provenance(project, model)
     html = to_html(notebook)
-    built = Built(out_dir / "report.ipynb", out_dir / "report.html")
+    built = Built(project.report_notebook(agency, year), project.report_html(agency, year))
     write_atomic(built.notebook, dumps(notebook))
     write_atomic(built.html, html)
+    project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
     return built
 
 

@@ -45,7 +45,7 @@ class ProjectKernelManager(AsyncKernelManager):
         )
 
 
-def execute(project: Project, agency: str, year: int, work_dir: Path, failed_copy: Path) -> Any:
+def execute(project: Project, agency: str, year: int, work_dir: Path) -> Any:
     """Step 3: run the template with papermill in `work_dir`; on a failing cell keep the evidence."""
     executed = work_dir / "report.ipynb"
     try:
@@ -62,6 +62,7 @@ def execute(project: Project, agency: str, year: int, work_dir: Path, failed_cop
         )
     except PapermillExecutionError as err:
         # papermill saved the notebook with its error banner before raising: keep it away from the report.
+        failed_copy = project.failed_notebook(agency, year)
         failed_copy.parent.mkdir(parents=True, exist_ok=True)
         failed_copy.write_bytes(executed.read_bytes())
         raise ExecutionError(
@@ -70,7 +71,7 @@ def execute(project: Project, agency: str, year: int, work_dir: Path, failed_cop
             hint=f"出错的笔记本保存在 {project.relative(failed_copy)}，打开后顶部的红色提示指向出错的单元格；"
             "上一次成功生成的报告没有被改动。",
         ) from err
-    return normalise(notebook, project, output_path=failed_copy.parent / "report.ipynb")
+    return normalise(notebook, project, output_path=project.report_notebook(agency, year))
 
 
 def normalise(notebook: Any, project: Project, output_path: Path) -> Any:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from nianbao.errors import NianbaoError
+
 PACKAGE_DIR = Path(str(resources.files("nianbao")))
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
@@ -25,8 +27,6 @@ class Project:
         for folder in (here, *here.parents):
             if (folder / "params").is_dir() and (folder / "data").is_dir():
                 return cls(folder)
-        from nianbao.errors import NianbaoError
-
         raise NianbaoError(
             f"在 {here} 及其上级目录中找不到 nianbao 项目（需要 params/ 和 data/ 两个文件夹）",
             hint="请在项目的根目录下运行。",
@@ -67,6 +67,18 @@ class Project:
 
     def output_dir(self, agency: str, year: int) -> Path:
         return self.root / "output" / agency / str(year)
+
+    def report_html(self, agency: str, year: int) -> Path:
+        """The published page."""
+        return self.output_dir(agency, year) / "report.html"
+
+    def report_notebook(self, agency: str, year: int) -> Path:
+        """The executed notebook, kept for review."""
+        return self.output_dir(agency, year) / "report.ipynb"
+
+    def failed_notebook(self, agency: str, year: int) -> Path:
+        """Where a run whose cell failed leaves its notebook: apart from the published output."""
+        return self.output_dir(agency, year) / "failed" / "report.ipynb"
 
     def relative(self, path: Path) -> str:
         """`path` relative to the root, with forward slashes: what messages and metadata show."""

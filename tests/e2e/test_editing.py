@@ -7,7 +7,7 @@ import json
 import pytest
 
 from nianbao.build import build_report
-from nianbao.errors import TemplateError
+from nianbao.errors import ExecutionError, TemplateError
 from nianbao.paths import Project
 
 pytestmark = pytest.mark.slow
@@ -47,3 +47,26 @@ def test_a_misspelt_placeholder_names_the_cell_and_keeps_the_last_report(project
     ):
         build_report(project, "minzheng", 2017)
     assert built.html.read_bytes() == before
+
+
+def test_a_failing_cell_keeps_its_notebook_apart_and_the_last_report(project: Project) -> None:
+    built = build_report(project, "minzheng", 2017)
+    before = {path: path.read_bytes() for path in (built.html, built.notebook)}
+    good_template = project.template.read_bytes()
+    template = json.loads(good_template)
+    cell = next(cell for cell in template["cells"] if cell["id"] == "appendix")
+    cell["source"] = ["report.no_such_table()"]
+    project.template.write_text(json.dumps(template, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    with pytest.raises(ExecutionError, match=r"模板第 \d+ 个代码单元格执行失败：AttributeError") as caught:
+        build_report(project, "minzheng", 2017)
+
+    failed = project.failed_notebook("minzheng", 2017)
+    assert f"出错的笔记本保存在 {project.relative(failed)}" in str(caught.value)
+    assert "report.no_such_table()" in failed.read_text(encoding="utf-8")
+    assert "papermill-error-cell-tag" in failed.read_text(encoding="utf-8")  # papermill's banner
+    assert {path: path.read_bytes() for path in before} == before
+
+    project.template.write_bytes(good_template)
+    build_report(project, "minzheng", 2017)
+    assert not failed.exists()  # a fixed failure leaves no stale evidence behind

@@ -193,6 +193,7 @@ def test_executed_notebook_is_kept_for_review_without_machine_paths(built: Run) 
     notebook = nbformat.read(path, as_version=4)
     assert notebook.metadata.papermill.parameters == {"agency": "minzheng", "year": 2017}
     assert notebook.metadata.papermill.input_path == "notebooks/annual_report.ipynb"
+    assert notebook.metadata.papermill.output_path == "output/minzheng/2017/report.ipynb"
     assert notebook.metadata.nianbao.format.id == "pre2019"
     assert sorted(notebook.metadata.nianbao.inputs) == [
         "data/minzheng/2017/figures.yaml",
