@@ -6,7 +6,8 @@ YEAR ?= 2017
 PYTHON ?= python3
 # The project's environment. Conda users: `make report VENV=$$CONDA_PREFIX` (see README).
 VENV ?= .venv
-BIN := $(VENV)/bin
+# A virtualenv keeps its programs in Scripts/ on Windows (Git Bash), bin/ elsewhere.
+BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
