@@ -1,36 +1,87 @@
-"""Consistency rules of a report format, applied to the checked model.
+"""Consistency rules of a report format, applied to one year's figures.
 
-The rules themselves are data (`rules:` in the format's YAML); this module only knows how to apply each
-kind. A broken rule is a `FormatError` naming the file, the rule and both figures.
+The rules themselves are data (`rules:` in the format's YAML, parsed into `Rule`s); this module only
+knows how to apply the two kinds. Every broken error rule of a file is reported in one `FormatError`
+naming the file, the rule and the figures on both sides; a broken warning rule becomes a message that
+the run prints and lists in the executed notebook for reviewers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from nianbao.errors import FormatError
-from nianbao.figures import row_values
-from nianbao.formats import ReportFormat, Rule
-from nianbao.model import Number, YearData
+from nianbao.formats import PREVIOUS, ReportFormat, Rule
+from nianbao.model import Number
 
-RuleCheck = Callable[[Number, Number], bool]
-KINDS: dict[str, tuple[RuleCheck, str]] = {
+KINDS: dict[str, tuple[Callable[[Number, Number], bool], str]] = {
+    "equal": (lambda left, right: left == right, "="),
     "at_most": (lambda left, right: left <= right, "≤"),
 }
 
 
-def check_rules(fmt: ReportFormat, data: YearData, where: str) -> None:
-    values = {**data.values, **row_values(fmt, data)}
+@dataclass(frozen=True)
+class Year:
+    """One year's figures (typed and derived, by key) and the file they were typed in."""
+
+    year: int
+    values: Mapping[str, Number]
+    where: str
+
+
+def check_rules(fmt: ReportFormat, current: Year, previous: Year | None) -> tuple[str, ...]:
+    """Apply every rule of `fmt` to `current` and return the warnings; raise on any broken error rule.
+
+    Chaining rules (those reading `prev:` figures) are skipped when `previous` is None: an agency's first
+    year on file has nothing to chain from.
+    """
+    errors: list[str] = []
+    warnings: list[str] = []
     for rule in fmt.rules:
-        _check(rule, values, where)
+        if rule.chains and previous is None:
+            continue
+        broken = _broken(rule, current, previous)
+        if broken:
+            (warnings if rule.severity == "warning" else errors).append(broken)
+    if errors:
+        raise FormatError("\n  ".join(errors), path=current.where)
+    return tuple(f"{current.where}: {warning}" for warning in warnings)
 
 
-def _check(rule: Rule, values: Mapping[str, Number], where: str) -> None:
+def _broken(rule: Rule, current: Year, previous: Year | None) -> str | None:
+    """The message for `rule` if the figures break it, else None."""
     holds, symbol = KINDS[rule.kind]
-    left, right = values[rule.left], values[rule.right]
-    if not holds(left, right):
-        raise FormatError(
-            f"规则 {rule.id} 不成立：{rule.message}。应为 {rule.left} {symbol} {rule.right}，"
-            f"实际为 {rule.left} = {left}，{rule.right} = {right}",
-            path=where,
-        )
+    left = [_figure(key, rule, current, previous) for key in rule.left]
+    right = [_figure(key, rule, current, previous) for key in rule.right]
+    left_sum, right_sum = sum(v for _, v in left), sum(v for _, v in right)
+    if holds(left_sum, right_sum):
+        return None
+    return (
+        f"规则 {rule.id} 不成立：{rule.message}。"
+        f"应为 {_side(left, None)} {symbol} {_side(right, None)}，"
+        f"实际为 {_side(left, left_sum)}，{_side(right, right_sum)}"
+    )
+
+
+def _figure(key: str, rule: Rule, current: Year, previous: Year | None) -> tuple[str, Number]:
+    """(how the figure is named in a message, its value); a chaining rule names the year of each figure."""
+    if not rule.chains:
+        return key, current.values[key]
+    if key.startswith(PREVIOUS):
+        if previous is None:  # check_rules skips chaining rules without a previous year
+            raise ValueError(f"rule {rule.id} needs the previous year")
+        bare = key.removeprefix(PREVIOUS)
+        return f"{previous.year} 年的 {bare}", previous.values[bare]
+    return f"{current.year} 年的 {key}", current.values[key]
+
+
+def _side(figures: list[tuple[str, Number]], total: Number | None) -> str:
+    """`a + b` (no total) or `a + b = 5（a = 2，b = 3）`; a single figure as `a = 2`."""
+    names = " + ".join(name for name, _ in figures)
+    if total is None:
+        return names
+    if len(figures) == 1:
+        return f"{names} = {total}"
+    parts = "，".join(f"{name} = {value}" for name, value in figures)
+    return f"{names} = {total}（{parts}）"

@@ -8,11 +8,13 @@ file (relative to the project), the field, what was expected and what was found.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from nianbao.checks import check_rules
+from nianbao.checks import Year, check_rules
 from nianbao.errors import DataError, did_you_mean
+from nianbao.figures import row_values
 from nianbao.files import Reader, as_count, flatten, read_text, read_yaml, shown
 from nianbao.formats import ReportFormat, all_formats, format_for_year
 from nianbao.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
@@ -30,9 +32,22 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     opening = load_opening(project, agency, fmt)
     history = {y: load_year(project, fmt, agency, y) for y in years_to_chain(project, agency, opening, year)}
     narrative = load_narrative(project, fmt, agency, year)
-    for data in history.values():  # earlier years feed the cumulative counts: they must hold too
-        check_rules(fmt, data, where=project.relative(project.figures(agency, data.year)))
-    return AgencyYear(fmt, profile, year, history, opening, narrative)
+    warnings = check_history(project, fmt, agency, history)
+    return AgencyYear(fmt, profile, year, history, opening, narrative, warnings)
+
+
+def check_history(
+    project: Project, fmt: ReportFormat, agency: str, history: Mapping[int, YearData]
+) -> tuple[str, ...]:
+    """Apply the format's rules to every year on file up to the report's: earlier years feed the
+    cumulative counts, so they must hold too. Returns the warnings, oldest year first."""
+    checked: dict[int, Year] = {}
+    warnings: list[str] = []
+    for year in sorted(history):
+        where = project.relative(project.figures(agency, year))
+        checked[year] = Year(year, {**history[year].values, **row_values(fmt, history[year])}, where)
+        warnings += check_rules(fmt, checked[year], checked.get(year - 1))
+    return tuple(warnings)
 
 
 # ---------------------------------------------------------------- parameters

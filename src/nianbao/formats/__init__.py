@@ -75,11 +75,28 @@ class Appendix:
 
 @dataclass(frozen=True)
 class Rule:
+    """One consistency check: `sum(left) <kind> sum(right)`.
+
+    Keys name figures of the report's year; a key written `prev:<key>` names that figure in the previous
+    year, so the rule is checked only when the previous year is on file (year chaining). A rule with
+    `each: {col: [...]}` in the YAML is expanded into one rule per value, `{col}` substituted everywhere.
+    """
+
     id: str
-    kind: str
-    left: str
-    right: str
+    kind: str  # "equal" or "at_most"
+    left: tuple[str, ...]
+    right: tuple[str, ...]
     message: str
+    severity: str = "error"  # "error" stops the run; "warning" is reported and listed for reviewers
+
+    @property
+    def chains(self) -> bool:
+        return any(key.startswith(PREVIOUS) for key in (*self.left, *self.right))
+
+
+PREVIOUS = "prev:"
+RULE_KINDS = ("equal", "at_most")
+SEVERITIES = ("error", "warning")
 
 
 @dataclass(frozen=True)
@@ -136,8 +153,37 @@ def _parse(raw: dict[str, Any]) -> ReportFormat:
             cumulative_column=columns["cumulative"],
             rows=tuple(AppendixRow(**row) for row in appendix["rows"]),
         ),
-        rules=tuple(Rule(**rule) for rule in raw.get("rules", [])),
+        rules=tuple(rule for item in raw.get("rules", []) for rule in _rules(item)),
     )
+
+
+def _rules(raw: dict[str, Any]) -> list[Rule]:
+    """One rule from the YAML, expanded over its `each:` values (their product, in order)."""
+    if raw["kind"] not in RULE_KINDS or raw.get("severity", "error") not in SEVERITIES:
+        raise ValueError(f"rule {raw['id']}: unknown kind or severity")  # a bug in a shipped format
+    bindings: list[dict[str, str]] = [{}]
+    for name, values in raw.get("each", {}).items():
+        bindings = [{**bound, name: str(value)} for bound in bindings for value in values]
+
+    def fill(text: str, bound: dict[str, str]) -> str:
+        for name, value in bound.items():
+            text = text.replace(f"{{{name}}}", value)
+        return text
+
+    def keys(side: str | list[str], bound: dict[str, str]) -> tuple[str, ...]:
+        return tuple(fill(key, bound) for key in ([side] if isinstance(side, str) else side))
+
+    return [
+        Rule(
+            id=raw["id"],
+            kind=raw["kind"],
+            left=keys(raw["left"], bound),
+            right=keys(raw["right"], bound),
+            message=fill(raw["message"], bound),
+            severity=raw.get("severity", "error"),
+        )
+        for bound in bindings
+    ]
 
 
 @cache
