@@ -11,7 +11,7 @@ BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint format lab lock clean
+.PHONY: help setup report reports summary index test lint format lab lock clean
 
 help: ## 列出所有命令 / list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +29,11 @@ setup: $(STAMP) ## 建立项目环境（其他命令会自动调用）/ create t
 
 report: $(STAMP) ## 生成一份报告：make report AGENCY=minzheng YEAR=2017
 	@$(BIN)/nianbao report $(AGENCY) $(YEAR)
+
+# `make reports` builds only what is stale, in parallel with `make -j N reports`: the CLI reads -jN from
+# MAKEFLAGS and runs that many warm workers. YEAR is only passed on when given on the command line.
+reports: $(STAMP) ## 生成所有过期的报告、汇总与索引页：make reports [YEAR=2017] [-j 2]
+	@$(BIN)/nianbao reports $(if $(filter command line,$(origin YEAR)),$(YEAR))
 
 test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
 	$(BIN)/python -m pytest

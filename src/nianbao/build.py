@@ -25,9 +25,10 @@ from nianbao.paths import Project
 class Built:
     notebook: Path
     html: Path
+    model: AgencyYear | None = None  # what it was built from (the batch records inputs and headline figures)
 
 
-def build_report(project: Project, agency: str, year: int) -> Built:
+def build_report(project: Project, agency: str, year: int, km: Any = None) -> Built:
     """Build `output/<agency>/<year>/report.{ipynb,html}`.
 
     1. Load and check the agency's files (the checked model) — before any kernel starts.
@@ -36,15 +37,18 @@ def build_report(project: Project, agency: str, year: int) -> Built:
     4. Fill the narrative placeholders of the executed notebook from the figures.
     5. Export the executed notebook to one self-contained HTML page.
     6. Publish both files atomically: a failure in any step leaves the last good report untouched.
+
+    `km`: a kernel manager whose kernel is already starting in the project root (the batch's pool);
+    by default papermill starts a fresh kernel. Either way the kernel runs this one report only.
     """
     model = load_agency_year(project, agency, year)
     figures = Figures.derive(model)
     with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
-        notebook = execute(project, agency, year, Path(work))
+        notebook = execute(project, agency, year, Path(work), km=km)
     fill_notebook(notebook, figures, where=project.relative(project.template))
     notebook.metadata["nianbao"] = provenance(project, model)
     html = to_html(notebook)
-    built = Built(project.report_notebook(agency, year), project.report_html(agency, year))
+    built = Built(project.report_notebook(agency, year), project.report_html(agency, year), model)
     write_atomic(built.notebook, dumps(notebook))
     write_atomic(built.html, html)
     project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed

@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from nianbao.build import build_report
 from nianbao.errors import NianbaoError
 from nianbao.paths import Project
 
@@ -24,6 +23,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     report = commands.add_parser("report", help="生成一份报告 / build one report")
     report.add_argument("agency", help="机关代号，即 params/ 下档案文件的文件名，如 minzheng")
     report.add_argument("year", help="报告年度，如 2017")
+    reports = commands.add_parser("reports", help="生成所有过期的报告、汇总报告和索引页 / build every stale report")
+    reports.add_argument("year", nargs="?", help="只生成这一年度的报告，如 2017（默认：所有年度）")
+    reports.add_argument("--jobs", "-j", type=int, help="同时生成几份（默认取 make -j 的值，否则 1）")
     return parser.parse_args(argv)
 
 
@@ -35,7 +37,16 @@ def parse_year(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     project = Project.discover()
+    if args.command == "reports":  # kept light: the batch imports the heavy modules only in its workers
+        from nianbao import batch
+
+        year = parse_year(args.year) if args.year else None
+        outcome = batch.run_batch(project, year, args.jobs or batch.jobs_from_make())
+        batch.print_summary(outcome)
+        return 1 if outcome.failed else 0
     if args.command == "report":
+        from nianbao.build import build_report
+
         built = build_report(project, args.agency, parse_year(args.year))
         print(f"已生成 / built: {project.relative(built.html)}")
         print(f"供审阅的笔记本 / for review: {project.relative(built.notebook)}")

@@ -45,8 +45,11 @@ class ProjectKernelManager(AsyncKernelManager):
         )
 
 
-def execute(project: Project, agency: str, year: int, work_dir: Path) -> Any:
-    """Step 3: run the template with papermill in `work_dir`; on a failing cell keep the evidence."""
+def execute(project: Project, agency: str, year: int, work_dir: Path, km: Any = None) -> Any:
+    """Step 3: run the template with papermill in `work_dir`; on a failing cell keep the evidence.
+
+    With `km` (a started kernel manager) papermill/nbclient use that kernel and leave it running:
+    the caller shuts it down."""
     executed = work_dir / "report.ipynb"
     try:
         notebook = papermill.execute_notebook(
@@ -59,6 +62,7 @@ def execute(project: Project, agency: str, year: int, work_dir: Path) -> Any:
             request_save_on_cell_execute=False,
             kernel_manager_class=ProjectKernelManager,
             record_timing=False,
+            km=km,
         )
     except PapermillExecutionError as err:
         # papermill saved the notebook with its error banner before raising: keep it away from the report.

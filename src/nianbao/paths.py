@@ -14,6 +14,8 @@ from nianbao.errors import NianbaoError
 
 PACKAGE_DIR = Path(str(resources.files("nianbao")))
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+# The district summary's folder under data/ and output/: not a valid agency slug, so never an agency's.
+SUMMARY = "_district"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,17 @@ class Project:
             self.narrative(agency, year),
         ]
 
+    def agencies(self) -> list[str]:
+        """Every agency with a profile, by slug."""
+        return sorted(path.stem for path in (self.root / "params").glob("*.yaml"))
+
+    def years(self, agency: str) -> list[int]:
+        """Every year the agency has figures for."""
+        folder = self.agency_dir(agency)
+        return sorted(
+            int(p.name) for p in folder.glob("*") if p.name.isdigit() and (p / "figures.yaml").is_file()
+        )
+
     def output_dir(self, agency: str, year: int) -> Path:
         return self.root / "output" / agency / str(year)
 
@@ -79,6 +92,25 @@ class Project:
     def failed_notebook(self, agency: str, year: int) -> Path:
         """Where a run whose cell failed leaves its notebook: apart from the published output."""
         return self.output_dir(agency, year) / "failed" / "report.ipynb"
+
+    def build_record(self, agency: str, year: int) -> Path:
+        """What the last batch build of a report used and how it ended (for `make reports` and the index)."""
+        return self.output_dir(agency, year) / "build.json"
+
+    @property
+    def index_html(self) -> Path:
+        return self.root / "output" / "index.html"
+
+    @property
+    def summary_data(self) -> Path:
+        """The district's own files: `district.yaml` and `<year>/narrative.md` (汇总报告)."""
+        return self.root / "data" / SUMMARY
+
+    def summary_narrative(self, year: int) -> Path:
+        return self.summary_data / str(year) / "narrative.md"
+
+    def summary_html(self, year: int) -> Path:
+        return self.root / "output" / SUMMARY / str(year) / "summary.html"
 
     def relative(self, path: Path) -> str:
         """`path` relative to the root, with forward slashes: what messages and metadata show."""

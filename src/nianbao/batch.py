@@ -1,0 +1,135 @@
+"""`make reports`: every stale report of the project, in parallel, then the district summaries and the index.
+
+This process stays light: it decides what is stale (plan.py) and only if something is starts worker
+processes (pool.py), each warm with the heavy imports, one fresh kernel per report. A report that fails
+does not stop the batch: the others are built, the failure is listed with its reason at the end, its
+last good report stays in place, and the exit status is 1.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from nianbao import plan
+from nianbao.paths import Project
+
+
+@dataclass
+class Outcome:
+    built: list[plan.Job] = field(default_factory=list)
+    fresh: list[plan.Job] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    rss_mb: float = 0.0  # the largest worker's peak resident memory
+
+
+def jobs_from_make(default: int = 1) -> int:
+    """How many workers `make -j N` asked for (make passes -jN in MAKEFLAGS to its recipes)."""
+    match = re.search(r"(?:^|\s)-j\s*(\d*)", os.environ.get("MAKEFLAGS", ""))
+    if not match:
+        return default
+    return int(match.group(1)) if match.group(1) else os.cpu_count() or 1
+
+
+def _serve(root: str, jobs: Any, results: Any) -> None:
+    from nianbao.pool import serve  # only the workers import the heavy modules
+
+    serve(root, jobs, results)
+
+
+def run_jobs(project: Project, todo: list[plan.Job], workers: int, outcome: Outcome) -> None:
+    """Build `todo` with `workers` warm processes, showing progress; fill `outcome`."""
+    context = multiprocessing.get_context("spawn")  # the same on every platform; no forked threads
+    jobs: Any = context.Queue()
+    results: Any = context.Queue()
+    count = max(1, min(workers, len(todo)))
+    for n, job in enumerate(todo):
+        jobs.put((job, n < len(todo) - count))
+    for _ in range(count):
+        jobs.put(None)
+    processes = [
+        context.Process(target=_serve, args=(str(project.root), jobs, results), daemon=True)
+        for _ in range(count)
+    ]
+    for process in processes:
+        process.start()
+    progress = Progress(len(todo))
+    pending = set(todo)
+    try:
+        while pending:
+            try:
+                result = results.get(timeout=0.5)
+            except queue.Empty:
+                if not any(process.is_alive() for process in processes):
+                    break
+                continue
+            job = result["job"]
+            pending.discard(job)
+            outcome.rss_mb = max(outcome.rss_mb, result.get("rss_mb", 0.0))
+            if result["status"] == "built":
+                outcome.built.append(job)
+            else:
+                outcome.failed.append((str(job), result["error"]))
+            progress.step(job, result["status"])
+    finally:
+        progress.close()
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.terminate()
+    for job in sorted(pending):
+        outcome.failed.append((str(job), "生成进程意外退出，没有结果 / the worker died"))
+
+
+class Progress:
+    """n/N, the report just finished and the elapsed time: a tqdm bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.started = time.perf_counter()
+        self.bar: Any = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="份", desc="生成报告", file=sys.stderr)
+
+    def step(self, job: plan.Job, status: str) -> None:
+        self.done += 1
+        mark = "已生成" if status == "built" else "失败"
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{job} {mark}")
+            self.bar.update(1)
+        else:
+            elapsed = time.perf_counter() - self.started
+            print(f"[{self.done}/{self.total}] {job} {mark}（{elapsed:.1f} 秒）", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_batch(project: Project, year: int | None, workers: int) -> Outcome:
+    """Every stale report (of `year`, or of every year), then the summaries and the index."""
+    todo, fresh = plan.stale(project, year)
+    outcome = Outcome(fresh=fresh)
+    if todo:
+        run_jobs(project, todo, workers, outcome)
+    return outcome
+
+
+def print_summary(outcome: Outcome) -> None:
+    print(
+        f"已生成 {len(outcome.built)} 份，无需重新生成 {len(outcome.fresh)} 份，失败 {len(outcome.failed)} 份"
+        f" / built {len(outcome.built)}, up to date {len(outcome.fresh)}, failed {len(outcome.failed)}"
+    )
+    if outcome.failed:
+        print("失败的报告（上一次成功生成的报告保持不变）/ failed:", file=sys.stderr)
+        for what, why in outcome.failed:
+            print(f"  {what}：{why}", file=sys.stderr)

@@ -1,0 +1,128 @@
+"""The batch's worker: a warm process that builds reports one after another, each in a fresh kernel.
+
+What a lone `make report` pays every time and a worker pays once: importing papermill, nbconvert, pandas
+and matplotlib, and loading the export template. What stays per report, for isolation: a new kernel
+process, used for that report only and shut down after it. Kernel start-up is taken off the critical
+path: while one report executes and is exported, the next report's kernel is already booting and
+importing `nianbao.report` (its `exec_lines` run without touching the execution count, so the executed
+notebook is byte-identical to a lone build's — a test checks).
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+import traceback
+from multiprocessing.queues import Queue
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_core.utils import run_sync
+
+from nianbao import plan
+from nianbao.build import build_report, write_atomic
+from nianbao.errors import NianbaoError
+from nianbao.execute import ProjectKernelManager
+from nianbao.export import exporter
+from nianbao.figures import row_values
+from nianbao.formats import FORMATS_DIR, format_for_year
+from nianbao.paths import Project
+
+WARM_IMPORTS = "import nianbao.report"
+HEADLINE = ("active.total", "apply.total")  # the index's figures, when the format has these rows
+
+
+class PooledKernelManager(ProjectKernelManager):
+    """A project kernel that imports the report module while it waits for its report."""
+
+    last_client: Any = None
+
+    @property
+    def kernel_spec(self) -> KernelSpec:
+        spec = super().kernel_spec
+        spec.argv = [*spec.argv, f"--IPKernelApp.exec_lines={WARM_IMPORTS}"]
+        return spec
+
+    def client(self, **kwargs: Any) -> Any:
+        # nbclient leaves the client of a kernel it does not own open: keep it to close its sockets.
+        self.last_client = super().client(**kwargs)
+        return self.last_client
+
+
+def start_kernel(project: Project) -> PooledKernelManager:
+    """Launch a kernel in the project root and return at once; it finishes booting on its own."""
+    km = PooledKernelManager()
+    run_sync(km.start_kernel)(cwd=str(project.root))
+    return km
+
+
+def stop_kernel(km: PooledKernelManager) -> None:
+    if km.last_client is not None:
+        km.last_client.stop_channels()
+    run_sync(km.shutdown_kernel)(now=True)
+
+
+def candidates(project: Project, agency: str, year: int) -> list[Path]:
+    """Every file a report might read, stamped before it is read (an edit during the build then shows)."""
+    fmt = format_for_year(year)
+    years = [y for y in project.years(agency) if y <= year]
+    files = project.inputs(agency, year, years)
+    return [*files, FORMATS_DIR / f"{fmt.id}.yaml"] if fmt else files
+
+
+def build_one(project: Project, job: plan.Job, km: PooledKernelManager, code: str) -> dict[str, Any]:
+    """Build one report, record how it went, and say so; a user error fails this report only."""
+    started = time.perf_counter()
+    seen = plan.stamps(project, candidates(project, job.agency, job.year))
+    record_path = project.build_record(job.agency, job.year)
+    previous = plan.read_record(record_path) or {}
+    try:
+        built = build_report(project, job.agency, job.year, km=km)
+    except NianbaoError as err:
+        failed = {**previous, "status": "failed", "error": err.render()}
+        write_atomic(record_path, plan.record_bytes(failed))
+        return {"job": job, "status": "failed", "error": err.render(), "seconds": time.perf_counter() - started}
+    finally:
+        stop_kernel(km)
+    model = built.model
+    assert model is not None
+    used = {plan.key(project, path) for path in project.inputs(job.agency, job.year, sorted(model.history))}
+    used.add(plan.key(project, FORMATS_DIR / f"{model.format.id}.yaml"))
+    values = row_values(model.format, model.current)
+    record = {
+        "status": "built",
+        "error": None,
+        "name": model.profile.name,
+        "format": model.format.id,
+        "headline": {name: values[name] for name in HEADLINE if name in values},
+        "inputs": {name: stamp for name, stamp in seen.items() if name in used},
+        "code": code,
+    }
+    write_atomic(record_path, plan.record_bytes(record))
+    return {"job": job, "status": "built", "error": None, "seconds": time.perf_counter() - started}
+
+
+def serve(root: str, jobs: Queue[Any], results: Queue[Any]) -> None:
+    """A worker's life: warm up, then take jobs until the `None` sentinel, one kernel per report.
+
+    A job is `(Job, more)`; `more` says whether jobs will follow, i.e. whether to boot a spare kernel.
+    """
+    project = Project(Path(root))
+    exporter()  # the export template, loaded once for every report of this worker
+    code = plan.code_signature(project)
+    spare: PooledKernelManager | None = None
+    while (item := jobs.get()) is not None:
+        job, more = item
+        try:
+            km = spare or start_kernel(project)
+            spare = start_kernel(project) if more else None
+            result = build_one(project, job, km, code)
+        except Exception:  # a bug: report it with its traceback and go on with the next report
+            result = {"job": job, "status": "failed", "error": traceback.format_exc(), "seconds": 0.0}
+        result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        results.put(result)
+    if spare is not None:
+        stop_kernel(spare)
+    sys.stdout.flush()
