@@ -35,6 +35,12 @@ report: $(STAMP) ## 生成一份报告：make report AGENCY=minzheng YEAR=2017
 reports: $(STAMP) ## 生成所有过期的报告、汇总与索引页：make reports [YEAR=2017] [-j 2]
 	@$(BIN)/nianbao reports $(if $(filter command line,$(origin YEAR)),$(YEAR))
 
+summary: $(STAMP) ## 生成区（县）汇总报告：make summary YEAR=2017
+	@$(BIN)/nianbao summary $(YEAR)
+
+index: $(STAMP) ## 重新生成索引页 output/index.html
+	@$(BIN)/nianbao index
+
 test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
 	$(BIN)/python -m pytest
 

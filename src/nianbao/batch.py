@@ -26,6 +26,7 @@ class Outcome:
     built: list[plan.Job] = field(default_factory=list)
     fresh: list[plan.Job] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    summaries: list[int] = field(default_factory=list)  # the years whose summary was rebuilt
     rss_mb: float = 0.0  # the largest worker's peak resident memory
 
 
@@ -121,7 +122,30 @@ def run_batch(project: Project, year: int | None, workers: int) -> Outcome:
     outcome = Outcome(fresh=fresh)
     if todo:
         run_jobs(project, todo, workers, outcome)
+    if project.summary_profile.is_file():  # a project without a district profile has no summaries
+        years = sorted({job.year for job in [*todo, *fresh]})
+        build_summaries(project, years, outcome)
+    from nianbao.index import write_index
+
+    write_index(project)
     return outcome
+
+
+def build_summaries(project: Project, years: list[int], outcome: Outcome) -> None:
+    """The stale district summaries of `years`; a failure is listed like a report's."""
+    code = plan.code_signature(project)
+    for year in years:
+        if plan.summary_up_to_date(project, year, code):
+            continue
+        from nianbao.errors import NianbaoError
+        from nianbao.summary import build_summary  # pandas and matplotlib: only when a summary is stale
+
+        try:
+            build_summary(project, year)
+        except NianbaoError as err:
+            outcome.failed.append((f"汇总 {year}", err.render()))
+        else:
+            outcome.summaries.append(year)
 
 
 def print_summary(outcome: Outcome) -> None:
@@ -129,6 +153,8 @@ def print_summary(outcome: Outcome) -> None:
         f"已生成 {len(outcome.built)} 份，无需重新生成 {len(outcome.fresh)} 份，失败 {len(outcome.failed)} 份"
         f" / built {len(outcome.built)}, up to date {len(outcome.fresh)}, failed {len(outcome.failed)}"
     )
+    if outcome.summaries:
+        print(f"汇总报告 / summaries: {'、'.join(str(year) for year in outcome.summaries)}")
     if outcome.failed:
         print("失败的报告（上一次成功生成的报告保持不变）/ failed:", file=sys.stderr)
         for what, why in outcome.failed:

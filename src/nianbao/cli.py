@@ -26,6 +26,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     reports = commands.add_parser("reports", help="生成所有过期的报告、汇总报告和索引页 / build every stale report")
     reports.add_argument("year", nargs="?", help="只生成这一年度的报告，如 2017（默认：所有年度）")
     reports.add_argument("--jobs", "-j", type=int, help="同时生成几份（默认取 make -j 的值，否则 1）")
+    summary = commands.add_parser("summary", help="生成某一年度的区（县）汇总报告 / build the district summary")
+    summary.add_argument("year", help="报告年度，如 2017")
+    commands.add_parser("index", help="重新生成索引页 output/index.html / rebuild the index page")
     return parser.parse_args(argv)
 
 
@@ -44,6 +47,19 @@ def run(args: argparse.Namespace) -> int:
         outcome = batch.run_batch(project, year, args.jobs or batch.jobs_from_make())
         batch.print_summary(outcome)
         return 1 if outcome.failed else 0
+    if args.command == "summary":
+        from nianbao.index import write_index
+        from nianbao.summary import build_summary
+
+        year = parse_year(args.year)
+        build_summary(project, year)
+        write_index(project)
+        print(f"已生成 / built: {project.relative(project.summary_html(year))}")
+    if args.command == "index":
+        from nianbao.index import write_index
+
+        write_index(project)
+        print(f"已生成 / built: {project.relative(project.index_html)}")
     if args.command == "report":
         from nianbao.build import build_report
 

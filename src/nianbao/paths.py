@@ -14,7 +14,7 @@ from nianbao.errors import NianbaoError
 
 PACKAGE_DIR = Path(str(resources.files("nianbao")))
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
-# The district summary's folder under data/ and output/: not a valid agency slug, so never an agency's.
+# The district summary's name under params/, data/ and output/: not a valid agency slug.
 SUMMARY = "_district"
 
 
@@ -68,8 +68,8 @@ class Project:
         ]
 
     def agencies(self) -> list[str]:
-        """Every agency with a profile, by slug."""
-        return sorted(path.stem for path in (self.root / "params").glob("*.yaml"))
+        """Every agency with a profile, by slug (the district's own profile, `_district.yaml`, is not one)."""
+        return sorted(path.stem for path in (self.root / "params").glob("*.yaml") if path.stem != SUMMARY)
 
     def years(self, agency: str) -> list[int]:
         """Every year the agency has figures for."""
@@ -101,16 +101,20 @@ class Project:
     def index_html(self) -> Path:
         return self.root / "output" / "index.html"
 
+    # The district summary (汇总报告) has a profile and a narrative like an agency, under a name that
+    # is not a valid agency slug: params/_district.yaml and data/_district/<year>/narrative.md.
     @property
-    def summary_data(self) -> Path:
-        """The district's own files: `district.yaml` and `<year>/narrative.md` (汇总报告)."""
-        return self.root / "data" / SUMMARY
+    def summary_profile(self) -> Path:
+        return self.profile(SUMMARY)
 
     def summary_narrative(self, year: int) -> Path:
-        return self.summary_data / str(year) / "narrative.md"
+        return self.narrative(SUMMARY, year)
 
     def summary_html(self, year: int) -> Path:
-        return self.root / "output" / SUMMARY / str(year) / "summary.html"
+        return self.output_dir(SUMMARY, year) / "summary.html"
+
+    def summary_record(self, year: int) -> Path:
+        return self.output_dir(SUMMARY, year) / "build.json"
 
     def relative(self, path: Path) -> str:
         """`path` relative to the root, with forward slashes: what messages and metadata show."""

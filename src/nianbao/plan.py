@@ -107,6 +107,33 @@ def report_up_to_date(project: Project, job: Job, code: str) -> bool:
     return up_to_date(project, record, project.report_html(job.agency, job.year), code)
 
 
+def format_file(format_id: str) -> Path:
+    return PACKAGE_DIR / "formats" / f"{format_id}.yaml"
+
+
+def agencies_for(project: Project, year: int) -> list[str]:
+    """The agencies with data for `year`: what that year's district summary adds up."""
+    return [agency for agency in project.agencies() if year in project.years(agency)]
+
+
+def summary_inputs(project: Project, year: int) -> list[Path]:
+    """Every file the district summary reads: each agency's report inputs up to `year`, the district's."""
+    from nianbao.formats import format_for_year  # reads the format definitions (YAML), still light
+
+    files = [project.summary_profile, project.summary_narrative(year)]
+    for agency in agencies_for(project, year):
+        files += project.inputs(agency, year, [y for y in project.years(agency) if y <= year])
+    fmt = format_for_year(year)
+    return files if fmt is None else [*files, format_file(fmt.id)]
+
+
+def summary_up_to_date(project: Project, year: int, code: str) -> bool:
+    record = read_record(project.summary_record(year))
+    if record and set(record.get("inputs") or {}) != {key(project, p) for p in summary_inputs(project, year)}:
+        return False  # an agency was added or removed
+    return up_to_date(project, record, project.summary_html(year), code)
+
+
 def stale(project: Project, year: int | None = None) -> tuple[list[Job], list[Job]]:
     """(the reports to build, the reports that are up to date)."""
     code = code_signature(project)

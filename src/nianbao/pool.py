@@ -22,7 +22,8 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_core.utils import run_sync
 
 from nianbao import plan
-from nianbao.build import build_report, write_atomic
+from nianbao.atomic import write_atomic
+from nianbao.build import build_report
 from nianbao.errors import NianbaoError
 from nianbao.execute import ProjectKernelManager
 from nianbao.export import exporter
