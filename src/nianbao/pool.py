@@ -10,6 +10,7 @@ notebook is byte-identical to a lone build's — a test checks).
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -30,6 +31,7 @@ from nianbao.export import exporter
 from nianbao.figures import row_values
 from nianbao.formats import FORMATS_DIR, format_for_year
 from nianbao.paths import Project
+from nianbao.zygote import Zygote
 
 WARM_IMPORTS = "import nianbao.report"
 HEADLINE = ("active.total", "apply.total")  # the index's figures, when the format has these rows
@@ -52,17 +54,51 @@ class PooledKernelManager(ProjectKernelManager):
         return self.last_client
 
 
-def start_kernel(project: Project) -> PooledKernelManager:
-    """Launch a kernel in the project root and return at once; it finishes booting on its own."""
-    km = PooledKernelManager()
-    run_sync(km.start_kernel)(cwd=str(project.root))
-    return km
+class ForkedKernelManager(PooledKernelManager):
+    """A project kernel forked from the worker's zygote instead of started from scratch (POSIX)."""
+
+    zygote: Zygote | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        # jupyter_client's documented hook for launching kernels differently: the provisioner keeps
+        # doing ports, the connection file and signals; only the process comes from a fork.
+        assert self.zygote is not None and self.provisioner is not None
+        argv = kernel_cmd[3:]  # after: python -m ipykernel_launcher
+        process = self.zygote.fork(argv, dict(kw["env"]), str(kw["cwd"]))
+        provisioner: Any = self.provisioner
+        provisioner.process, provisioner.pid, provisioner.pgid = process, process.pid, None
+        self._reconcile_connection_info(provisioner.connection_info)
 
 
-def stop_kernel(km: PooledKernelManager) -> None:
-    if km.last_client is not None:
-        km.last_client.stop_channels()
-    run_sync(km.shutdown_kernel)(now=True)
+class Kernels:
+    """Where a worker's kernels come from: its zygote where the system can fork, else fresh launches."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.zygote = Zygote(project.root) if hasattr(os, "fork") else None
+
+    def start(self) -> PooledKernelManager:
+        """Launch a kernel in the project root and return at once; it finishes booting on its own."""
+        km = PooledKernelManager() if self.zygote is None else ForkedKernelManager()
+        if isinstance(km, ForkedKernelManager):
+            km.zygote = self.zygote
+        run_sync(km.start_kernel)(cwd=str(self.project.root))
+        return km
+
+    def stop(self, km: PooledKernelManager) -> None:
+        if km.last_client is not None:
+            km.last_client.stop_channels()
+        if isinstance(km, ForkedKernelManager):
+            # Used once, thrown away: kill it outright rather than wait for a polite shutdown.
+            provisioner: Any = km.provisioner
+            provisioner.process.kill()
+            run_sync(km.cleanup_resources)()
+        else:
+            run_sync(km.shutdown_kernel)(now=True)
+
+    def close(self) -> None:
+        if self.zygote is not None:
+            self.zygote.close()
 
 
 def candidates(project: Project, agency: str, year: int) -> list[Path]:
@@ -73,7 +109,9 @@ def candidates(project: Project, agency: str, year: int) -> list[Path]:
     return [*files, FORMATS_DIR / f"{fmt.id}.yaml"] if fmt else files
 
 
-def build_one(project: Project, job: plan.Job, km: PooledKernelManager, code: str) -> dict[str, Any]:
+def build_one(
+    project: Project, job: plan.Job, km: PooledKernelManager, kernels: Kernels, code: str
+) -> dict[str, Any]:
     """Build one report, record how it went, and say so; a user error fails this report only."""
     started = time.perf_counter()
     seen = plan.stamps(project, candidates(project, job.agency, job.year))
@@ -86,7 +124,7 @@ def build_one(project: Project, job: plan.Job, km: PooledKernelManager, code: st
         write_atomic(record_path, plan.record_bytes(failed))
         return {"job": job, "status": "failed", "error": err.render(), "seconds": time.perf_counter() - started}
     finally:
-        stop_kernel(km)
+        kernels.stop(km)
     model = built.model
     assert model is not None
     used = {plan.key(project, path) for path in project.inputs(job.agency, job.year, sorted(model.history))}
@@ -111,19 +149,21 @@ def serve(root: str, jobs: Queue[Any], results: Queue[Any]) -> None:
     A job is `(Job, more)`; `more` says whether jobs will follow, i.e. whether to boot a spare kernel.
     """
     project = Project(Path(root))
+    kernels = Kernels(project)  # the zygote warms up while this worker does
     exporter()  # the export template, loaded once for every report of this worker
     code = plan.code_signature(project)
     spare: PooledKernelManager | None = None
     while (item := jobs.get()) is not None:
         job, more = item
         try:
-            km = spare or start_kernel(project)
-            spare = start_kernel(project) if more else None
-            result = build_one(project, job, km, code)
+            km = spare or kernels.start()
+            spare = kernels.start() if more else None
+            result = build_one(project, job, km, kernels, code)
         except Exception:  # a bug: report it with its traceback and go on with the next report
             result = {"job": job, "status": "failed", "error": traceback.format_exc(), "seconds": 0.0}
         result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         results.put(result)
     if spare is not None:
-        stop_kernel(spare)
+        kernels.stop(spare)
+    kernels.close()
     sys.stdout.flush()

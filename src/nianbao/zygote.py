@@ -1,0 +1,157 @@
+"""A kernel zygote: one process that has imported everything a report's kernel needs and forks a fresh
+kernel per report (POSIX only; elsewhere the pool starts kernels the usual way).
+
+Starting a Python kernel and importing pandas and matplotlib into it costs about a second and a half of
+CPU per report; a fork of a process that already did costs milliseconds. Isolation is kept: every report
+runs in its own new process, which ends with it, and whatever a report does to its kernel's state dies
+with that process — the zygote itself never runs report code and opens no socket (no ZeroMQ context,
+no thread, no event loop), so a fork of it is as clean as a freshly started interpreter with the modules
+imported.
+
+Protocol (over the zygote's stdin/stdout, one JSON line each way): the worker sends
+`{"argv": [...], "env": {...}, "cwd": "..."}` — the kernel's arguments after `python -m
+ipykernel_launcher`, its environment and working folder — and reads back the new kernel's process id. The zygote ignores SIGCHLD so the kernel
+processes it forks are reaped by the system as soon as they end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO, Any
+
+WARM = "nianbao.report"  # what the template's second cell imports: pandas, matplotlib, the package
+
+
+def warm_up() -> None:
+    """Import what every report's kernel imports, so each fork starts with it done."""
+    import ipykernel.kernelapp  # noqa: F401  (the kernel itself)
+
+    import nianbao.report  # noqa: F401
+    from nianbao import charts
+
+    charts.cjk_font()
+
+
+def child(request: dict[str, Any]) -> None:
+    """In the forked process: become an ordinary kernel, as `python -m ipykernel_launcher ...` would."""
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)  # the zygote's pipes belong to the worker
+        os.dup2(2, 1)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        random.seed()  # forks must not share the zygote's random state
+        import numpy
+
+        numpy.random.seed()
+        from ipykernel import kernelapp
+
+        # The kernel's parent is the worker, as for a launched kernel (ipykernel read JPY_PARENT_PID when
+        # the zygote imported it, before the worker's environment was known).
+        argv = [*request["argv"], f"--parent={request['parent']}"]
+        sys.argv = [sys.argv[0], *argv]
+        kernelapp.launch_new_instance(argv=argv)
+    finally:
+        os._exit(0)
+
+
+def serve(requests: IO[str], replies: IO[str]) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    for line in requests:
+        request = {**json.loads(line), "parent": os.getppid()}  # the worker
+        pid = os.fork()
+        if pid == 0:
+            child(request)
+        replies.write(f"{pid}\n")
+        replies.flush()
+
+
+def main() -> None:
+    # `python -m` put the working folder first on sys.path; ipykernel_launcher removes it too and the
+    # kernel's shell puts it back, so the forked kernel's path matches a launched one's.
+    if sys.path and Path(sys.path[0]) == Path.cwd():
+        del sys.path[0]
+    warm_up()
+    serve(sys.stdin, sys.stdout)
+
+
+class ForkedKernel:
+    """The slice of `subprocess.Popen` that jupyter_client's provisioner uses, for a forked kernel.
+
+    The kernel is the zygote's child, not ours, so it cannot be waited for: the system reaps it and
+    `poll` asks whether the process id still exists.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            time.sleep(0.01)
+        return code
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class Zygote:
+    """The worker's handle on its zygote process."""
+
+    def __init__(self, root: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "nianbao.zygote"],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> ForkedKernel:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline()
+        if not reply:
+            raise RuntimeError("the kernel zygote exited")
+        return ForkedKernel(int(reply))
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
