@@ -57,7 +57,7 @@ def child(request: dict[str, Any]) -> None:
 
         # The kernel's parent is the worker, as for a launched kernel (ipykernel read JPY_PARENT_PID when
         # the zygote imported it, before the worker's environment was known).
-        argv = [*request["argv"], f"--parent={request['parent']}"]
+        argv = [*request["argv"], f"--IPKernelApp.parent_handle={request['parent']}"]
         sys.argv = [sys.argv[0], *argv]
         kernelapp.launch_new_instance(argv=argv)
     finally:
