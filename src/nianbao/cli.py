@@ -23,10 +23,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     report = commands.add_parser("report", help="生成一份报告 / build one report")
     report.add_argument("agency", help="机关代号，即 params/ 下档案文件的文件名，如 minzheng")
     report.add_argument("year", help="报告年度，如 2017")
-    reports = commands.add_parser("reports", help="生成所有过期的报告、汇总报告和索引页 / build every stale report")
+    reports = commands.add_parser(
+        "reports", help="生成所有过期的报告、汇总报告和索引页 / build every stale report"
+    )
     reports.add_argument("year", nargs="?", help="只生成这一年度的报告，如 2017（默认：所有年度）")
     reports.add_argument("--jobs", "-j", type=int, help="同时生成几份（默认取 make -j 的值，否则 1）")
-    summary = commands.add_parser("summary", help="生成某一年度的区（县）汇总报告 / build the district summary")
+    summary = commands.add_parser(
+        "summary", help="生成某一年度的区（县）汇总报告 / build the district summary"
+    )
     summary.add_argument("year", help="报告年度，如 2017")
     commands.add_parser("index", help="重新生成索引页 output/index.html / rebuild the index page")
     return parser.parse_args(argv)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from nianbao import plan
 from nianbao.atomic import write_atomic
@@ -80,7 +81,7 @@ def render(project: Project) -> bytes:
     css = (TEMPLATES_DIR / "nianbao" / "report.css").read_text(encoding="utf-8")
     page = _ENV.get_template("index.html.j2").render(
         title=TITLE,
-        css=jinja2.utils.markupsafe.Markup(css),
+        css=Markup(css),
         rows=rows,
         summaries=summary_rows(project, years),
         headline=HEADLINE,

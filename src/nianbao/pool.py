@@ -11,7 +11,6 @@ notebook is byte-identical to a lone build's — a test checks).
 from __future__ import annotations
 
 import os
-import resource
 import sys
 import time
 import traceback
@@ -122,7 +121,12 @@ def build_one(
     except NianbaoError as err:
         failed = {**previous, "status": "failed", "error": err.render()}
         write_atomic(record_path, plan.record_bytes(failed))
-        return {"job": job, "status": "failed", "error": err.render(), "seconds": time.perf_counter() - started}
+        return {
+            "job": job,
+            "status": "failed",
+            "error": err.render(),
+            "seconds": time.perf_counter() - started,
+        }
     finally:
         kernels.stop(km)
     model = built.model
@@ -143,6 +147,15 @@ def build_one(
     return {"job": job, "status": "built", "error": None, "seconds": time.perf_counter() - started}
 
 
+def peak_rss_mb() -> float:
+    """This worker's peak resident memory (its kernels and zygote are separate processes)."""
+    if sys.platform == "win32":
+        return 0.0
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
 def serve(root: str, jobs: Queue[Any], results: Queue[Any]) -> None:
     """A worker's life: warm up, then take jobs until the `None` sentinel, one kernel per report.
 
@@ -161,7 +174,7 @@ def serve(root: str, jobs: Queue[Any], results: Queue[Any]) -> None:
             result = build_one(project, job, km, kernels, code)
         except Exception:  # a bug: report it with its traceback and go on with the next report
             result = {"job": job, "status": "failed", "error": traceback.format_exc(), "seconds": 0.0}
-        result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["rss_mb"] = peak_rss_mb()
         results.put(result)
     if spare is not None:
         kernels.stop(spare)

@@ -82,7 +82,8 @@ def district_model(project: Project, year: int, parts: Sequence[Figures]) -> Age
         raise DataError(
             "缺少汇总报告的档案文件",
             path=project.relative(project.summary_profile),
-            hint="复制任一机关的 params/<机关>.yaml 为 params/_district.yaml，填写区（县）政府信息公开主管部门的信息。",
+            hint="复制任一机关的 params/<机关>.yaml 为 params/_district.yaml，"
+            "填写区（县）政府信息公开主管部门的信息。",
         )
     return AgencyYear(
         format=fmt,
@@ -180,4 +181,3 @@ def build_summary(project: Project, year: int) -> None:
     write_atomic(project.summary_html(year), page)
     record = {"status": "built", "error": None, "inputs": seen, "code": code}
     write_atomic(record_path, plan.record_bytes(record))
-

@@ -14,6 +14,7 @@ import random
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 # What a project is made of besides its agencies (output/ is created empty).
 SKELETON = ("notebooks", "Makefile", "pyproject.toml", "requirements.lock")
@@ -83,7 +84,7 @@ contact:
 """
 
 
-def year_values(rng: random.Random) -> dict[str, object]:
+def year_values(rng: random.Random) -> dict[str, Any]:
     """One year's typed figures: random, but every rule of the format holds."""
     names = sorted(rng.sample(range(len(CATEGORIES)), rng.randint(2, 5)))
     categories = {CATEGORIES[i]: rng.randint(1, 60) for i in names}
@@ -110,8 +111,8 @@ def year_values(rng: random.Random) -> dict[str, object]:
     }
 
 
-def figures_text(year: int, v: dict[str, object]) -> str:
-    cats = "\n".join(f"    {name}: {count}" for name, count in v["categories"].items())  # type: ignore[attr-defined]
+def figures_text(year: int, v: dict[str, Any]) -> str:
+    cats = "\n".join(f"    {name}: {count}" for name, count in v["categories"].items())
     apply, reply, fees = v["apply"], v["reply"], v["fees"]
     return f"""# 示例数据（虚构）：{year} 年度的数字。合计、累计、百分比由程序计算。
 report:
@@ -148,7 +149,7 @@ litigation: {v["litigation"]}
 fees:
   collected: {fees[0]}
   waived: {fees[1]}
-"""  # type: ignore[index]
+"""
 
 
 def opening_text(as_of: int, rng: random.Random) -> str:
@@ -187,7 +188,9 @@ def write_agency(
     """Write one fictional agency into the project at `root`: profile, opening balance, every year."""
     rng = random.Random(f"{slug}:{seed}")
     (root / "params").mkdir(parents=True, exist_ok=True)
-    (root / "params" / f"{slug}.yaml").write_text(profile_text(slug, name, district, prefix), encoding="utf-8")
+    (root / "params" / f"{slug}.yaml").write_text(
+        profile_text(slug, name, district, prefix), encoding="utf-8"
+    )
     folder = root / "data" / slug
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "opening.yaml").write_text(opening_text(min(years) - 1, rng), encoding="utf-8")

@@ -10,12 +10,13 @@ imported.
 
 Protocol (over the zygote's stdin/stdout, one JSON line each way): the worker sends
 `{"argv": [...], "env": {...}, "cwd": "..."}` — the kernel's arguments after `python -m
-ipykernel_launcher`, its environment and working folder — and reads back the new kernel's process id. The zygote ignores SIGCHLD so the kernel
-processes it forks are reaped by the system as soon as they end.
+ipykernel_launcher`, its environment and working folder — and reads back the new kernel's process
+id. The zygote ignores SIGCHLD so the kernels it forks are reaped by the system as soon as they end.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -114,10 +115,8 @@ class ForkedKernel:
         return code
 
     def send_signal(self, signum: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):  # it ended already
             os.kill(self.pid, signum)
-        except ProcessLookupError:
-            pass
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
