@@ -11,7 +11,7 @@ BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report reports summary index test lint format lab lock clean
+.PHONY: help setup report reports summary index bench test lint format lab lock clean
 
 help: ## 列出所有命令 / list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,17 +41,20 @@ summary: $(STAMP) ## 生成区（县）汇总报告：make summary YEAR=2017
 index: $(STAMP) ## 重新生成索引页 output/index.html
 	@$(BIN)/nianbao index
 
+bench: $(STAMP) ## 批量生成的性能测试（约十分钟）/ benchmark the batch: make bench [AGENCIES=50]
+	$(BIN)/python benchmarks/bench_batch.py --agencies $(or $(AGENCIES),50)
+
 test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## 代码检查：ruff 与 mypy / lint, format check and type check
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
 format: $(STAMP) ## 自动格式化代码 / format the code with ruff
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
 
 lab: $(STAMP) ## 用 JupyterLab 打开项目，编辑模板中的文字 / open JupyterLab on the project
 	$(BIN)/jupyter lab --notebook-dir=. notebooks/annual_report.ipynb
