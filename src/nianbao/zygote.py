@@ -17,6 +17,7 @@ id. The zygote ignores SIGCHLD so the kernels it forks are reaped by the system 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import random
@@ -33,9 +34,6 @@ WARM = "nianbao.report"  # what the template's second cell imports: pandas, matp
 def warm_up() -> None:
     """Import what every report's kernel imports, so each fork starts with it done."""
     import ipykernel.kernelapp  # noqa: F401  (the kernel itself)
-
-    import io
-
     import matplotlib.pyplot as plt
 
     import nianbao.report  # noqa: F401
