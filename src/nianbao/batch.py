@@ -23,11 +23,18 @@ from nianbao.paths import Project
 
 @dataclass
 class Outcome:
+    """What a batch did; `ok` is False when any report or summary failed."""
+
     built: list[plan.Job] = field(default_factory=list)
     fresh: list[plan.Job] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
     summaries: list[int] = field(default_factory=list)  # the years whose summary was rebuilt
+    summaries_failed: list[tuple[str, str]] = field(default_factory=list)
     rss_mb: float = 0.0  # the largest worker's peak resident memory
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.summaries_failed
 
 
 def jobs_from_make(default: int = 1) -> int:
@@ -143,7 +150,7 @@ def build_summaries(project: Project, years: list[int], outcome: Outcome) -> Non
         try:
             build_summary(project, year)
         except NianbaoError as err:
-            outcome.failed.append((f"汇总 {year}", err.render()))
+            outcome.summaries_failed.append((f"汇总 {year}", err.render()))
         else:
             outcome.summaries.append(year)
 
@@ -155,7 +162,7 @@ def print_summary(outcome: Outcome) -> None:
     )
     if outcome.summaries:
         print(f"汇总报告 / summaries: {'、'.join(str(year) for year in outcome.summaries)}")
-    if outcome.failed:
+    if outcome.failed or outcome.summaries_failed:
         print("失败的报告（上一次成功生成的报告保持不变）/ failed:", file=sys.stderr)
-        for what, why in outcome.failed:
+        for what, why in [*outcome.failed, *outcome.summaries_failed]:
             print(f"  {what}：{why}", file=sys.stderr)

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         year = parse_year(args.year) if args.year else None
         outcome = batch.run_batch(project, year, args.jobs or batch.jobs_from_make())
         batch.print_summary(outcome)
-        return 1 if outcome.failed else 0
+        return 0 if outcome.ok else 1
     if args.command == "summary":
         from nianbao.index import write_index
         from nianbao.summary import build_summary
