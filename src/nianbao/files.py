@@ -17,6 +17,7 @@ import yaml
 
 from nianbao.errors import DataError, did_you_mean
 
+WEB_ADDRESS = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[^\s<>\"'`]*)?")
 ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with or without BOM, then what Excel/WPS save on Chinese Windows
 
 
@@ -89,7 +90,7 @@ class Reader:
         value = self.get(key)
         if not isinstance(value, dict):
             raise self.fail(f"字段 {key} 应为一组“字段: 值”，实际为 {shown(value)}")
-        return Reader({f"{key}.{k}": v for k, v in value.items()}, self.where)
+        return Reader({f"{key}.{k}": v for k, v in flatten(value).items()}, self.where)
 
     def get(self, key: str) -> Any:
         if key not in self.content:
@@ -101,6 +102,16 @@ class Reader:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(f"字段 {key} 应为文字（数字开头的电话等请加引号），实际为 {shown(value)}")
         return value.strip()
+
+    def url(self, key: str) -> str:
+        """A web address as printed in the report (`www.example.gov.cn` or `http(s)://…`): no other
+        scheme (`javascript:`), no spaces, quotes or angle brackets."""
+        value = self.text(key)
+        if not WEB_ADDRESS.fullmatch(value):
+            raise self.fail(
+                f"字段 {key} 应为网址（如 www.smsy.gov.cn 或 http://www.smsy.gov.cn/），实际为 {shown(value)}"
+            )
+        return value
 
     def count(self, key: str) -> int:
         return as_count(self.get(key), key, self.where)
