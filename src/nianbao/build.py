@@ -36,7 +36,8 @@ def build_report(project: Project, agency: str, year: int) -> Built:
     """Build `output/<agency>/<year>/report.{ipynb,html}`.
 
     1. Load and check the agency's files (the checked model) — before any kernel starts.
-    2. Derive the figures: totals, shares, rates, cumulative counts.
+    2. Derive the figures: totals, shares, rates, cumulative counts; fill the template's placeholders
+       once on the unexecuted template, so a wrong placeholder also fails before any kernel starts.
     3. Execute the template notebook with papermill in a private working folder.
     4. Fill the narrative placeholders of the executed notebook from the figures.
     5. Export the executed notebook to one self-contained HTML page.
@@ -46,9 +47,10 @@ def build_report(project: Project, agency: str, year: int) -> Built:
     """
     model = load_agency_year(project, agency, year)
     figures = Figures.derive(model)
+    fill_template(project, figures)
     with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
         notebook = execute(project, agency, year, Path(work))
-    fill_notebook(notebook, figures, where=project.relative(project.template))
+    fill(project, notebook, figures)
     add_review_notes(notebook, model.warnings)
     notebook.metadata["nianbao"] = provenance(project, model)
     html = to_html(notebook)
@@ -63,10 +65,22 @@ def check_report(project: Project, agency: str, year: int) -> tuple[str, ...]:
     files (step 1), derive the figures (step 2) and fill the template's placeholders (step 4).
     Returns the warnings; raises the first user error."""
     model = load_agency_year(project, agency, year)
-    figures = Figures.derive(model)
-    template = nbformat.read(project.template, as_version=4)  # type: ignore[no-untyped-call]
-    fill_notebook(template, figures, where=project.relative(project.template))
+    fill_template(project, Figures.derive(model))
     return model.warnings
+
+
+def fill_template(project: Project, figures: Figures) -> None:
+    """Fill the placeholders of the unexecuted template: every narrative fault shows before execution."""
+    fill(project, nbformat.read(project.template, as_version=4), figures)  # type: ignore[no-untyped-call]
+
+
+def fill(project: Project, notebook: Any, figures: Figures) -> None:
+    """Fill `notebook`'s placeholders; messages name the template or the agency's narrative file."""
+    model = figures.model
+    narrative = project.narrative(model.profile.slug, model.year)
+    fill_notebook(
+        notebook, figures, where=project.relative(project.template), prose_where=project.relative(narrative)
+    )
 
 
 def add_review_notes(notebook: Any, warnings: tuple[str, ...]) -> None:

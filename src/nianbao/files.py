@@ -64,6 +64,8 @@ def read_yaml(path: Path, where: str) -> dict[str, Any]:
         content = yaml.load(text, Loader=StrictLoader)  # a SafeLoader: builds no Python objects
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
+        if getattr(err, "problem", "") == "could not find expected ':'":  # PyYAML notices on the next line
+            mark = getattr(err, "context_mark", None) or mark
         line = f"第 {mark.line + 1} 行" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err)
         raise DataError(

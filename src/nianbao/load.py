@@ -48,7 +48,8 @@ def check_history(
     published 历年累计 from the year before; the year before the first is the opening balance.
     """
     cumulative = opening_values(fmt, opening)
-    checked = {opening.as_of: _cumulative_year(opening.as_of, cumulative, project.relative(project.opening(agency)))}
+    where = project.relative(project.opening(agency))
+    checked = {opening.as_of: _cumulative_year(opening.as_of, cumulative, where)}
     warnings: list[str] = []
     for year in sorted(history):
         rows = row_values(fmt, history[year])
