@@ -11,9 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from nianbao.build import build_report, check_report
 from nianbao.errors import NianbaoError
-from nianbao.load import agencies_on_file, check_agency, years_on_file
 from nianbao.paths import Project
 
 
@@ -38,6 +36,10 @@ def parse_year(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, inside main's handlers: pandas, matplotlib and nbconvert take a second or two to
+    # import, and a Ctrl-C meanwhile deserves the same calm message as one during the run.
+    from nianbao.build import build_report
+
     project = Project.discover()
     if args.command == "check":
         return check(project, args.agency, parse_year(args.year) if args.year else None)
@@ -50,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
 
 def check(project: Project, agency: str | None, year: int | None) -> int:
     """Validate one report, or every agency and year on file; report every fault, not just the first."""
+    from nianbao.build import check_report
+    from nianbao.load import agencies_on_file, check_agency, years_on_file
+
     if agency is not None:
         agency = check_agency(project, agency)
     if agency is not None and year is not None:
