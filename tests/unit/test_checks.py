@@ -97,7 +97,8 @@ def test_a_broken_warning_rule_is_returned_naming_both_years(pre2019: ReportForm
     warnings = check_rules(fmt_with(pre2019, CHAIN), year(2020, carried_in=5), year(2019, carried_out=3))
     assert warnings == (
         "data/x/2020/figures.yaml: 规则 A5 不成立：上年结转应等于上一年的结转下年度。"
-        "应为 2020 年的 carried_in = 2019 年的 carried_out，实际为 2020 年的 carried_in = 5，2019 年的 carried_out = 3",
+        "应为 2020 年的 carried_in = 2019 年的 carried_out，"
+        "实际为 2020 年的 carried_in = 5，2019 年的 carried_out = 3",
     )
 
 
