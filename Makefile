@@ -11,7 +11,7 @@ BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report reports summary index bench test lint format lab lock clean
+.PHONY: help setup report check reports summary index bench test lint format lab lock clean
 
 help: ## 列出所有命令 / list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,10 +30,16 @@ setup: $(STAMP) ## 建立项目环境（其他命令会自动调用）/ create t
 report: $(STAMP) ## 生成一份报告：make report AGENCY=minzheng YEAR=2017
 	@$(BIN)/nianbao report $(AGENCY) $(YEAR)
 
+# Without AGENCY/YEAR on the command line, check validates every agency and year on file.
+CHECK_ARGS = $(if $(filter command line environment,$(origin AGENCY)),--agency $(AGENCY)) \
+	$(if $(filter command line environment,$(origin YEAR)),--year $(YEAR))
+check: $(STAMP) ## 只校验数据不生成报告：make check（全部）或 make check AGENCY=minzheng YEAR=2017
+	@$(BIN)/nianbao check $(CHECK_ARGS)
+
 # `make reports` builds only what is stale, in parallel with `make -j N reports`: the CLI reads -jN from
 # MAKEFLAGS and runs that many warm workers. YEAR is only passed on when given on the command line.
 reports: $(STAMP) ## 生成所有过期的报告、汇总与索引页：make reports [YEAR=2017] [-j 2]
-	@$(BIN)/nianbao reports $(if $(filter command line,$(origin YEAR)),$(YEAR))
+	@$(BIN)/nianbao reports $(if $(filter command line environment,$(origin YEAR)),$(YEAR))
 
 summary: $(STAMP) ## 生成区（县）汇总报告：make summary YEAR=2017
 	@$(BIN)/nianbao summary $(YEAR)

@@ -10,9 +10,11 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from nianbao.atomic import write_atomic
+import nbformat
+
+from nianbao.atomic import publish
 from nianbao.execute import dumps, execute
-from nianbao.export import to_html
+from nianbao.export import REVIEW_TAG, to_html
 from nianbao.figures import Figures
 from nianbao.formats import FORMATS_DIR
 from nianbao.load import load_agency_year
@@ -25,6 +27,7 @@ from nianbao.paths import Project
 class Built:
     notebook: Path
     html: Path
+    warnings: tuple[str, ...] = ()
     model: AgencyYear | None = None  # what it was built from (the batch records inputs and headline figures)
 
 
@@ -32,27 +35,69 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
     """Build `output/<agency>/<year>/report.{ipynb,html}`.
 
     1. Load and check the agency's files (the checked model) — before any kernel starts.
-    2. Derive the figures: totals, shares, rates, cumulative counts.
+    2. Derive the figures: totals, shares, rates, cumulative counts; fill the template's placeholders
+       once on the unexecuted template, so a wrong placeholder also fails before any kernel starts.
     3. Execute the template notebook with papermill in a private working folder.
     4. Fill the narrative placeholders of the executed notebook from the figures.
     5. Export the executed notebook to one self-contained HTML page.
     6. Publish both files atomically: a failure in any step leaves the last good report untouched.
+
+    Warnings of the checks go into the executed notebook, for reviewers, never into the public page.
 
     `km`: a kernel manager whose kernel is already starting in the project root (the batch's pool);
     by default papermill starts a fresh kernel. Either way the kernel runs this one report only.
     """
     model = load_agency_year(project, agency, year)
     figures = Figures.derive(model)
+    fill_template(project, figures)
     with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
         notebook = execute(project, agency, year, Path(work), km=km)
-    fill_notebook(notebook, figures, where=project.relative(project.template))
+    fill(project, notebook, figures)
+    add_review_notes(notebook, model.warnings)
     notebook.metadata["nianbao"] = provenance(project, model)
     html = to_html(notebook)
-    built = Built(project.report_notebook(agency, year), project.report_html(agency, year), model)
-    write_atomic(built.notebook, dumps(notebook))
-    write_atomic(built.html, html)
+    built = Built(
+        project.report_notebook(agency, year), project.report_html(agency, year), model.warnings, model
+    )
+    publish({built.notebook: dumps(notebook), built.html: html})
     project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
     return built
+
+
+def check_report(project: Project, agency: str, year: int) -> tuple[str, ...]:
+    """Everything `build_report` checks before and after execution, without a kernel: load and check the
+    files (step 1), derive the figures (step 2) and fill the template's placeholders (step 4).
+    Returns the warnings; raises the first user error."""
+    model = load_agency_year(project, agency, year)
+    fill_template(project, Figures.derive(model))
+    return model.warnings
+
+
+def fill_template(project: Project, figures: Figures) -> None:
+    """Fill the placeholders of the unexecuted template: every narrative fault shows before execution."""
+    fill(project, nbformat.read(project.template, as_version=4), figures)  # type: ignore[no-untyped-call]
+
+
+def fill(project: Project, notebook: Any, figures: Figures) -> None:
+    """Fill `notebook`'s placeholders; messages name the template or the agency's narrative file."""
+    model = figures.model
+    narrative = project.narrative(model.profile.slug, model.year)
+    fill_notebook(
+        notebook, figures, where=project.relative(project.template), prose_where=project.relative(narrative)
+    )
+
+
+def add_review_notes(notebook: Any, warnings: tuple[str, ...]) -> None:
+    """A first cell for reviewers listing the checks' warnings; the exporter leaves it out of the HTML."""
+    if warnings:
+        lines = "\n".join(f"- {warning}" for warning in warnings)
+        text = f"**校验警告（{len(warnings)} 条）**，请审阅者核实：\n\n{lines}"
+    else:
+        text = "**校验结果**：全部规则通过，没有警告。"
+    cell = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
+        f"<!-- 仅供审阅，不进入公开的 HTML -->\n{text}", id=REVIEW_TAG, metadata={"tags": [REVIEW_TAG]}
+    )
+    notebook.cells.insert(0, cell)
 
 
 def provenance(project: Project, model: AgencyYear) -> dict[str, Any]:

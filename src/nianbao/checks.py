@@ -39,7 +39,7 @@ def check_rules(fmt: ReportFormat, current: Year, previous: Year | None) -> tupl
     errors: list[str] = []
     warnings: list[str] = []
     for rule in fmt.rules:
-        if rule.chains and previous is None:
+        if (rule.chains and previous is None) or (rule.optional and not _given(rule, current, previous)):
             continue
         broken = _broken(rule, current, previous)
         if broken:
@@ -47,6 +47,15 @@ def check_rules(fmt: ReportFormat, current: Year, previous: Year | None) -> tupl
     if errors:
         raise FormatError("\n  ".join(errors), path=current.where)
     return tuple(f"{current.where}: {warning}" for warning in warnings)
+
+
+def _given(rule: Rule, current: Year, previous: Year | None) -> bool:
+    """Whether the files give every figure an optional rule reads."""
+    for key in (*rule.left, *rule.right):
+        year = previous if key.startswith(PREVIOUS) else current
+        if year is None or key.removeprefix(PREVIOUS) not in year.values:
+            return False
+    return True
 
 
 def _broken(rule: Rule, current: Year, previous: Year | None) -> str | None:

@@ -88,6 +88,7 @@ class Rule:
     right: tuple[str, ...]
     message: str
     severity: str = "error"  # "error" stops the run; "warning" is reported and listed for reviewers
+    optional: bool = False  # checked only in the years whose files give every figure it reads
 
     @property
     def chains(self) -> bool:
@@ -153,16 +154,25 @@ def _parse(raw: dict[str, Any]) -> ReportFormat:
             cumulative_column=columns["cumulative"],
             rows=tuple(AppendixRow(**row) for row in appendix["rows"]),
         ),
-        rules=tuple(rule for item in raw.get("rules", []) for rule in _rules(item)),
+        rules=tuple(
+            rule
+            for item in raw.get("rules", [])
+            for rule in _rules(item, {"appendix": [row["id"] for row in appendix["rows"]]})
+        ),
     )
 
 
-def _rules(raw: dict[str, Any]) -> list[Rule]:
-    """One rule from the YAML, expanded over its `each:` values (their product, in order)."""
+def _rules(raw: dict[str, Any], lists: dict[str, list[str]]) -> list[Rule]:
+    """One rule from the YAML, expanded over its `each:` values (their product, in order).
+
+    An `each:` value is a list, or the name of one of the format's own lists in `lists` (e.g. `appendix`,
+    every appendix row), so that a list of ids is written once.
+    """
     if raw["kind"] not in RULE_KINDS or raw.get("severity", "error") not in SEVERITIES:
         raise ValueError(f"rule {raw['id']}: unknown kind or severity")  # a bug in a shipped format
     bindings: list[dict[str, str]] = [{}]
-    for name, values in raw.get("each", {}).items():
+    for name, listed in raw.get("each", {}).items():
+        values = lists[listed] if isinstance(listed, str) else listed
         bindings = [{**bound, name: str(value)} for bound in bindings for value in values]
 
     def fill(text: str, bound: dict[str, str]) -> str:
@@ -181,6 +191,7 @@ def _rules(raw: dict[str, Any]) -> list[Rule]:
             right=keys(raw["right"], bound),
             message=fill(raw["message"], bound),
             severity=raw.get("severity", "error"),
+            optional=bool(raw.get("optional", False)),
         )
         for bound in bindings
     ]
