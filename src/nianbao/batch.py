@@ -28,6 +28,7 @@ class Outcome:
     built: list[plan.Job] = field(default_factory=list)
     fresh: list[plan.Job] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (which report, what to review)
     summaries: list[int] = field(default_factory=list)  # the years whose summary was rebuilt
     summaries_failed: list[tuple[str, str]] = field(default_factory=list)
     rss_mb: float = 0.0  # the largest worker's peak resident memory
@@ -80,6 +81,7 @@ def run_jobs(project: Project, todo: list[plan.Job], workers: int, outcome: Outc
             job = result["job"]
             pending.discard(job)
             outcome.rss_mb = max(outcome.rss_mb, result.get("rss_mb", 0.0))
+            outcome.warnings += [(str(job), warning) for warning in result.get("warnings", [])]
             if result["status"] == "built":
                 outcome.built.append(job)
             else:
@@ -156,6 +158,8 @@ def build_summaries(project: Project, years: list[int], outcome: Outcome) -> Non
 
 
 def print_summary(outcome: Outcome) -> None:
+    for what, warning in outcome.warnings:
+        print(f"警告：{what}：{warning}", file=sys.stderr)
     print(
         f"已生成 {len(outcome.built)} 份，无需重新生成 {len(outcome.fresh)} 份，失败 {len(outcome.failed)} 份"
         f" / built {len(outcome.built)}, up to date {len(outcome.fresh)}, failed {len(outcome.failed)}"

@@ -144,7 +144,13 @@ def build_one(
         "code": code,
     }
     write_atomic(record_path, plan.record_bytes(record))
-    return {"job": job, "status": "built", "error": None, "seconds": time.perf_counter() - started}
+    return {
+        "job": job,
+        "status": "built",
+        "error": None,
+        "warnings": list(built.warnings),
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def peak_rss_mb() -> float:
