@@ -69,4 +69,4 @@ lock: $(STAMP) ## 根据 pyproject.toml 重新生成锁定文件 / regenerate re
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean: ## 删除生成的报告（output/）/ delete generated reports
-	rm -rf output/*/
+	rm -rf output/*/ output/index.html

@@ -87,6 +87,10 @@ def run_jobs(project: Project, todo: list[plan.Job], workers: int, outcome: Outc
             else:
                 outcome.failed.append((str(job), result["error"]))
             progress.step(job, result["status"])
+    except KeyboardInterrupt:  # stop now: every report not yet published keeps its previous version
+        for process in processes:
+            process.terminate()
+        raise
     finally:
         progress.close()
         for process in processes:

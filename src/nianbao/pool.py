@@ -11,6 +11,7 @@ notebook is byte-identical to a lone build's — a test checks).
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 import traceback
@@ -206,6 +207,7 @@ def serve(root: str, jobs: Queue[Any], results: Queue[Any]) -> None:
 
     A job is `(Job, more)`; `more` says whether jobs will follow, i.e. whether to boot a spare kernel.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it ends us
     project = Project(Path(root))
     kernels = Kernels(project)  # the zygote warms up while this worker does
     exporter()  # the export template, loaded once for every report of this worker

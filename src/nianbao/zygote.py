@@ -53,6 +53,7 @@ def child(request: dict[str, Any]) -> None:
     """In the forked process: become an ordinary kernel, as `python -m ipykernel_launcher ...` would."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)  # the zygote's pipes belong to the worker
         os.dup2(2, 1)
@@ -76,6 +77,7 @@ def child(request: dict[str, Any]) -> None:
 
 def serve(requests: IO[str], replies: IO[str]) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch handles Ctrl-C; the zygote ends with its stdin
     for line in requests:
         request = {**json.loads(line), "parent": os.getppid()}  # the worker
         pid = os.fork()
