@@ -13,6 +13,7 @@ Run from the project root: `make bench` or `.venv/bin/python benchmarks/bench_ba
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
@@ -36,6 +37,19 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measured(action: Callable[[], object], who: int = resource.RUSAGE_CHILDREN) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of `who`) of one action: CPU time does not depend on what else the
+    machine is doing, wall time does."""
+    before = cpu(who)
+    wall = timed(action)
+    return wall, cpu(who) - before
+
+
 def run(command: list[str], cwd: Path) -> None:
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -52,8 +66,8 @@ def agencies(project: Path) -> list[str]:
     return sorted(path.stem for path in (project / "params").glob("*.yaml"))
 
 
-def naive(project: Path, count: int) -> float:
-    """papermill + nbconvert CLIs per report; returns seconds per report over `count` reports."""
+def naive(project: Path, count: int) -> tuple[float, float]:
+    """papermill + nbconvert CLIs per report; (wall, CPU) seconds per report over `count` reports."""
     out = project / "naive"
     out.mkdir()
 
@@ -64,11 +78,12 @@ def naive(project: Path, count: int) -> float:
             run([*papermill, "-k", "nianbao", "-p", "agency", agency, "-p", "year", str(YEAR)], project)
             run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], project)
 
-    return timed(loop) / count
+    wall, used = measured(loop)
+    return wall / count, used / count
 
 
-def floor(project: Path) -> tuple[float, float]:
-    """(import seconds, seconds per report) of the computation alone, in this process."""
+def floor(project: Path) -> tuple[float, float, float]:
+    """(import seconds, wall and CPU seconds per report) of the computation alone, in this process."""
     started = time.perf_counter()
     from nianbao import charts, tables
     from nianbao.figures import Figures, yearly_frame
@@ -92,7 +107,8 @@ def floor(project: Path) -> tuple[float, float]:
             ]
             (out / f"{agency}.html").write_text("\n".join(body), encoding="utf-8")
 
-    return imports, timed(loop) / len(agencies(project))
+    wall, used = measured(loop, resource.RUSAGE_SELF)
+    return imports, wall / len(agencies(project)), used / len(agencies(project))
 
 
 def main() -> None:
@@ -109,24 +125,28 @@ def main() -> None:
         for target in copies.values():
             shutil.copytree(base, target)
 
-        j2 = timed(lambda: make(copies["j2"], "-j2", "reports")) / n
-        j1 = timed(lambda: make(copies["j1"], "-j1", "reports")) / n
+        j2, j2_cpu = (seconds / n for seconds in measured(lambda: make(copies["j2"], "-j2", "reports")))
+        j1, j1_cpu = (seconds / n for seconds in measured(lambda: make(copies["j1"], "-j1", "reports")))
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # before the naive loop
-        naive_per = naive(copies["naive"], args.naive or n)
-        imports, floor_per = floor(copies["floor"])
+        naive_per, naive_cpu = naive(copies["naive"], args.naive or n)
+        imports, floor_per, floor_cpu = floor(copies["floor"])
 
         big = make_project(work / "noop", ROOT, args.noop_agencies, years=(YEAR,))
         make(big, "-j2", "reports")
         noop = statistics.median(timed(lambda: make(big, "reports")) for _ in range(5))
 
     print(f"nianbao batch benchmark: {n} synthetic agencies, one report each (year {YEAR})")
-    print(f"{'way':<34}{'s/report':>10}")
-    print(f"{'naive papermill + nbconvert CLI':<34}{naive_per:>10.3f}")
-    print(f"{'make reports -j1':<34}{j1:>10.3f}")
-    print(f"{'make reports -j2':<34}{j2:>10.3f}")
-    print(f"{'plain-Python floor':<34}{floor_per:>10.3f}   (+ {imports:.2f} s of imports once)")
+    print(f"{'way':<34}{'wall s/report':>14}{'CPU s/report':>14}")
+    print(f"{'naive papermill + nbconvert CLI':<34}{naive_per:>14.3f}{naive_cpu:>14.3f}")
+    print(f"{'make reports -j1':<34}{j1:>14.3f}{j1_cpu:>14.3f}")
+    print(f"{'make reports -j2':<34}{j2:>14.3f}{j2_cpu:>14.3f}")
+    print(f"{'plain-Python floor':<34}{floor_per:>14.3f}{floor_cpu:>14.3f}   + {imports:.2f} s imports")
     print(f"batch -j2 / floor: {j2 / floor_per:.1f}x   naive / batch -j2: {naive_per / j2:.1f}x")
-    print(f"-j1 / -j2: {j1 / j2:.2f}x")
+    print(
+        f"-j1 / -j2: {j1 / j2:.2f}x   (CPU: batch -j2 / floor {j2_cpu / floor_cpu:.1f}x, "
+        f"naive / batch -j2 {naive_cpu / j2_cpu:.1f}x)"
+    )
+    print(f"load average while measuring (other work on this machine): {os.getloadavg()[0]:.1f}")
     print(f"no-op make reports over {args.noop_agencies} agencies: {noop:.3f} s (median of 5)")
     print(f"peak RSS of the largest batch process (worker or zygote): {peak_mb:.0f} MB")
 
