@@ -1,11 +1,13 @@
 """The batch's worker: a warm process that builds reports one after another, each in a fresh kernel.
 
-What a lone `make report` pays every time and a worker pays once: importing papermill, nbconvert, pandas
-and matplotlib, and loading the export template. What stays per report, for isolation: a new kernel
-process, used for that report only and shut down after it. Kernel start-up is taken off the critical
-path: while one report executes and is exported, the next report's kernel is already booting and
-importing `nianbao.report` (its `exec_lines` run without touching the execution count, so the executed
-notebook is byte-identical to a lone build's — a test checks).
+What a lone `make report` pays every time and a worker pays once: importing papermill, nbconvert and
+pandas, and loading the export template. What stays per report, for isolation: a new kernel process,
+used for that report only and killed after it. Its cost is cut twice:
+- where the system can fork, kernels are forked from a zygote (zygote.py) that imported `nianbao.report`
+  (pandas, matplotlib, the CJK font) once; elsewhere each kernel is launched with `exec_lines` that
+  import it while the kernel waits (they do not touch the execution count);
+- the next report's kernel is started while the current report executes and is exported.
+Either way the executed notebook is byte-identical to a lone build's (a test checks every sample).
 """
 
 from __future__ import annotations
