@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from nianbao import numbers
+from nianbao import national, numbers
 from nianbao.formats import ReportFormat
 from nianbao.model import AgencyYear, Opening, YearData
 
@@ -49,7 +49,11 @@ def rate(part: int, whole: int) -> Decimal | None:
 
 
 def row_values(fmt: ReportFormat, data: YearData) -> dict[str, int]:
-    """One year's value for every appendix row: typed rows from the data, totals computed."""
+    """One year's value for every appendix row: typed rows from the data, totals computed.
+
+    National formats have no appendix: their derived figures are the totals nobody typed."""
+    if not fmt.cumulative:
+        return national.totals(fmt, data.values)
     values: dict[str, int] = {}
     for row in fmt.appendix.rows:
         if row.derive is None:
@@ -82,6 +86,8 @@ def yearly_frame(model: AgencyYear) -> pd.DataFrame:
 
 def cumulative_frame(model: AgencyYear) -> pd.DataFrame:
     """历年累计 for every row at the end of every year: opening balance plus the running sum (F1)."""
+    if model.opening is None:
+        raise ValueError(f"format {model.format.id} has no cumulative counts")  # a bug: pre2019 only
     opening = pd.Series(opening_values(model.format, model.opening))
     yearly = yearly_frame(model)
     return yearly.cumsum() + opening[yearly.columns]

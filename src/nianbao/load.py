@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from nianbao import national
 from nianbao.checks import Year, check_rules
 from nianbao.errors import DataError, did_you_mean
 from nianbao.figures import row_values
@@ -29,8 +30,12 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     agency = check_agency(project, agency)
     fmt = check_year(project, agency, year)
     profile = load_profile(project, agency)
-    opening = load_opening(project, agency, fmt)
-    history = {y: load_year(project, fmt, agency, y) for y in years_to_chain(project, agency, opening, year)}
+    opening = load_opening(project, agency, fmt) if fmt.cumulative else None  # 历年累计 start from it
+    if opening is not None:
+        years = years_to_chain(project, agency, opening, year)
+    else:
+        years = national.years_to_chain(year, years_on_file(project, agency))
+    history = {y: load_any_year(project, agency, y) for y in years}
     narrative = load_narrative(project, fmt, agency, year)
     warnings = check_history(project, fmt, agency, history)
     return AgencyYear(fmt, profile, year, history, opening, narrative, warnings)
@@ -45,8 +50,9 @@ def check_history(
     warnings: list[str] = []
     for year in sorted(history):
         where = project.relative(project.figures(agency, year))
-        checked[year] = Year(year, {**history[year].values, **row_values(fmt, history[year])}, where)
-        warnings += check_rules(fmt, checked[year], checked.get(year - 1))
+        year_fmt = format_for_year(year) or fmt  # a chained year may use the format before the report's
+        checked[year] = Year(year, {**history[year].values, **row_values(year_fmt, history[year])}, where)
+        warnings += check_rules(year_fmt, checked[year], checked.get(year - 1))
     return tuple(warnings)
 
 
@@ -90,7 +96,7 @@ def check_year(project: Project, agency: str, year: int) -> ReportFormat:
         )
     fmt = format_for_year(year)
     if fmt is None:
-        supported = "、".join(f"{f.first_year}—{f.last_year}" for f in all_formats())
+        supported = "、".join(f.span for f in all_formats())
         raise DataError(f"nianbao 目前只支持以下年度的报告格式：{supported}；{year} 年度暂不支持")
     return fmt
 
@@ -134,6 +140,16 @@ def load_profile(project: Project, agency: str) -> Profile:
         portal=Link(t("portal.name"), t("portal.url")),
         contact=Contact(t("contact.office"), t("contact.address"), t("contact.phone")),
     )
+
+
+def load_any_year(project: Project, agency: str, year: int) -> YearData:
+    """One year's figures, read as the format of that year says."""
+    fmt = format_for_year(year)
+    if fmt is None:
+        raise DataError(f"nianbao 不支持 {year} 年度的报告格式")
+    if fmt.cumulative:
+        return load_year(project, fmt, agency, year)
+    return national.load_year(project, fmt, agency, year)
 
 
 def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> YearData:
