@@ -40,7 +40,7 @@ def build_report(project: Project, agency: str, year: int) -> Built:
     model = load_agency_year(project, agency, year)
     figures = Figures.derive(model)
     with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
-        notebook = execute(project, agency, year, Path(work))
+        notebook = execute(project, agency, year, Path(work), model.format.id)
     fill_notebook(notebook, figures, where=project.relative(project.template))
     notebook.metadata["nianbao"] = provenance(project, model)
     html = to_html(notebook)
@@ -53,7 +53,9 @@ def build_report(project: Project, agency: str, year: int) -> Built:
 
 def provenance(project: Project, model: AgencyYear) -> dict[str, Any]:
     """What the report was built from, for reviewers: nianbao's version, the format, each input's SHA-256."""
-    files = project.inputs(model.profile.slug, model.year, sorted(model.history))
+    fmt = model.format
+    tables = (fmt.applications.file,) if fmt.applications else ()
+    files = project.inputs(model.profile.slug, model.year, sorted(model.history), fmt.cumulative, tables)
     return {
         "version": version("nianbao"),
         "format": {"id": model.format.id, "sha256": _sha256(FORMATS_DIR / f"{model.format.id}.yaml")},

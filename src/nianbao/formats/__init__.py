@@ -107,6 +107,16 @@ OPEN_ENDED = 9999  # `years: {last: 9999}`: the format in force today
 
 
 @dataclass(frozen=True)
+class ChangeSpec:
+    """A figure whose change from last year the report states (new applications, disclosures, reviews)."""
+
+    id: str
+    key: str
+    label: str
+    unit: str
+
+
+@dataclass(frozen=True)
 class ReportFormat:
     id: str
     title: str
@@ -121,6 +131,7 @@ class ReportFormat:
     active: ActiveTable | None = None  # national formats: table 二
     applications: ApplicationTable | None = None  # national formats: table 三
     reviews: ReviewTable | None = None  # national formats: table 四
+    changes: tuple[ChangeSpec, ...] = ()  # figures compared with last year's
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
@@ -193,6 +204,7 @@ def _parse(raw: dict[str, Any]) -> ReportFormat:
         active=active,
         applications=applications,
         reviews=reviews,
+        changes=tuple(ChangeSpec(**item) for item in raw.get("changes", [])),
     )
 
 
