@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import csv
 import re
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
