@@ -58,9 +58,18 @@ def provenance(project: Project, model: AgencyYear) -> dict[str, Any]:
     files = project.inputs(model.profile.slug, model.year, sorted(model.history), fmt.cumulative, tables)
     return {
         "version": version("nianbao"),
-        "format": {"id": model.format.id, "sha256": _sha256(FORMATS_DIR / f"{model.format.id}.yaml")},
+        "format": _format_provenance(model),
         "inputs": {project.relative(path): _sha256(path) for path in files},
     }
+
+
+def _format_provenance(model: AgencyYear) -> dict[str, Any]:
+    """The format by id and hash, and the shared part it extends (gb2019/gb2021 → _national.yaml)."""
+    fmt = model.format
+    result: dict[str, Any] = {"id": fmt.id, "sha256": _sha256(FORMATS_DIR / f"{fmt.id}.yaml")}
+    if fmt.extends:
+        result["extends"] = {fmt.extends: _sha256(FORMATS_DIR / f"{fmt.extends}.yaml")}
+    return result
 
 
 def _sha256(path: Path) -> str:

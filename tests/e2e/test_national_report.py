@@ -10,6 +10,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from nianbao.formats import ReportFormat, format_for_year
@@ -260,3 +261,21 @@ FORBIDDEN = [
 @pytest.mark.parametrize("forbidden", FORBIDDEN)
 def test_no_code_no_external_url(report: Report, forbidden: str) -> None:
     assert forbidden not in report.html
+
+
+def test_provenance_lists_the_tables_and_no_opening_balance(report: Report) -> None:
+    notebook = nbformat.read(report.root / f"output/shili/{report.year}/report.ipynb", as_version=4)
+    meta = notebook.metadata.nianbao
+    assert meta.format.id == report.fmt.id
+    assert list(meta.format.extends) == ["_national"]
+    before, now = report.year - 1, report.year
+    assert sorted(meta.inputs) == [
+        f"data/shili/{before}/applications.csv",
+        f"data/shili/{before}/figures.yaml",
+        f"data/shili/{now}/applications.csv",
+        f"data/shili/{now}/figures.yaml",
+        f"data/shili/{now}/narrative.md",
+        "notebooks/annual_report.ipynb",
+        "params/shili.yaml",
+    ]
+    assert not any("format:" in tag for cell in notebook.cells for tag in cell.metadata.get("tags", []))

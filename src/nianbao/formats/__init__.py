@@ -132,6 +132,7 @@ class ReportFormat:
     applications: ApplicationTable | None = None  # national formats: table 三
     reviews: ReviewTable | None = None  # national formats: table 四
     changes: tuple[ChangeSpec, ...] = ()  # figures compared with last year's
+    extends: str | None = None  # the shared part (`_national`) its definition builds on
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
@@ -182,6 +183,7 @@ def _categories(raw: dict[str, Any]) -> CategorySpec:
 
 
 def _parse(raw: dict[str, Any]) -> ReportFormat:
+    extends = raw.get("extends")
     raw = _extended(raw)
     fields = {key: Field(id=key, **value) for key, value in raw.get("fields", {}).items()}
     active = active_table(raw["active"]) if "active" in raw else None
@@ -205,6 +207,7 @@ def _parse(raw: dict[str, Any]) -> ReportFormat:
         applications=applications,
         reviews=reviews,
         changes=tuple(ChangeSpec(**item) for item in raw.get("changes", [])),
+        extends=extends,
     )
 
 
