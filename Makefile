@@ -11,7 +11,7 @@ BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint format lab lock clean
+.PHONY: help setup report check test lint format lab lock clean
 
 help: ## 列出所有命令 / list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +29,12 @@ setup: $(STAMP) ## 建立项目环境（其他命令会自动调用）/ create t
 
 report: $(STAMP) ## 生成一份报告：make report AGENCY=minzheng YEAR=2017
 	@$(BIN)/nianbao report $(AGENCY) $(YEAR)
+
+# Without AGENCY/YEAR on the command line, check validates every agency and year on file.
+CHECK_ARGS = $(if $(filter command line environment,$(origin AGENCY)),--agency $(AGENCY)) \
+	$(if $(filter command line environment,$(origin YEAR)),--year $(YEAR))
+check: $(STAMP) ## 只校验数据不生成报告：make check（全部）或 make check AGENCY=minzheng YEAR=2017
+	@$(BIN)/nianbao check $(CHECK_ARGS)
 
 test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
 	$(BIN)/python -m pytest

@@ -3,6 +3,7 @@ executed notebook → HTML. The CLI and the tests call it; the Makefile calls th
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -11,8 +12,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
+from nianbao.cells import select_cells
+from nianbao.errors import NianbaoError
 from nianbao.execute import dumps, execute
-from nianbao.export import to_html
+from nianbao.export import REVIEW_TAG, to_html
 from nianbao.figures import Figures
 from nianbao.formats import FORMATS_DIR
 from nianbao.load import load_agency_year
@@ -25,30 +30,72 @@ from nianbao.paths import Project
 class Built:
     notebook: Path
     html: Path
+    warnings: tuple[str, ...] = ()
 
 
 def build_report(project: Project, agency: str, year: int) -> Built:
     """Build `output/<agency>/<year>/report.{ipynb,html}`.
 
     1. Load and check the agency's files (the checked model) — before any kernel starts.
-    2. Derive the figures: totals, shares, rates, cumulative counts.
+    2. Derive the figures: totals, shares, rates, cumulative counts; fill the template's placeholders
+       once on the unexecuted template, so a wrong placeholder also fails before any kernel starts.
     3. Execute the template notebook with papermill in a private working folder.
     4. Fill the narrative placeholders of the executed notebook from the figures.
     5. Export the executed notebook to one self-contained HTML page.
     6. Publish both files atomically: a failure in any step leaves the last good report untouched.
+
+    Warnings of the checks go into the executed notebook, for reviewers, never into the public page.
     """
     model = load_agency_year(project, agency, year)
     figures = Figures.derive(model)
+    fill_template(project, figures)
     with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
         notebook = execute(project, agency, year, Path(work), model.format.id)
-    fill_notebook(notebook, figures, where=project.relative(project.template))
+    fill(project, notebook, figures)
+    add_review_notes(notebook, model.warnings)
     notebook.metadata["nianbao"] = provenance(project, model)
     html = to_html(notebook)
-    built = Built(project.report_notebook(agency, year), project.report_html(agency, year))
-    write_atomic(built.notebook, dumps(notebook))
-    write_atomic(built.html, html)
+    built = Built(project.report_notebook(agency, year), project.report_html(agency, year), model.warnings)
+    publish({built.notebook: dumps(notebook), built.html: html})
     project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
     return built
+
+
+def check_report(project: Project, agency: str, year: int) -> tuple[str, ...]:
+    """Everything `build_report` checks before and after execution, without a kernel: load and check the
+    files (step 1), derive the figures (step 2) and fill the template's placeholders (step 4).
+    Returns the warnings; raises the first user error."""
+    model = load_agency_year(project, agency, year)
+    fill_template(project, Figures.derive(model))
+    return model.warnings
+
+
+def fill_template(project: Project, figures: Figures) -> None:
+    """Fill the placeholders of the unexecuted template: every narrative fault shows before execution."""
+    template = nbformat.read(project.template, as_version=4)  # type: ignore[no-untyped-call]
+    fill(project, select_cells(template, figures.model.format.id), figures)
+
+
+def fill(project: Project, notebook: Any, figures: Figures) -> None:
+    """Fill `notebook`'s placeholders; messages name the template or the agency's narrative file."""
+    model = figures.model
+    narrative = project.narrative(model.profile.slug, model.year)
+    fill_notebook(
+        notebook, figures, where=project.relative(project.template), prose_where=project.relative(narrative)
+    )
+
+
+def add_review_notes(notebook: Any, warnings: tuple[str, ...]) -> None:
+    """A first cell for reviewers listing the checks' warnings; the exporter leaves it out of the HTML."""
+    if warnings:
+        lines = "\n".join(f"- {warning}" for warning in warnings)
+        text = f"**校验警告（{len(warnings)} 条）**，请审阅者核实：\n\n{lines}"
+    else:
+        text = "**校验结果**：全部规则通过，没有警告。"
+    cell = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
+        f"<!-- 仅供审阅，不进入公开的 HTML -->\n{text}", id=REVIEW_TAG, metadata={"tags": [REVIEW_TAG]}
+    )
+    notebook.cells.insert(0, cell)
 
 
 def provenance(project: Project, model: AgencyYear) -> dict[str, Any]:
@@ -76,20 +123,50 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def publish(files: dict[Path, bytes]) -> None:
+    """Write every file in full beside its target first, then rename them all into place.
+
+    A full disk, Ctrl-C or any other failure while writing leaves every previous file as it was: the
+    renames only start once all the new contents are safely on disk.
+    """
+    staged: list[tuple[Path, Path]] = []
     try:
-        Path(temporary).chmod(0o666 & ~_umask())  # mkstemp makes 0600; a report is as readable as any file
+        for path, data in files.items():
+            staged.append((_stage(path, data), path))
+        for temporary, path in staged:
+            temporary.replace(path)
+    except OSError as err:
+        if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS):
+            raise NianbaoError(
+                f"无法写入报告：{os.strerror(err.errno)}（{err.filename or path}）",
+                hint="请清理磁盘空间或检查 output/ 的写入权限后重新运行；上一次生成的报告没有被改动。",
+            ) from err
+        raise
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write one file atomically: readers see the old file or the new one, never a part."""
+    publish({path: data})
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """`data` in a hidden temporary file beside `path`, flushed to disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = Path(name)
+    try:
+        temporary.chmod(0o666 & ~_umask())  # mkstemp makes 0600; a report is as readable as any file
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        Path(temporary).replace(path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    return temporary
 
 
 def _umask() -> int:

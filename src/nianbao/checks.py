@@ -33,13 +33,13 @@ class Year:
 def check_rules(fmt: ReportFormat, current: Year, previous: Year | None) -> tuple[str, ...]:
     """Apply every rule of `fmt` to `current` and return the warnings; raise on any broken error rule.
 
-    Chaining rules (those reading `prev:` figures) are skipped when `previous` is None — an agency's first
-    year on file has nothing to chain from — or lacks the figures they read (another format).
+    Chaining rules (those reading `prev:` figures) are skipped when `previous` is None: an agency's first
+    year on file has nothing to chain from.
     """
     errors: list[str] = []
     warnings: list[str] = []
     for rule in fmt.rules:
-        if rule.chains and (previous is None or not _readable(rule, previous)):
+        if (rule.chains and previous is None) or (rule.optional and not _given(rule, current, previous)):
             continue
         broken = _broken(rule, current, previous)
         if broken:
@@ -49,11 +49,13 @@ def check_rules(fmt: ReportFormat, current: Year, previous: Year | None) -> tupl
     return tuple(f"{current.where}: {warning}" for warning in warnings)
 
 
-def _readable(rule: Rule, previous: Year) -> bool:
-    """Whether last year's figures include every `prev:` key of `rule`: a year in an older format
-    (2020 in gb2019 before a gb2021 report) has no 现行有效件数 for H1 to chain from."""
-    keys = (key.removeprefix(PREVIOUS) for key in (*rule.left, *rule.right) if key.startswith(PREVIOUS))
-    return all(key in previous.values for key in keys)
+def _given(rule: Rule, current: Year, previous: Year | None) -> bool:
+    """Whether the files give every figure an optional rule reads."""
+    for key in (*rule.left, *rule.right):
+        year = previous if key.startswith(PREVIOUS) else current
+        if year is None or key.removeprefix(PREVIOUS) not in year.values:
+            return False
+    return True
 
 
 def _broken(rule: Rule, current: Year, previous: Year | None) -> str | None:

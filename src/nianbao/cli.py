@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from nianbao.build import build_report
 from nianbao.errors import NianbaoError
 from nianbao.paths import Project
 
@@ -24,6 +23,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     report = commands.add_parser("report", help="生成一份报告 / build one report")
     report.add_argument("agency", help="机关代号，即 params/ 下档案文件的文件名，如 minzheng")
     report.add_argument("year", help="报告年度，如 2017")
+    check = commands.add_parser("check", help="只校验数据，不生成报告 / validate without building")
+    check.add_argument("--agency", help="只校验这个机关（默认：全部机关）")
+    check.add_argument("--year", help="只校验这个年度（默认：全部年度）")
     return parser.parse_args(argv)
 
 
@@ -34,12 +36,58 @@ def parse_year(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, inside main's handlers: pandas, matplotlib and nbconvert take a second or two to
+    # import, and a Ctrl-C meanwhile deserves the same calm message as one during the run.
+    from nianbao.build import build_report
+
     project = Project.discover()
-    if args.command == "report":
-        built = build_report(project, args.agency, parse_year(args.year))
-        print(f"已生成 / built: {project.relative(built.html)}")
-        print(f"供审阅的笔记本 / for review: {project.relative(built.notebook)}")
+    if args.command == "check":
+        return check(project, args.agency, parse_year(args.year) if args.year else None)
+    built = build_report(project, args.agency, parse_year(args.year))
+    print_warnings(built.warnings)
+    print(f"已生成 / built: {project.relative(built.html)}")
+    print(f"供审阅的笔记本 / for review: {project.relative(built.notebook)}")
     return 0
+
+
+def check(project: Project, agency: str | None, year: int | None) -> int:
+    """Validate one report, or every agency and year on file; report every fault, not just the first."""
+    from nianbao.build import check_report
+    from nianbao.load import agencies_on_file, check_agency, years_on_file
+
+    if agency is not None:
+        agency = check_agency(project, agency)
+    if agency is not None and year is not None:
+        targets = [(agency, year)]
+    else:
+        targets = [
+            (a, y)
+            for a in ([agency] if agency else agencies_on_file(project))
+            for y in years_on_file(project, a)
+            if year is None or y == year
+        ]
+        if not targets:
+            what = f"{year} 年度没有任何机关的数据" if year else "data/ 中没有任何机关的数据"
+            raise NianbaoError(f"没有可校验的数据：{what}")
+    failed = 0
+    for a, y in targets:
+        try:
+            warnings = check_report(project, a, y)
+        except NianbaoError as err:
+            failed += 1
+            print(f"错误：{a} {y}：{err.render()}", file=sys.stderr)
+            continue
+        print_warnings(warnings)
+        print(f"通过 / ok: {a} {y}")
+    if failed:
+        print(f"校验了 {len(targets)} 份报告的数据，{failed} 份有错误。", file=sys.stderr)
+        return 1
+    return 0
+
+
+def print_warnings(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        print(f"警告：{warning}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

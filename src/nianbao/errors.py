@@ -45,5 +45,7 @@ class ExecutionError(NianbaoError):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A short Chinese suggestion of the closest valid choices, or '' when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    # Chinese headings are two to six characters: one wrong character of two (概况 for 概述) is ratio 0.5.
+    cutoff = 0.5 if len(word) <= 4 else 0.6
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=cutoff)
     return f"（是不是 {'、'.join(close)}？）" if close else ""

@@ -17,6 +17,7 @@ import yaml
 
 from nianbao.errors import DataError, did_you_mean
 
+WEB_ADDRESS = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[^\s<>\"'`]*)?")
 ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with or without BOM, then what Excel/WPS save on Chinese Windows
 
 
@@ -63,6 +64,8 @@ def read_yaml(path: Path, where: str) -> dict[str, Any]:
         content = yaml.load(text, Loader=StrictLoader)  # a SafeLoader: builds no Python objects
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
+        if getattr(err, "problem", "") == "could not find expected ':'":  # PyYAML notices on the next line
+            mark = getattr(err, "context_mark", None) or mark
         line = f"第 {mark.line + 1} 行" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err)
         raise DataError(
@@ -89,7 +92,7 @@ class Reader:
         value = self.get(key)
         if not isinstance(value, dict):
             raise self.fail(f"字段 {key} 应为一组“字段: 值”，实际为 {shown(value)}")
-        return Reader({f"{key}.{k}": v for k, v in value.items()}, self.where)
+        return Reader({f"{key}.{k}": v for k, v in flatten(value).items()}, self.where)
 
     def get(self, key: str) -> Any:
         if key not in self.content:
@@ -101,6 +104,16 @@ class Reader:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(f"字段 {key} 应为文字（数字开头的电话等请加引号），实际为 {shown(value)}")
         return value.strip()
+
+    def url(self, key: str) -> str:
+        """A web address as printed in the report (`www.example.gov.cn` or `http(s)://…`): no other
+        scheme (`javascript:`), no spaces, quotes or angle brackets."""
+        value = self.text(key)
+        if not WEB_ADDRESS.fullmatch(value):
+            raise self.fail(
+                f"字段 {key} 应为网址（如 www.smsy.gov.cn 或 http://www.smsy.gov.cn/），实际为 {shown(value)}"
+            )
+        return value
 
     def count(self, key: str) -> int:
         return as_count(self.get(key), key, self.where)

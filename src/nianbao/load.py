@@ -15,13 +15,15 @@ from typing import Any
 from nianbao import national
 from nianbao.checks import Year, check_rules
 from nianbao.errors import DataError, did_you_mean
-from nianbao.figures import row_values
+from nianbao.figures import opening_values, row_values
 from nianbao.files import Reader, as_count, flatten, read_text, read_yaml, shown
 from nianbao.formats import ReportFormat, all_formats, format_for_year
 from nianbao.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
 from nianbao.narrative import parse_narrative
 from nianbao.paths import Project
 
+PUBLISHED = "published_cumulative"  # figures.yaml: 历年累计 as printed in that year's report (optional)
+CUMULATIVE = "cumulative"  # the computed 历年累计, as rules name it
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
@@ -37,23 +39,37 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
         years = national.years_to_chain(year, years_on_file(project, agency))
     history = {y: load_any_year(project, agency, y) for y in years}
     narrative = load_narrative(project, fmt, agency, year)
-    warnings = check_history(project, fmt, agency, history)
+    warnings = check_history(project, fmt, agency, opening, history)
     return AgencyYear(fmt, profile, year, history, opening, narrative, warnings)
 
 
 def check_history(
-    project: Project, fmt: ReportFormat, agency: str, history: Mapping[int, YearData]
+    project: Project, fmt: ReportFormat, agency: str, opening: Opening | None, history: Mapping[int, YearData]
 ) -> tuple[str, ...]:
     """Apply the format's rules to every year on file up to the report's: earlier years feed the
-    cumulative counts, so they must hold too. Returns the warnings, oldest year first."""
-    checked: dict[int, Year] = {}
+    cumulative counts, so they must hold too. Returns the warnings, oldest year first.
+
+    Each year's figures include its computed 历年累计 (`cumulative.<row>`), so a rule can chain a
+    published 历年累计 from the year before; the year before the first is the opening balance.
+    """
+    if opening is None:  # the national formats have no 历年累计
+        return national.check_years(project, agency, history)
+    cumulative = opening_values(fmt, opening)
+    where = project.relative(project.opening(agency))
+    checked = {opening.as_of: _cumulative_year(opening.as_of, cumulative, where)}
     warnings: list[str] = []
     for year in sorted(history):
+        rows = row_values(fmt, history[year])
+        cumulative = {row: cumulative[row] + value for row, value in rows.items()}
         where = project.relative(project.figures(agency, year))
-        year_fmt = format_for_year(year) or fmt  # a chained year may use the format before the report's
-        checked[year] = Year(year, {**history[year].values, **row_values(year_fmt, history[year])}, where)
-        warnings += check_rules(year_fmt, checked[year], checked.get(year - 1))
+        values = {**history[year].values, **rows, **_cumulative_year(year, cumulative, where).values}
+        checked[year] = Year(year, values, where)
+        warnings += check_rules(fmt, checked[year], checked.get(year - 1))
     return tuple(warnings)
+
+
+def _cumulative_year(year: int, cumulative: Mapping[str, int], where: str) -> Year:
+    return Year(year, {f"{CUMULATIVE}.{row}": value for row, value in cumulative.items()}, where)
 
 
 # ---------------------------------------------------------------- parameters
@@ -136,8 +152,8 @@ def load_profile(project: Project, agency: str) -> Profile:
         self_reference=t("self_reference"),
         district=t("district"),
         doc_prefix=t("doc_prefix"),
-        website=Link(t("website.name"), t("website.url")),
-        portal=Link(t("portal.name"), t("portal.url")),
+        website=Link(t("website.name"), reader.url("website.url")),
+        portal=Link(t("portal.name"), reader.url("portal.url")),
         contact=Contact(t("contact.office"), t("contact.address"), t("contact.phone")),
     )
 
@@ -154,11 +170,15 @@ def load_any_year(project: Project, agency: str, year: int) -> YearData:
 
 def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> YearData:
     categories_key = fmt.categories.field
-    reader = _open(project, project.figures(agency, year), keep=[categories_key])
-    reader.only(["report.number", "report.date", categories_key, *fmt.fields])
+    reader = _open(project, project.figures(agency, year), keep=[categories_key, PUBLISHED])
+    reader.only(["report.number", "report.date", categories_key, *fmt.fields, PUBLISHED])
     values: dict[str, Number] = {}
     for key, spec in fmt.fields.items():
         values[key] = reader.amount(key) if spec.type == "amount" else reader.count(key)
+    if PUBLISHED in reader.content:  # optional: the 历年累计 column as that year's report printed it
+        published = reader.section(PUBLISHED)
+        published.only(f"{PUBLISHED}.{row.id}" for row in fmt.appendix.rows)
+        values.update({key: published.count(key) for key in published.content})
     return YearData(
         year=year,
         number=reader.count("report.number"),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from nianbao import numbers
@@ -69,7 +70,12 @@ def render(source: str, context: Mapping[str, Any], where: str) -> str:
         raise TemplateError(f"占位符无法填写：{_undefined(err.message or '')}", path=where) from err
     except jinja2.TemplateSyntaxError as err:
         raise TemplateError(f"占位符写法错误（第 {err.lineno} 行）：{err.message}", path=where) from err
-    except jinja2.TemplateError as err:  # includes the sandbox refusing unsafe access
+    except SecurityError as err:
+        raise TemplateError(
+            "占位符只能引用数字和文字（如 {{ active.total }}），不能访问以下划线开头的内部属性或调用方法",
+            path=where,
+        ) from err
+    except jinja2.TemplateError as err:
         raise TemplateError(f"占位符无法填写：{err.message}", path=where) from err
     except (ArithmeticError, TypeError, ValueError) as err:  # e.g. {{ a / 0 }} or {{ name + 1 }}
         raise TemplateError(f"占位符中的计算无法进行：{err}", path=where) from err
@@ -113,8 +119,10 @@ def section_context(section_ids: list[str], fmt: ReportFormat) -> dict[str, Any]
     }
 
 
-def fill_notebook(notebook: Any, figures: Figures, where: str) -> None:
-    """Step 4: fill every markdown cell of the executed notebook from the figures and the agency's prose."""
+def fill_notebook(notebook: Any, figures: Figures, where: str, prose_where: str) -> None:
+    """Step 4: fill every markdown cell of the executed notebook from the figures and the agency's prose.
+
+    `where` names the template and `prose_where` the agency's narrative file in messages."""
     markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
     fmt = figures.model.format
     context = figures.context()
@@ -122,7 +130,7 @@ def fill_notebook(notebook: Any, figures: Figures, where: str) -> None:
     context["sections"] = sections["sections"]
     context["report"].update(parts=sections["parts"], part_count=sections["part_count"])
     context["prose"] = {
-        part_id: render(text, context, where=f"{where}（机关撰写的“{_heading(fmt, part_id)}”）")
+        part_id: render(text, context, where=f"{prose_where}（“# {_heading(fmt, part_id)}”一段）")
         for part_id, text in figures.model.narrative.items()
     }
     context["subheads"] = subheads(fmt, context["prose"])

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from nianbao.applications import read_applications
+from nianbao.checks import Year, check_rules
 from nianbao.files import Reader, flatten, read_yaml, shown
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.formats.tables import Field
@@ -98,3 +99,20 @@ def years_to_chain(year: int, on_file: list[int]) -> list[int]:
     if year - 1 in on_file and before is not None and not before.cumulative:
         return [year - 1, year]
     return [year]
+
+
+def check_years(project: Project, agency: str, history: Mapping[int, YearData]) -> tuple[str, ...]:
+    """Apply each year's own format's rules (2020 is checked as gb2019 even for a 2021 report), chaining
+    every year to the one before. Returns the warnings, oldest year first."""
+    checked: dict[int, Year] = {}
+    warnings: list[str] = []
+    for year in sorted(history):
+        fmt = format_for_year(year)
+        if fmt is None:
+            raise ValueError(year)  # loaded years always have a format
+        values = history[year].values
+        checked[year] = Year(
+            year, {**values, **totals(fmt, values)}, project.relative(project.figures(agency, year))
+        )
+        warnings += check_rules(fmt, checked[year], checked.get(year - 1))
+    return tuple(warnings)

@@ -235,5 +235,5 @@ def test_bad_data_stops_with_a_message_and_keeps_the_last_report(built: Run) -> 
 def test_make_help_is_the_default_and_lists_every_target(built: Run) -> None:
     result = make(built.root)
     assert result.returncode == 0
-    for target in ("help", "setup", "report", "test", "lint", "lab", "lock", "clean"):
+    for target in ("help", "setup", "report", "check", "test", "lint", "lab", "lock", "clean"):
         assert re.search(rf"make {target}\s+\S", result.stdout), target

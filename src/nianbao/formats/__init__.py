@@ -9,7 +9,7 @@ national formats (`gb2019`, `gb2021`) have tables 二, 三 and 四 and share the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -94,6 +94,7 @@ class Rule:
     right: tuple[str, ...]
     message: str
     severity: str = "error"  # "error" stops the run; "warning" is reported and listed for reviewers
+    optional: bool = False  # checked only in the years whose files give every figure it reads
 
     @property
     def chains(self) -> bool:
@@ -192,6 +193,8 @@ def _parse(raw: dict[str, Any]) -> ReportFormat:
     for table in (active, reviews):
         fields.update(table.fields() if table else {})
     lists = {**(applications.lists() if applications else {}), **(active.lists() if active else {})}
+    if "appendix" in raw:  # pre2019: `each: {row: appendix}` runs over every appendix row
+        lists["appendix"] = tuple((row["id"], row["label"]) for row in raw["appendix"]["rows"])
     return ReportFormat(
         id=raw["id"],
         title=raw["title"],
@@ -240,7 +243,7 @@ def _label(value_id: str, lists: Mapping[str, tuple[Named, ...]]) -> str:
     return next((label for members in lists.values() for i, label in members if i == value_id), value_id)
 
 
-def _rules(raw: dict[str, Any], lists: Mapping[str, tuple[Named, ...]]) -> list[Rule]:
+def _rules(raw: dict[str, Any], listed: Mapping[str, Sequence[str | Named]]) -> list[Rule]:
     """One rule from the YAML, expanded over its `each:` values (their product, in order).
 
     An `each:` list may be written out or name one of the format's `lists` (e.g. `columns` of table
@@ -249,6 +252,9 @@ def _rules(raw: dict[str, Any], lists: Mapping[str, tuple[Named, ...]]) -> list[
     """
     if raw["kind"] not in RULE_KINDS or raw.get("severity", "error") not in SEVERITIES:
         raise ValueError(f"rule {raw['id']}: unknown kind or severity")  # a bug in a shipped format
+    lists = {  # a member given by id alone is its own label
+        name: tuple((m, m) if isinstance(m, str) else m for m in members) for name, members in listed.items()
+    }
     bindings: list[dict[str, Named]] = [{}]
     for name, values in raw.get("each", {}).items():
         named = (
@@ -281,6 +287,7 @@ def _rules(raw: dict[str, Any], lists: Mapping[str, tuple[Named, ...]]) -> list[
             right=keys(raw["right"], bound),
             message=fill(raw["message"], bound),
             severity=raw.get("severity", "error"),
+            optional=bool(raw.get("optional", False)),
         )
         for bound in bindings
     ]

@@ -1,0 +1,220 @@
+"""Nothing lost, nothing injected: warnings reach reviewers only, data cannot script the page, and an
+interrupted or failed run leaves the last good report exactly as it was."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nianbao import build
+from nianbao.build import build_report
+from nianbao.errors import NianbaoError
+from nianbao.paths import Project
+from tests.e2e.test_report import make
+
+pytestmark = pytest.mark.slow
+
+FIGURES = "data/minzheng/2017/figures.yaml"
+
+
+def outputs(project: Project) -> dict[str, bytes]:
+    folder = project.output_dir("minzheng", 2017)
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+@pytest.fixture
+def last_good(project: Project) -> dict[str, bytes]:
+    """A first, good build: what every failure below must leave in place."""
+    build_report(project, "minzheng", 2017)
+    return outputs(project)
+
+
+def test_a_warning_is_printed_and_listed_for_reviewers_but_never_published(project: Project) -> None:
+    figures = project.root / FIGURES
+    figures.write_text(
+        figures.read_text(encoding="utf-8").replace("  granted: 0", "  granted: 2"), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", "report", "minzheng", "2017"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    warning = (
+        f"{FIGURES}: 规则 W1 不成立：对申请的答复总数大于受理申请总数，请核实是否有上年结转的申请。"
+        "应为 reply.total ≤ apply.total，实际为 reply.total = 2，apply.total = 0"
+    )
+    assert result.stderr == f"警告：{warning}\n"
+    notebook = nbformat.read(project.report_notebook("minzheng", 2017), as_version=4)
+    assert notebook.cells[0].metadata.tags == ["nianbao-review"]
+    assert warning in notebook.cells[0].source
+    html = project.report_html("minzheng", 2017).read_text(encoding="utf-8")
+    assert "W1" not in html
+    assert "校验" not in html
+
+
+def test_without_warnings_the_review_cell_says_so(project: Project, last_good: dict[str, bytes]) -> None:
+    notebook = nbformat.reads(last_good["report.ipynb"].decode("utf-8"), as_version=4)
+    assert "全部规则通过，没有警告" in notebook.cells[0].source
+    assert "全部规则通过" not in last_good["report.html"].decode("utf-8")
+
+
+HOSTILE = """
+<script>alert("narrative")</script>
+<img src="http://evil.example/pixel.png" onerror="alert(1)">
+<iframe src="https://evil.example/frame"></iframe>
+<a href="javascript:alert(2)">点这里</a> <a href="http://www.smsy.gov.cn/" onclick="alert(3)">门户</a>
+![远程图片](https://evil.example/remote.png)
+<div style="background:url(https://evil.example/bg.png)">样式</div>
+<svg onload="alert(4)"></svg>
+"""
+
+
+class Elements(HTMLParser):
+    """Every element and attribute a browser would build from the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes += [(tag, name, value or "") for name, value in attrs]
+
+
+def test_hostile_narrative_renders_as_harmless_text(project: Project) -> None:
+    narrative = project.narrative("minzheng", 2017)
+    narrative.write_text(
+        narrative.read_text(encoding="utf-8").replace(
+            "# 需要说明的其他情况\n\n无。", f"# 需要说明的其他情况\n{HOSTILE}"
+        ),
+        encoding="utf-8",
+    )
+    html = build_report(project, "minzheng", 2017).html.read_text(encoding="utf-8")
+    elements = Elements()
+    elements.feed(html)
+
+    assert not elements.tags & {"script", "iframe", "img", "object", "embed", "link"}
+    assert [a for a in elements.attributes if a[1].startswith("on")] == []
+    assert [a for a in elements.attributes if "javascript:" in a[2] or "evil.example" in a[2]] == []
+    assert [a for a in elements.attributes if a[1] == "style" and "url(" in a[2]] == []  # no remote CSS
+    assert ("div", "style", "background:url(https://evil.example/bg.png)") not in elements.attributes
+    body = html.split("（一）需要说明的其他情况", 1)[1]
+    assert '&lt;script&gt;alert("narrative")&lt;/script&gt;' in body  # shown as text, never run
+    assert '<a href="http://www.smsy.gov.cn/">门户</a>' in body  # a plain link stays, its handler does not
+
+
+def test_a_full_disk_keeps_both_previous_files(
+    project: Project, last_good: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    figures = project.root / FIGURES  # a change, so a successful run would rewrite both files
+    figures.write_text(
+        figures.read_text(encoding="utf-8").replace("  calls: 313", "  calls: 314"), encoding="utf-8"
+    )
+    real_stage = build._stage
+    staged: list[Path] = []
+
+    def disk_fills_on_second_file(path: Path, data: bytes) -> Path:
+        if staged:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        staged.append(real_stage(path, data))
+        return staged[-1]
+
+    monkeypatch.setattr(build, "_stage", disk_fills_on_second_file)
+    with pytest.raises(NianbaoError, match="无法写入报告：No space left on device") as caught:
+        build_report(project, "minzheng", 2017)
+    assert "上一次生成的报告没有被改动" in caught.value.render()
+    assert outputs(project) == last_good
+    assert not staged[0].exists()  # the first file's staged copy is cleaned up
+    assert list(project.output_dir("minzheng", 2017).glob(".*.tmp")) == []
+
+
+def test_ctrl_c_between_the_two_files_keeps_both(
+    project: Project, last_good: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    figures = project.root / FIGURES
+    figures.write_text(
+        figures.read_text(encoding="utf-8").replace("  calls: 313", "  calls: 314"), encoding="utf-8"
+    )
+    real_stage = build._stage
+    calls: list[Path] = []
+
+    def interrupted_on_second_file(path: Path, data: bytes) -> Path:
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(real_stage(path, data))
+        return calls[-1]
+
+    monkeypatch.setattr(build, "_stage", interrupted_on_second_file)
+    with pytest.raises(KeyboardInterrupt):
+        build_report(project, "minzheng", 2017)
+    assert outputs(project) == last_good
+    assert list(project.output_dir("minzheng", 2017).glob(".*.tmp")) == []
+
+
+def wait_for_kernel(pid: int, timeout: float = 60) -> None:
+    """Until the run has started its kernel (a child process), so the interrupt hits the execution."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if children.read_text().split():
+            time.sleep(0.5)
+            return
+        time.sleep(0.05)
+    raise TimeoutError("the run never started a kernel")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the kernel process through /proc")
+def test_sigint_during_execution_exits_130_and_keeps_the_last_report(
+    project: Project, last_good: dict[str, bytes]
+) -> None:
+    figures = project.root / FIGURES
+    figures.write_text(
+        figures.read_text(encoding="utf-8").replace("  calls: 313", "  calls: 314"), encoding="utf-8"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nianbao.cli", "report", "minzheng", "2017"],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for_kernel(process.pid)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "已中断；上一次生成的报告没有被改动。" in stderr
+    assert "Traceback" not in stderr
+    assert outputs(project) == last_good
+
+
+def test_make_check_validates_without_building(project: Project) -> None:
+    result = make(project.root, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "通过 / ok: minzheng 2017"
+    assert not project.output_dir("minzheng", 2017).exists()
+
+    figures = project.root / FIGURES
+    figures.write_text(
+        figures.read_text(encoding="utf-8").replace("  online: 0", "  online: -3"), encoding="utf-8"
+    )
+    result = make(project.root, "check", "AGENCY=minzheng", "YEAR=2017")
+    assert result.returncode != 0
+    assert (
+        "错误：minzheng 2017：data/minzheng/2017/figures.yaml: 字段 apply.online 应为非负整数，实际为 -3"
+        in result.stderr
+    )
+    assert "校验了 1 份报告的数据，1 份有错误。" in result.stderr
