@@ -441,3 +441,12 @@ def test_bad_input_gives_one_message_and_loses_nothing(
     assert first_line == f"错误：{case.message}"
     assert "Traceback" not in err
     assert _snapshot(project_dir, "output", "data", "params", "notebooks") == before
+
+
+def test_the_readme_shows_real_messages() -> None:
+    """The messages quoted in the README's 常见错误 section are ones the corpus pins: they cannot go stale."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    quoted = [line.removeprefix("错误：") for line in readme.splitlines() if line.startswith("错误：")]
+    assert len(quoted) >= 3
+    pinned = {case.message for case in CASES}
+    assert [message for message in quoted if message not in pinned] == []

@@ -1,0 +1,63 @@
+"""The edge: user errors are one message and exit 1; bugs keep their tracebacks; NIANBAO_DEBUG shows all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nianbao import build
+from nianbao.cli import main
+from nianbao.errors import DataError
+
+
+@pytest.fixture(autouse=True)
+def in_project(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_dir)
+    monkeypatch.delenv("NIANBAO_DEBUG", raising=False)
+
+
+def test_a_user_error_is_one_message_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "minzhen", "2017"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "错误：没有机关 minzhen（是不是 minzheng？）。已有的机关：minzheng\n"
+        "  处理办法：新增机关请先建立 params/minzhen.yaml。\n"
+    )
+
+
+def test_nianbao_debug_shows_the_traceback_of_a_user_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIANBAO_DEBUG", "1")
+    with pytest.raises(DataError, match="没有机关 minzhen"):
+        main(["report", "minzhen", "2017"])
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise ZeroDivisionError("a bug, not the user's fault")
+
+    monkeypatch.setattr(build, "build_report", broken)
+    with pytest.raises(ZeroDivisionError, match="a bug"):
+        main(["report", "minzheng", "2017"])
+
+
+def test_ctrl_c_is_exit_130_with_a_calm_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "build_report", interrupted)
+    assert main(["report", "minzheng", "2017"]) == 130
+    assert capsys.readouterr().err == "已中断；上一次生成的报告没有被改动。\n"
+
+
+def test_check_reports_every_report_and_exits_0_when_all_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out == "通过 / ok: minzheng 2017\n"
+
+
+def test_check_of_a_year_nobody_has(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--year", "2003"]) == 1
+    assert capsys.readouterr().err == "错误：没有可校验的数据：2003 年度没有任何机关的数据\n"
