@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from pathlib import Path
 
 from nianbao.errors import DataError, did_you_mean
@@ -100,7 +101,9 @@ def _row(row: Row, cells: list[str], columns: tuple[Column, ...], number: int, w
 
 
 def _count(cell: str, row: Row, column: Column, number: int, where: str) -> int:
-    text = cell.strip()
+    text = unicodedata.normalize(
+        "NFKC", cell
+    ).strip()  # full-width digits typed with a Chinese IME: １２ → 12
     if not text:
         raise DataError(
             f"第 {number} 行“{row.label}”的“{column.label}”一格没有填写；没有的请填 0", path=where

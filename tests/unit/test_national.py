@@ -425,3 +425,13 @@ def test_a_missing_table_file_is_named(project_dir: Path) -> None:
     csv_path(project_dir, 2025).unlink()
     with pytest.raises(DataError, match=re.escape("data/shili/2025/applications.csv: 找不到这个文件")):
         load(project_dir, 2025)
+
+
+def test_full_width_digits_are_read_as_numbers(project_dir: Path) -> None:
+    path = csv_path(project_dir, 2025)
+    before = load(project_dir, 2025).current.values
+    table = rows(path)
+    row = next(r for r in table if r[0] == "一、本年新收政府信息公开申请数量")
+    row[1] = row[1].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    write_rows(path, table)
+    assert load(project_dir, 2025).current.values == before

@@ -85,3 +85,27 @@ def test_every_format_tag_names_a_format(notebook: Any) -> None:
     known = {fmt.id for fmt in all_formats()}
     tagged = {fmt_id for cell in notebook.cells for fmt_id in formats_of(cell)}
     assert tagged == known
+
+
+def test_the_pre2019_report_keeps_exactly_the_cells_it_had_before_the_national_formats(notebook: Any) -> None:
+    """The minzheng 2017 report must not change: its cells are the template's cells before gb2019/gb2021."""
+    selected = select_cells(notebook, "pre2019")
+    assert [cell.id for cell in selected.cells] == [
+        "parameters",
+        "load",
+        "title",
+        "intro",
+        "overview",
+        "active",
+        "categories",
+        "categories-chart",
+        "channels",
+        "apply",
+        "fees",
+        "review-litigation",
+        "problems",
+        "notes-appendix",
+        "appendix",
+        "signature",
+    ]
+    assert [cell.metadata for cell in selected.cells[1:]] == [{}] * 15
