@@ -8,6 +8,7 @@ with the sum and fail with a clear message. There is no 历年累计: no opening
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from nianbao.applications import read_applications
 from nianbao.checks import Year, check_rules
 from nianbao.files import Reader, flatten, read_yaml, shown
-from nianbao.formats import ReportFormat, format_for_year
+from nianbao.formats import PREVIOUS, ReportFormat, Rule, format_for_year
 from nianbao.formats.tables import Field
 from nianbao.model import Number, YearData
 from nianbao.paths import Project
@@ -103,16 +104,41 @@ def years_to_chain(year: int, on_file: list[int]) -> list[int]:
 
 def check_years(project: Project, agency: str, history: Mapping[int, YearData]) -> tuple[str, ...]:
     """Apply each year's own format's rules (2020 is checked as gb2019 even for a 2021 report), chaining
-    every year to the one before. Returns the warnings, oldest year first."""
-    checked: dict[int, Year] = {}
+    every year to the one before. Returns the warnings, oldest year first.
+
+    A rule is reported against the file its figures are typed in: table 三's rules (A1–A3, A5) against
+    the CSV, the others against figures.yaml.
+    """
+    checked: dict[int, tuple[Year, Year]] = {}
     warnings: list[str] = []
     for year in sorted(history):
         fmt = format_for_year(year)
         if fmt is None:
             raise ValueError(year)  # loaded years always have a format
-        values = history[year].values
-        checked[year] = Year(
-            year, {**values, **totals(fmt, values)}, project.relative(project.figures(agency, year))
+        values = {**history[year].values, **totals(fmt, history[year].values)}
+        table_rules, other_rules = _by_file(fmt)
+        figures_file = project.relative(project.figures(agency, year))
+        table_file = (
+            project.relative(project.year_dir(agency, year) / fmt.applications.file)
+            if fmt.applications
+            else ""
         )
-        warnings += check_rules(fmt, checked[year], checked.get(year - 1))
+        checked[year] = (Year(year, values, table_file), Year(year, values, figures_file))
+        before = checked.get(year - 1)
+        warnings += check_rules(table_rules, checked[year][0], before[0] if before else None)
+        warnings += check_rules(other_rules, checked[year][1], before[1] if before else None)
     return tuple(warnings)
+
+
+def _by_file(fmt: ReportFormat) -> tuple[ReportFormat, ReportFormat]:
+    """The format with only its table-三 rules, and with only the others."""
+    table = fmt.applications
+    cells = {f"{r.id}.{c.id}" for r in table.data_rows for c in table.all_columns} if table else set()
+
+    def on_table(rule: Rule) -> bool:
+        return any(key.removeprefix(PREVIOUS) in cells for key in (*rule.left, *rule.right))
+
+    return (
+        dataclasses.replace(fmt, rules=tuple(r for r in fmt.rules if on_table(r))),
+        dataclasses.replace(fmt, rules=tuple(r for r in fmt.rules if not on_table(r))),
+    )

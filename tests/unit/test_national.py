@@ -107,7 +107,7 @@ def test_breaking_one_carry_over_gives_exactly_one_warning_naming_both_years(pro
     add(path, "（一）予以公开", NATURAL, -1)
     assert load(project_dir, 2024).warnings == ()
     (warning,) = load(project_dir, 2025).warnings
-    assert warning.startswith("data/shili/2025/figures.yaml: 规则 A5 不成立：“自然人”列：")
+    assert warning.startswith("data/shili/2025/applications.csv: 规则 A5 不成立：“自然人”列：")
     assert "2025 年的 apply.carried_in.natural = 2024 年的 apply.carried_out.natural" in warning
 
 
@@ -147,7 +147,7 @@ def test_a1_each_column_must_balance(project_dir: Path) -> None:
     with pytest.raises(
         FormatError,
         match=re.escape(
-            "data/shili/2025/figures.yaml: 规则 A1 不成立："
+            "data/shili/2025/applications.csv: 规则 A1 不成立："
             "“自然人”列：本年新收加上年结转，应等于办理结果总计加结转下年度"
         ),
     ) as caught:
