@@ -14,6 +14,7 @@ from typing import Any
 
 import nbformat
 
+from nianbao.cells import select_cells
 from nianbao.errors import NianbaoError
 from nianbao.execute import dumps, execute
 from nianbao.export import REVIEW_TAG, to_html
@@ -49,7 +50,7 @@ def build_report(project: Project, agency: str, year: int) -> Built:
     figures = Figures.derive(model)
     fill_template(project, figures)
     with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
-        notebook = execute(project, agency, year, Path(work))
+        notebook = execute(project, agency, year, Path(work), model.format.id)
     fill(project, notebook, figures)
     add_review_notes(notebook, model.warnings)
     notebook.metadata["nianbao"] = provenance(project, model)
@@ -71,7 +72,8 @@ def check_report(project: Project, agency: str, year: int) -> tuple[str, ...]:
 
 def fill_template(project: Project, figures: Figures) -> None:
     """Fill the placeholders of the unexecuted template: every narrative fault shows before execution."""
-    fill(project, nbformat.read(project.template, as_version=4), figures)  # type: ignore[no-untyped-call]
+    template = nbformat.read(project.template, as_version=4)  # type: ignore[no-untyped-call]
+    fill(project, select_cells(template, figures.model.format.id), figures)
 
 
 def fill(project: Project, notebook: Any, figures: Figures) -> None:
@@ -98,12 +100,23 @@ def add_review_notes(notebook: Any, warnings: tuple[str, ...]) -> None:
 
 def provenance(project: Project, model: AgencyYear) -> dict[str, Any]:
     """What the report was built from, for reviewers: nianbao's version, the format, each input's SHA-256."""
-    files = project.inputs(model.profile.slug, model.year, sorted(model.history))
+    fmt = model.format
+    tables = (fmt.applications.file,) if fmt.applications else ()
+    files = project.inputs(model.profile.slug, model.year, sorted(model.history), fmt.cumulative, tables)
     return {
         "version": version("nianbao"),
-        "format": {"id": model.format.id, "sha256": _sha256(FORMATS_DIR / f"{model.format.id}.yaml")},
+        "format": _format_provenance(model),
         "inputs": {project.relative(path): _sha256(path) for path in files},
     }
+
+
+def _format_provenance(model: AgencyYear) -> dict[str, Any]:
+    """The format by id and hash, and the shared part it extends (gb2019/gb2021 → _national.yaml)."""
+    fmt = model.format
+    result: dict[str, Any] = {"id": fmt.id, "sha256": _sha256(FORMATS_DIR / f"{fmt.id}.yaml")}
+    if fmt.extends:
+        result["extends"] = {fmt.extends: _sha256(FORMATS_DIR / f"{fmt.extends}.yaml")}
+    return result
 
 
 def _sha256(path: Path) -> str:

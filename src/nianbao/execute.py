@@ -17,6 +17,7 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
+from nianbao.cells import select_cells
 from nianbao.errors import ExecutionError
 from nianbao.paths import Project
 
@@ -45,12 +46,14 @@ class ProjectKernelManager(AsyncKernelManager):
         )
 
 
-def execute(project: Project, agency: str, year: int, work_dir: Path) -> Any:
-    """Step 3: run the template with papermill in `work_dir`; on a failing cell keep the evidence."""
+def execute(project: Project, agency: str, year: int, work_dir: Path, format_id: str) -> Any:
+    """Step 3: run the template's cells for `format_id` with papermill in `work_dir`; on a failing cell
+    keep the evidence."""
     executed = work_dir / "report.ipynb"
+    template = select_cells(nbformat.read(project.template, as_version=4), format_id)  # type: ignore[no-untyped-call]
     try:
         notebook = papermill.execute_notebook(
-            str(project.template),
+            template,
             str(executed),
             parameters={"agency": agency, "year": year},
             kernel_name=KERNEL_NAME,

@@ -51,7 +51,9 @@ N = f"{NARRATIVE}: "
 CASES = [
     # ---- parameters: refused before any path is built from them
     Case(
-        "agency-typo", "没有机关 minzhen（是不是 minzheng？）。已有的机关：minzheng", args=("minzhen", "2017")
+        "agency-typo",
+        "没有机关 minzhen（是不是 minzheng？）。已有的机关：minzheng、shili",
+        args=("minzhen", "2017"),
     ),
     Case(
         "agency-path",

@@ -22,7 +22,7 @@ def test_a_user_error_is_one_message_and_exit_1(capsys: pytest.CaptureFixture[st
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (
-        "错误：没有机关 minzhen（是不是 minzheng？）。已有的机关：minzheng\n"
+        "错误：没有机关 minzhen（是不是 minzheng？）。已有的机关：minzheng、shili\n"
         "  处理办法：新增机关请先建立 params/minzhen.yaml。\n"
     )
 
@@ -55,7 +55,8 @@ def test_ctrl_c_is_exit_130_with_a_calm_message(
 
 def test_check_reports_every_report_and_exits_0_when_all_pass(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
-    assert capsys.readouterr().out == "通过 / ok: minzheng 2017\n"
+    sample = "".join(f"通过 / ok: shili {year}\n" for year in range(2019, 2026))  # the national formats
+    assert capsys.readouterr().out == "通过 / ok: minzheng 2017\n" + sample
 
 
 def test_check_of_a_year_nobody_has(capsys: pytest.CaptureFixture[str]) -> None:
