@@ -7,6 +7,8 @@ relative to the project.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,14 @@ class ProjectKernelManager(AsyncKernelManager):
             env={},
             metadata={},
         )
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        # The kernel's own stdout/stderr carry only its logs (cell output travels over IOPub); on Ctrl-C
+        # it logs a KeyboardInterrupt traceback that would bury our one calm message. NIANBAO_DEBUG keeps it.
+        if os.environ.get("NIANBAO_DEBUG") != "1":
+            kw.setdefault("stdout", subprocess.DEVNULL)
+            kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
 def execute(project: Project, agency: str, year: int, work_dir: Path, format_id: str) -> Any:
