@@ -61,7 +61,7 @@ def _csv_lines(text: str, where: str) -> list[tuple[int, list[str]]]:
                 lines.append((reader.line_num, cells))
     except csv.Error as err:
         raise DataError(
-            f"CSV 格式错误（第 {reader.line_num} 行）：{err}",
+            f"CSV 格式错误（第 {reader.line_num} 行）：{_csv_problem(err)}",
             path=where,
             hint="含逗号或引号的文字要整体放在英文双引号中；用 Excel / WPS 另存为 CSV 可以避免这个问题。",
         ) from err
@@ -113,3 +113,13 @@ def _count(cell: str, row: Row, column: Column, number: int, where: str) -> int:
             f'第 {number} 行“{row.label}”的“{column.label}”应为非负整数，实际为 "{text}"', path=where
         )
     return int(text)
+
+
+def _csv_problem(err: csv.Error) -> str:
+    """The csv module's English reason in words a report author can act on."""
+    text = str(err)
+    if "unexpected end of data" in text:
+        return '有一个英文双引号（"）没有配对，直到文件末尾都没有结束'
+    if "expected after" in text:
+        return '一个单元格以英文双引号开头，引号结束后却还有文字；单元格中的引号要写成两个（""）'
+    return text
