@@ -13,6 +13,7 @@ from typing import Any
 import nbformat
 
 from nianbao.atomic import publish
+from nianbao.cells import select_cells
 from nianbao.execute import dumps, execute
 from nianbao.export import REVIEW_TAG, to_html
 from nianbao.figures import Figures
@@ -28,7 +29,7 @@ class Built:
     notebook: Path
     html: Path
     warnings: tuple[str, ...] = ()
-    model: AgencyYear | None = None  # what it was built from (the batch records inputs and headline figures)
+    figures: Figures | None = None  # what it was built from (the batch records inputs and headline figures)
 
 
 def build_report(project: Project, agency: str, year: int, km: Any = None) -> Built:
@@ -51,13 +52,13 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
     figures = Figures.derive(model)
     fill_template(project, figures)
     with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
-        notebook = execute(project, agency, year, Path(work), km=km)
+        notebook = execute(project, agency, year, Path(work), model.format.id, km=km)
     fill(project, notebook, figures)
     add_review_notes(notebook, model.warnings)
     notebook.metadata["nianbao"] = provenance(project, model)
     html = to_html(notebook)
     built = Built(
-        project.report_notebook(agency, year), project.report_html(agency, year), model.warnings, model
+        project.report_notebook(agency, year), project.report_html(agency, year), model.warnings, figures
     )
     publish({built.notebook: dumps(notebook), built.html: html})
     project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
@@ -75,7 +76,8 @@ def check_report(project: Project, agency: str, year: int) -> tuple[str, ...]:
 
 def fill_template(project: Project, figures: Figures) -> None:
     """Fill the placeholders of the unexecuted template: every narrative fault shows before execution."""
-    fill(project, nbformat.read(project.template, as_version=4), figures)  # type: ignore[no-untyped-call]
+    template = nbformat.read(project.template, as_version=4)  # type: ignore[no-untyped-call]
+    fill(project, select_cells(template, figures.model.format.id), figures)
 
 
 def fill(project: Project, notebook: Any, figures: Figures) -> None:
@@ -102,12 +104,27 @@ def add_review_notes(notebook: Any, warnings: tuple[str, ...]) -> None:
 
 def provenance(project: Project, model: AgencyYear) -> dict[str, Any]:
     """What the report was built from, for reviewers: nianbao's version, the format, each input's SHA-256."""
-    files = project.inputs(model.profile.slug, model.year, sorted(model.history))
     return {
         "version": version("nianbao"),
-        "format": {"id": model.format.id, "sha256": _sha256(FORMATS_DIR / f"{model.format.id}.yaml")},
-        "inputs": {project.relative(path): _sha256(path) for path in files},
+        "format": _format_provenance(model),
+        "inputs": {project.relative(path): _sha256(path) for path in input_files(project, model)},
     }
+
+
+def input_files(project: Project, model: AgencyYear) -> list[Path]:
+    """The project's files a report read (its format definitions aside)."""
+    fmt = model.format
+    tables = (fmt.applications.file,) if fmt.applications else ()
+    return project.inputs(model.profile.slug, model.year, sorted(model.history), fmt.cumulative, tables)
+
+
+def _format_provenance(model: AgencyYear) -> dict[str, Any]:
+    """The format by id and hash, and the shared part it extends (gb2019/gb2021 → _national.yaml)."""
+    fmt = model.format
+    result: dict[str, Any] = {"id": fmt.id, "sha256": _sha256(FORMATS_DIR / f"{fmt.id}.yaml")}
+    if fmt.extends:
+        result["extends"] = {fmt.extends: _sha256(FORMATS_DIR / f"{fmt.extends}.yaml")}
+    return result
 
 
 def _sha256(path: Path) -> str:

@@ -9,6 +9,7 @@ ids and metadata identical on every run.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -54,23 +55,41 @@ def wrap(label: str, width: int = LABEL_WIDTH) -> str:
 
 def category_chart(figures: Figures) -> str:
     """A horizontal bar chart of the categories, each bar labelled with its count and share."""
-    cjk_font()
+    spec = figures.model.format.categories
     lines = figures.categories
-    unit = figures.model.format.categories.unit
-    labels = [wrap(line.name) for line in lines]
+    return _bars(
+        [(line.name, line.count, line.share) for line in lines],
+        spec.unit,
+        f"{spec.count_column}（{spec.unit}）",
+    )
+
+
+def outcome_chart(figures: Figures, unit: str = "件") -> str:
+    """National formats: how the applications handled this year ended, as counts and shares of （七）总计."""
+    if figures.national is None:
+        raise ValueError("outcome_chart needs a national format")  # a bug: the template asks per format
+    bars = [(outcome.short_label, outcome.count, outcome.share) for outcome in figures.national.outcomes]
+    return _bars(bars, unit, f"申请数（{unit}）")
+
+
+def _bars(bars: list[tuple[str, int, Decimal | None]], unit: str, xlabel: str) -> str:
+    """Labelled horizontal bars, first at the top, each with `count unit（share）`."""
+    cjk_font()
+    labels = [wrap(name) for name, _, _ in bars]
+    counts = [count for _, count, _ in bars]
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         height = 0.9 + 0.55 * sum(label.count("\n") + 1 for label in labels)
         fig, ax = plt.subplots(figsize=(6.3, height))
         positions = range(len(labels))[::-1]
-        bars = ax.barh(list(positions), [line.count for line in lines], color="#9b2c2c", height=0.6)
+        drawn = ax.barh(list(positions), counts, color="#9b2c2c", height=0.6)
         ax.set_yticks(list(positions), labels)
         ax.bar_label(
-            bars,
-            labels=[f"{numbers.count(line.count)}{unit}（{numbers.percent(line.share)}）" for line in lines],
+            drawn,
+            labels=[f"{numbers.count(count)}{unit}（{numbers.percent(share)}）" for _, count, share in bars],
             padding=4,
         )
-        ax.set_xlabel(f"{figures.model.format.categories.count_column}（{unit}）")
-        ax.set_xlim(0, max(1, *(line.count for line in lines)) * 1.3)
+        ax.set_xlabel(xlabel)
+        ax.set_xlim(0, max(1, *counts) * 1.3)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
         buffer = io.StringIO()

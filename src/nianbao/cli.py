@@ -7,6 +7,7 @@ traceback; any other exception is a bug and keeps its traceback. NIANBAO_DEBUG=1
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -134,6 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"错误：{err.render()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        # nbclient's kernel watchers die with the interrupted run; asyncio would log their unretrieved
+        # "Kernel died" errors with tracebacks at exit, after our one message.
+        logging.getLogger("asyncio").disabled = True
         print("已中断；上一次生成的报告没有被改动。", file=sys.stderr)
         return 130
 

@@ -7,6 +7,8 @@ relative to the project.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
+from nianbao.cells import select_cells
 from nianbao.errors import ExecutionError
 from nianbao.paths import Project
 
@@ -44,16 +47,26 @@ class ProjectKernelManager(AsyncKernelManager):
             metadata={},
         )
 
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        # The kernel's own stdout/stderr carry only its logs (cell output travels over IOPub); on Ctrl-C
+        # it logs a KeyboardInterrupt traceback that would bury our one calm message. NIANBAO_DEBUG keeps it.
+        if os.environ.get("NIANBAO_DEBUG") != "1":
+            kw.setdefault("stdout", subprocess.DEVNULL)
+            kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
-def execute(project: Project, agency: str, year: int, work_dir: Path, km: Any = None) -> Any:
-    """Step 3: run the template with papermill in `work_dir`; on a failing cell keep the evidence.
+
+def execute(project: Project, agency: str, year: int, work_dir: Path, format_id: str, km: Any = None) -> Any:
+    """Step 3: run the template's cells for `format_id` with papermill in `work_dir`; on a failing cell
+    keep the evidence.
 
     With `km` (a started kernel manager) papermill/nbclient use that kernel and leave it running:
     the caller shuts it down."""
     executed = work_dir / "report.ipynb"
+    template = select_cells(nbformat.read(project.template, as_version=4), format_id)  # type: ignore[no-untyped-call]
     try:
         notebook = papermill.execute_notebook(
-            str(project.template),
+            template,
             str(executed),
             parameters={"agency": agency, "year": year},
             kernel_name=KERNEL_NAME,

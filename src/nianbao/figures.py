@@ -10,13 +10,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from nianbao import numbers
+from nianbao import national, numbers
 from nianbao.formats import ReportFormat
 from nianbao.model import AgencyYear, Opening, YearData
+
+if TYPE_CHECKING:
+    from nianbao.national_figures import NationalFigures
 
 
 def shares(counts: Sequence[int], decimals: int = 1) -> list[Decimal | None]:
@@ -49,7 +52,11 @@ def rate(part: int, whole: int) -> Decimal | None:
 
 
 def row_values(fmt: ReportFormat, data: YearData) -> dict[str, int]:
-    """One year's value for every appendix row: typed rows from the data, totals computed."""
+    """One year's value for every appendix row: typed rows from the data, totals computed.
+
+    National formats have no appendix: their derived figures are the totals nobody typed."""
+    if not fmt.cumulative:
+        return national.totals(fmt, data.values)
     values: dict[str, int] = {}
     for row in fmt.appendix.rows:
         if row.derive is None:
@@ -82,6 +89,8 @@ def yearly_frame(model: AgencyYear) -> pd.DataFrame:
 
 def cumulative_frame(model: AgencyYear) -> pd.DataFrame:
     """历年累计 for every row at the end of every year: opening balance plus the running sum (F1)."""
+    if model.opening is None:
+        raise ValueError(f"format {model.format.id} has no cumulative counts")  # a bug: pre2019 only
     opening = pd.Series(opening_values(model.format, model.opening))
     yearly = yearly_frame(model)
     return yearly.cumsum() + opening[yearly.columns]
@@ -125,7 +134,7 @@ def category_lines(data: YearData) -> tuple[CategoryLine, ...]:
     )
 
 
-def _nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
     """Dotted ids → nested dicts, so a placeholder reads `{{ apply.online }}`."""
     nested: dict[str, Any] = {}
     for key, value in flat.items():
@@ -144,10 +153,15 @@ class Figures:
     model: AgencyYear
     appendix: tuple[AppendixLine, ...]
     categories: tuple[CategoryLine, ...]
+    national: NationalFigures | None = None  # the national formats' tables, shares and changes
 
     @classmethod
     def derive(cls, model: AgencyYear) -> Figures:
         """Step 2: compute every derived figure from the checked model."""
+        if not model.format.cumulative:
+            from nianbao.national_figures import NationalFigures  # it builds on this module's shares
+
+            return cls(model, (), (), NationalFigures.derive(model))
         return cls(model, appendix_lines(model), category_lines(model.current))
 
     def line(self, row_id: str) -> AppendixLine:
@@ -181,17 +195,7 @@ class Figures:
     def context(self) -> dict[str, Any]:
         """Named values for the narrative: `{{ active.total }}`, `{{ cumulative.active.total }}`, …"""
         model, data, profile = self.model, self.model.current, self.model.profile
-        values: dict[str, Any] = dict(data.values)
-        values.update({line.id: line.value for line in self.appendix})
-        total = self.line("active.total").value
-        values["active.electronic_rate"] = numbers.percent(rate(int(data.values["active.electronic"]), total))
-        values["active.categories"] = [
-            {"name": line.name, "count": line.count, "share": numbers.percent(line.share)}
-            for line in self.categories
-        ]
-        context = _nest(values)
-        context["cumulative"] = _nest({line.id: line.cumulative for line in self.appendix})
-        context["share"] = _nest(self.share_of_parent())
+        context = self.national.context() if self.national else self._appendix_context()
         context["agency"] = {
             "name": profile.name,
             "self_reference": profile.self_reference,
@@ -211,6 +215,22 @@ class Figures:
             "date": numbers.date(data.date),
             "period": f"{model.year}年1月1日至{model.year}年12月31日",
         }
+        return context
+
+    def _appendix_context(self) -> dict[str, Any]:
+        """pre2019: the figures, 历年累计 (`cumulative.…`), shares of parent rows, categories."""
+        data = self.model.current
+        values: dict[str, Any] = dict(data.values)
+        values.update({line.id: line.value for line in self.appendix})
+        total = self.line("active.total").value
+        values["active.electronic_rate"] = numbers.percent(rate(int(data.values["active.electronic"]), total))
+        values["active.categories"] = [
+            {"name": line.name, "count": line.count, "share": numbers.percent(line.share)}
+            for line in self.categories
+        ]
+        context = nest(values)
+        context["cumulative"] = nest({line.id: line.cumulative for line in self.appendix})
+        context["share"] = nest(self.share_of_parent())
         return context
 
     @property

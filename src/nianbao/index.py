@@ -39,8 +39,8 @@ def report_row(project: Project, job: plan.Job) -> dict[str, Any]:
     row = {
         "name": record.get("name") or job.agency,
         "year": job.year,
-        "active": headline.get("active.total", "—"),
-        "apply": headline.get("apply.total", "—"),
+        "active": headline.get("active", "—"),
+        "apply": headline.get("apply", "—"),
         "link": link(project, page) if page.is_file() else None,
         "link_text": "查看报告",
         "error": None,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from nianbao import national
 from nianbao.checks import Year, check_rules
 from nianbao.errors import DataError, did_you_mean
 from nianbao.figures import opening_values, row_values
@@ -31,15 +32,19 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     agency = check_agency(project, agency)
     fmt = check_year(project, agency, year)
     profile = load_profile(project, agency)
-    opening = load_opening(project, agency, fmt)
-    history = {y: load_year(project, fmt, agency, y) for y in years_to_chain(project, agency, opening, year)}
+    opening = load_opening(project, agency, fmt) if fmt.cumulative else None  # 历年累计 start from it
+    if opening is not None:
+        years = years_to_chain(project, agency, opening, year)
+    else:
+        years = national.years_to_chain(year, years_on_file(project, agency))
+    history = {y: load_any_year(project, agency, y) for y in years}
     narrative = load_narrative(project, fmt, agency, year)
     warnings = check_history(project, fmt, agency, opening, history)
     return AgencyYear(fmt, profile, year, history, opening, narrative, warnings)
 
 
 def check_history(
-    project: Project, fmt: ReportFormat, agency: str, opening: Opening, history: Mapping[int, YearData]
+    project: Project, fmt: ReportFormat, agency: str, opening: Opening | None, history: Mapping[int, YearData]
 ) -> tuple[str, ...]:
     """Apply the format's rules to every year on file up to the report's: earlier years feed the
     cumulative counts, so they must hold too. Returns the warnings, oldest year first.
@@ -47,6 +52,8 @@ def check_history(
     Each year's figures include its computed 历年累计 (`cumulative.<row>`), so a rule can chain a
     published 历年累计 from the year before; the year before the first is the opening balance.
     """
+    if opening is None:  # the national formats have no 历年累计
+        return national.check_years(project, agency, history)
     cumulative = opening_values(fmt, opening)
     where = project.relative(project.opening(agency))
     checked = {opening.as_of: _cumulative_year(opening.as_of, cumulative, where)}
@@ -102,7 +109,7 @@ def check_year(project: Project, agency: str, year: int) -> ReportFormat:
         )
     fmt = format_for_year(year)
     if fmt is None:
-        supported = "、".join(f"{f.first_year}—{f.last_year}" for f in all_formats())
+        supported = "、".join(f.span for f in all_formats())
         raise DataError(f"nianbao 目前只支持以下年度的报告格式：{supported}；{year} 年度暂不支持")
     return fmt
 
@@ -146,6 +153,16 @@ def load_profile(project: Project, agency: str) -> Profile:
         portal=Link(t("portal.name"), reader.url("portal.url")),
         contact=Contact(t("contact.office"), t("contact.address"), t("contact.phone")),
     )
+
+
+def load_any_year(project: Project, agency: str, year: int) -> YearData:
+    """One year's figures, read as the format of that year says."""
+    fmt = format_for_year(year)
+    if fmt is None:
+        raise DataError(f"nianbao 不支持 {year} 年度的报告格式")
+    if fmt.cumulative:
+        return load_year(project, fmt, agency, year)
+    return national.load_year(project, fmt, agency, year)
 
 
 def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> YearData:

@@ -65,11 +65,18 @@ class AgencyYear:
     format: ReportFormat
     profile: Profile
     year: int
-    history: Mapping[int, YearData]  # every year from opening.as_of + 1 up to `year`
-    opening: Opening
+    history: Mapping[
+        int, YearData
+    ]  # pre2019: every year from opening.as_of + 1; else `year` and the one before
+    opening: Opening | None  # only formats with 历年累计 (pre2019) have an opening balance
     narrative: Mapping[str, str]
     warnings: tuple[str, ...] = field(default=())
 
     @property
     def current(self) -> YearData:
         return self.history[self.year]
+
+    @property
+    def previous(self) -> YearData | None:
+        """Last year's figures, when on file (for year-on-year changes)."""
+        return self.history.get(self.year - 1)

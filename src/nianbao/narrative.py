@@ -140,10 +140,24 @@ def fill_notebook(notebook: Any, figures: Figures, where: str, prose_where: str)
         part_id: render(text, context, where=f"{prose_where}（“# {_heading(fmt, part_id)}”一段）")
         for part_id, text in figures.model.narrative.items()
     }
+    context["subheads"] = subheads(fmt, context["prose"])
     for index, cell in enumerate(notebook.cells, start=1):
         if cell.cell_type == "markdown":
             cell.source = render(cell.source, context, where=f"{where} 第 {index} 个单元格")
     notebook.metadata["title"] = figures.title
+
+
+def subheads(fmt: ReportFormat, prose: Mapping[str, str]) -> dict[str, list[dict[str, str]]]:
+    """The agency's parts that are sub-heads of a section (the five of 一、总体情况), numbered （一）…,
+    by section id, so the template lists them in the format's order with the format's headings."""
+    result: dict[str, list[dict[str, str]]] = {}
+    for spec in fmt.prose:
+        if spec.part_of is not None:
+            parts = result.setdefault(spec.part_of, [])
+            parts.append(
+                {"number": numbers.chinese(len(parts) + 1), "heading": spec.heading, "text": prose[spec.id]}
+            )
+    return result
 
 
 def _heading(fmt: ReportFormat, part_id: str) -> str:

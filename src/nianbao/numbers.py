@@ -29,6 +29,12 @@ def money(value: Decimal) -> str:
     return f"{text}元"
 
 
+def amount(value: Decimal) -> str:
+    """An amount as staff typed it, without trailing zeros (12.50 → 12.5, 0.00 → 0); the unit is elsewhere."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def date(value: dt.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 

@@ -56,13 +56,16 @@ class Project:
     def opening(self, agency: str) -> Path:
         return self.agency_dir(agency) / "opening.yaml"
 
-    def inputs(self, agency: str, year: int, years: list[int]) -> list[Path]:
-        """The project's files a report is computed from (besides the package and its format definition)."""
-        data = [self.figures(agency, y) for y in years]
+    def inputs(
+        self, agency: str, year: int, years: list[int], opening: bool = True, tables: tuple[str, ...] = ()
+    ) -> list[Path]:
+        """The project's files a report is computed from (besides the package and its format definition):
+        the opening balance only for formats with 历年累计, `tables` (e.g. table 三's CSV) of every year."""
+        data = [self.year_dir(agency, y) / name for y in years for name in ("figures.yaml", *tables)]
         return [
             self.template,
             self.profile(agency),
-            self.opening(agency),
+            *([self.opening(agency)] if opening else []),
             *data,
             self.narrative(agency, year),
         ]

@@ -111,6 +111,28 @@ def format_file(format_id: str) -> Path:
     return PACKAGE_DIR / "formats" / f"{format_id}.yaml"
 
 
+def format_files(years: list[int]) -> list[Path]:
+    """The definitions of the formats of `years`, with the shared parts they extend."""
+    from nianbao.formats import format_for_year  # reads the format definitions (YAML), still light
+
+    files: list[Path] = []
+    for year in years:
+        fmt = format_for_year(year)
+        for format_id in (fmt.id, fmt.extends) if fmt else ():
+            if format_id and format_file(format_id) not in files:
+                files.append(format_file(format_id))
+    return files
+
+
+def candidates(project: Project, agency: str, year: int) -> list[Path]:
+    """Every file a report of `year` might read: stamped before the build reads them (so an edit made
+    during the build shows next time), then narrowed to what the build did read."""
+    years = [y for y in project.years(agency) if y <= year]
+    data = [path for y in years for path in sorted(project.year_dir(agency, y).glob("*")) if path.is_file()]
+    files = [project.template, project.profile(agency), project.opening(agency), *data]
+    return [*files, project.narrative(agency, year), *format_files(years)]
+
+
 def agencies_for(project: Project, year: int) -> list[str]:
     """The agencies with data for `year`: what that year's district summary adds up."""
     return [agency for agency in project.agencies() if year in project.years(agency)]
@@ -118,13 +140,10 @@ def agencies_for(project: Project, year: int) -> list[str]:
 
 def summary_inputs(project: Project, year: int) -> list[Path]:
     """Every file the district summary reads: each agency's report inputs up to `year`, the district's."""
-    from nianbao.formats import format_for_year  # reads the format definitions (YAML), still light
-
     files = [project.summary_profile, project.summary_narrative(year)]
     for agency in agencies_for(project, year):
-        files += project.inputs(agency, year, [y for y in project.years(agency) if y <= year])
-    fmt = format_for_year(year)
-    return files if fmt is None else [*files, format_file(fmt.id)]
+        files += candidates(project, agency, year)
+    return files
 
 
 def summary_up_to_date(project: Project, year: int, code: str) -> bool:

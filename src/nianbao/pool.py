@@ -29,17 +29,15 @@ from traitlets import DottedObjectName
 
 from nianbao import plan
 from nianbao.atomic import write_atomic
-from nianbao.build import build_report
+from nianbao.build import build_report, input_files
 from nianbao.errors import NianbaoError
 from nianbao.execute import ProjectKernelManager
 from nianbao.export import exporter
-from nianbao.figures import row_values
-from nianbao.formats import FORMATS_DIR, format_for_year
+from nianbao.headline import headline
 from nianbao.paths import Project
 from nianbao.zygote import Zygote
 
 WARM_IMPORTS = "import nianbao.report"
-HEADLINE = ("active.total", "apply.total")  # the index's figures, when the format has these rows
 
 
 class QuickClient(AsyncKernelClient):
@@ -142,20 +140,12 @@ class Kernels:
             self.zygote.close()
 
 
-def candidates(project: Project, agency: str, year: int) -> list[Path]:
-    """Every file a report might read, stamped before it is read (an edit during the build then shows)."""
-    fmt = format_for_year(year)
-    years = [y for y in project.years(agency) if y <= year]
-    files = project.inputs(agency, year, years)
-    return [*files, FORMATS_DIR / f"{fmt.id}.yaml"] if fmt else files
-
-
 def build_one(
     project: Project, job: plan.Job, km: PooledKernelManager, kernels: Kernels, code: str
 ) -> dict[str, Any]:
     """Build one report, record how it went, and say so; a user error fails this report only."""
     started = time.perf_counter()
-    seen = plan.stamps(project, candidates(project, job.agency, job.year))
+    seen = plan.stamps(project, plan.candidates(project, job.agency, job.year))
     record_path = project.build_record(job.agency, job.year)
     previous = plan.read_record(record_path) or {}
     try:
@@ -171,17 +161,17 @@ def build_one(
         }
     finally:
         kernels.stop(km)
-    model = built.model
-    assert model is not None
-    used = {plan.key(project, path) for path in project.inputs(job.agency, job.year, sorted(model.history))}
-    used.add(plan.key(project, FORMATS_DIR / f"{model.format.id}.yaml"))
-    values = row_values(model.format, model.current)
+    figures = built.figures
+    assert figures is not None
+    model = figures.model
+    read = [*input_files(project, model), *plan.format_files(sorted(model.history))]
+    used = {plan.key(project, path) for path in read}
     record = {
         "status": "built",
         "error": None,
         "name": model.profile.name,
         "format": model.format.id,
-        "headline": {name: values[name] for name in HEADLINE if name in values},
+        "headline": headline(figures),
         "inputs": {name: stamp for name, stamp in seen.items() if name in used},
         "code": code,
     }

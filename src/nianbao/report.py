@@ -7,13 +7,16 @@ carry no memory addresses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from IPython.display import HTML, SVG
 
-from nianbao import charts, tables
+from nianbao import charts, national_tables, tables
 from nianbao.figures import Figures
 from nianbao.load import load_agency_year
+from nianbao.model import Number
 from nianbao.paths import Project
 
 
@@ -29,6 +32,28 @@ class Report:
 
     def appendix_table(self) -> HTML:
         return HTML(str(tables.appendix_table(self.figures)))  # type: ignore[no-untyped-call]
+
+    # ---- national formats (gb2019, gb2021): tables 二, 三, 四 and the chart of outcomes
+
+    def active_table(self) -> HTML:
+        return HTML(str(national_tables.active_table(*self._national("active"))))  # type: ignore[no-untyped-call]
+
+    def application_table(self) -> HTML:
+        table = national_tables.application_table(*self._national("applications"))
+        return HTML(str(table))  # type: ignore[no-untyped-call]
+
+    def review_table(self) -> HTML:
+        return HTML(str(national_tables.review_table(*self._national("reviews"))))  # type: ignore[no-untyped-call]
+
+    def outcome_chart(self) -> SVG:
+        return SVG(charts.outcome_chart(self.figures))  # type: ignore[no-untyped-call]
+
+    def _national(self, table: str) -> tuple[Any, Mapping[str, Number]]:
+        """A national table's spec and the figures it shows; a template cell of another format is a bug."""
+        spec = getattr(self.figures.model.format, table)
+        if spec is None or self.figures.national is None:
+            raise ValueError(f"format {self.figures.model.format.id} has no table {table}")
+        return spec, self.figures.national.values
 
 
 def open_report(agency: str, year: int, root: Path | None = None) -> Report:

@@ -56,7 +56,10 @@ def test_a_warning_is_printed_and_listed_for_reviewers_but_never_published(proje
         f"{FIGURES}: 规则 W1 不成立：对申请的答复总数大于受理申请总数，请核实是否有上年结转的申请。"
         "应为 reply.total ≤ apply.total，实际为 reply.total = 2，apply.total = 0"
     )
-    assert result.stderr == f"警告：{warning}\n"
+    # Exactly this one warning; other stderr lines (a slow kernel's notices under load) are not ours to pin.
+    assert [line for line in result.stderr.splitlines() if line.startswith(("警告", "错误"))] == [
+        f"警告：{warning}"
+    ]
     notebook = nbformat.read(project.report_notebook("minzheng", 2017), as_version=4)
     assert notebook.cells[0].metadata.tags == ["nianbao-review"]
     assert warning in notebook.cells[0].source

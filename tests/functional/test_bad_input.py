@@ -20,6 +20,7 @@ FIGURES = "data/minzheng/2017/figures.yaml"
 PROFILE = "params/minzheng.yaml"
 OPENING = "data/minzheng/opening.yaml"
 NARRATIVE = "data/minzheng/2017/narrative.md"
+CSV_FILE = "data/shili/2025/applications.csv"
 # Every agency of the sample project: an unknown agency's message lists them all.
 KNOWN = "、".join(Project(ROOT).agencies())
 
@@ -51,6 +52,7 @@ F = f"{FIGURES}: "
 P = f"{PROFILE}: "
 OP = f"{OPENING}: "
 N = f"{NARRATIVE}: "
+CSV = f"{CSV_FILE}: "
 
 CASES = [
     # ---- parameters: refused before any path is built from them
@@ -281,6 +283,40 @@ CASES = [
         FIGURES,
         "fees:",
         "published_cumulative:\n  active.totl: 192\nfees:",
+    ),
+    # ---- table 三 of a national-format report (applications.csv, as Excel saves it)
+    Case(
+        "csv-blank-cell",
+        CSV + "第 2 行“一、本年新收政府信息公开申请数量”的“其他”一格没有填写；没有的请填 0",
+        CSV_FILE,
+        "申请数量,51,12,2,1,7,3",
+        "申请数量,51,12,2,1,7,",
+        args=("shili", "2025"),
+    ),
+    Case(
+        "csv-text-cell",
+        CSV + '第 2 行“一、本年新收政府信息公开申请数量”的“其他”应为非负整数，实际为 "三"',
+        CSV_FILE,
+        "申请数量,51,12,2,1,7,3",
+        "申请数量,51,12,2,1,7,三",
+        args=("shili", "2025"),
+    ),
+    Case(
+        "csv-unclosed-quote",
+        CSV + 'CSV 格式错误（第 30 行）：有一个英文双引号（"）没有配对，直到文件末尾都没有结束',
+        CSV_FILE,
+        "一、本年新收",
+        '"一、本年新收',
+        args=("shili", "2025"),
+    ),
+    Case(
+        "csv-row-typo",
+        CSV + "第 2 行：第一列 “一、本年新收政府信息公开申请数” 不是表三的行标签（是不是 "
+        "一、本年新收政府信息公开申请数量、二、上年结转政府信息公开申请数量？）",
+        CSV_FILE,
+        "一、本年新收政府信息公开申请数量",
+        "一、本年新收政府信息公开申请数",
+        args=("shili", "2025"),
     ),
     # ---- the profile
     Case(

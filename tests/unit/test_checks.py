@@ -132,9 +132,14 @@ def test_every_rule_of_every_shipped_format_reads_known_figures() -> None:
     from nianbao.formats import PREVIOUS, all_formats
 
     for fmt in all_formats():
-        known = {*fmt.fields, *(row.id for row in fmt.appendix.rows)}
-        known |= {f"cumulative.{row.id}" for row in fmt.appendix.rows}
-        known |= {f"published_cumulative.{row.id}" for row in fmt.appendix.rows}
+        known = set(fmt.fields)
+        if fmt.cumulative:
+            known |= {row.id for row in fmt.appendix.rows}
+            known |= {f"cumulative.{row.id}" for row in fmt.appendix.rows}
+            known |= {f"published_cumulative.{row.id}" for row in fmt.appendix.rows}
+        if fmt.applications:  # table 三: every cell of every data row
+            table = fmt.applications
+            known |= {f"{row.id}.{column.id}" for row in table.data_rows for column in table.all_columns}
         for rule in fmt.rules:
             for key in (*rule.left, *rule.right):
                 assert key.removeprefix(PREVIOUS) in known, (fmt.id, rule.id, key)

@@ -17,9 +17,7 @@ def test_built_failed_and_missing_reports_are_listed(project: Project) -> None:
     built, failed = plan.Job("minzheng", 2017), plan.Job("shili-renshe", 2017)
     write_atomic(project.report_html(built.agency, built.year), b"")
     write_atomic(project.report_html(failed.agency, failed.year), b"")
-    record(
-        project, built, status="built", name="三元区民政局", headline={"active.total": 17, "apply.total": 0}
-    )
+    record(project, built, status="built", name="三元区民政局", headline={"active": 17, "apply": 0})
     record(
         project, failed, status="failed", name="示例区人力资源和社会保障局", error="figures.yaml: 数字错误"
     )

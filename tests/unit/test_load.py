@@ -133,9 +133,12 @@ def test_year_without_data_lists_the_years_on_file(project_dir: Path) -> None:
 
 
 def test_year_without_a_report_format(project_dir: Path) -> None:
-    shutil.copytree(project_dir / "data/minzheng/2017", project_dir / "data/minzheng/2019")
-    with pytest.raises(DataError, match=re.escape("只支持以下年度的报告格式：2008—2018；2019 年度暂不支持")):
-        load(project_dir, year=2019)
+    shutil.copytree(project_dir / "data/minzheng/2017", project_dir / "data/minzheng/2007")
+    with pytest.raises(
+        DataError,
+        match=re.escape("只支持以下年度的报告格式：2008—2018、2019—2020、2021 年起；2007 年度暂不支持"),
+    ):
+        load(project_dir, year=2007)
 
 
 # ---------------------------------------------------------------- wrong values

@@ -10,7 +10,8 @@ from typing import Any
 import nbformat
 import pytest
 
-from nianbao.formats import ReportFormat
+from nianbao.cells import formats_of, select_cells
+from nianbao.formats import ReportFormat, all_formats
 from nianbao.narrative import rendered_sections
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "annual_report.ipynb"
@@ -64,13 +65,47 @@ def test_parameters_cell_comes_first(notebook: Any) -> None:
     assert "parameters" in notebook.cells[0].metadata.get("tags", [])
 
 
-def test_every_section_placeholder_is_a_section_of_the_format(notebook: Any, pre2019: ReportFormat) -> None:
-    used = [name for source in markdown_sources(notebook) for name in SECTION_PLACEHOLDER.findall(source)]
-    known = {section.id for section in pre2019.sections}
+@pytest.mark.parametrize("fmt", all_formats(), ids=lambda fmt: fmt.id)
+def test_every_section_placeholder_is_a_section_of_the_format(notebook: Any, fmt: ReportFormat) -> None:
+    cells = select_cells(notebook, fmt.id)
+    used = [name for source in markdown_sources(cells) for name in SECTION_PLACEHOLDER.findall(source)]
+    known = {section.id for section in fmt.sections}
     assert used, "the template uses no {{ sections.X }} at all"
     assert sorted(set(used) - known) == []
 
 
-def test_template_renders_every_section_once_in_format_order(notebook: Any, pre2019: ReportFormat) -> None:
-    found = rendered_sections(markdown_sources(notebook), pre2019, where="notebooks/annual_report.ipynb")
-    assert found == [section.id for section in pre2019.sections]
+@pytest.mark.parametrize("fmt", all_formats(), ids=lambda fmt: fmt.id)
+def test_template_renders_every_section_once_in_format_order(notebook: Any, fmt: ReportFormat) -> None:
+    cells = select_cells(notebook, fmt.id)
+    found = rendered_sections(markdown_sources(cells), fmt, where="notebooks/annual_report.ipynb")
+    assert found == [section.id for section in fmt.sections]
+
+
+def test_every_format_tag_names_a_format(notebook: Any) -> None:
+    known = {fmt.id for fmt in all_formats()}
+    tagged = {fmt_id for cell in notebook.cells for fmt_id in formats_of(cell)}
+    assert tagged == known
+
+
+def test_the_pre2019_report_keeps_exactly_the_cells_it_had_before_the_national_formats(notebook: Any) -> None:
+    """The minzheng 2017 report must not change: its cells are the template's cells before gb2019/gb2021."""
+    selected = select_cells(notebook, "pre2019")
+    assert [cell.id for cell in selected.cells] == [
+        "parameters",
+        "load",
+        "title",
+        "intro",
+        "overview",
+        "active",
+        "categories",
+        "categories-chart",
+        "channels",
+        "apply",
+        "fees",
+        "review-litigation",
+        "problems",
+        "notes-appendix",
+        "appendix",
+        "signature",
+    ]
+    assert [cell.metadata for cell in selected.cells[1:]] == [{}] * 15
