@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -71,3 +72,24 @@ def test_a_missing_district_narrative_is_named(project: Project) -> None:
 def test_a_year_without_data_is_refused(project: Project) -> None:
     with pytest.raises(DataError, match="没有任何机关有 2015 年度的数据"):
         summary.load_parts(project, 2015)
+
+
+def test_a_national_year_sums_every_cell_of_tables_two_three_and_four(project: Project) -> None:
+    """A second agency with the same files as the sample one: every figure of the district doubles."""
+    shutil.copy(project.profile("shili"), project.root / "params" / "shili-copy.yaml")
+    shutil.copytree(project.agency_dir("shili"), project.agency_dir("shili-copy"))
+    parts = summary.load_parts(project, 2025)
+    district = Figures.derive(summary.district_model(project, 2025, parts))
+    assert district.national is not None and parts[0].national is not None
+    agency = parts[0].national.values
+    assert set(district.national.values) == set(agency)
+    for key, value in agency.items():
+        assert district.national.values[key] == 2 * value, key
+    assert district.national.changes  # the previous year is summed too, for the year-on-year figures
+
+
+def test_the_national_page_draws_the_templates_tables(project: Project) -> None:
+    page = summary.render_page(project, 2025).decode("utf-8")
+    assert "<title>示例区2025年政府信息公开工作年度报告（汇总）</title>" in page
+    assert "（七）总计" in page and "行政复议" in page
+    assert "全区共新收政府信息公开申请" in page
