@@ -56,7 +56,11 @@ def child(request: dict[str, Any]) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)  # the zygote's pipes belong to the worker
-        os.dup2(2, 1)
+        # Like a launched kernel (execute.py): its own output is only its logs, kept for NIANBAO_DEBUG.
+        debug = request["env"].get("NIANBAO_DEBUG") == "1"
+        os.dup2(2 if debug else devnull, 1)
+        if not debug:
+            os.dup2(devnull, 2)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
