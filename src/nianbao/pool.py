@@ -112,9 +112,9 @@ class ForkedKernelManager(PooledKernelManager):
 class Kernels:
     """Where a worker's kernels come from: its zygote where the system can fork, else fresh launches."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, fork: bool = hasattr(os, "fork")) -> None:
         self.project = project
-        self.zygote = Zygote(project.root) if hasattr(os, "fork") else None
+        self.zygote = Zygote(project.root) if fork else None
 
     def start(self) -> PooledKernelManager:
         """Launch a kernel in the project root and return at once; it finishes booting on its own."""

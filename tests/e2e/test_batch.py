@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import plan
+from nianbao import plan, pool
 from nianbao.build import build_report
 from nianbao.paths import Project
 from tests.conftest import copy_project
@@ -140,6 +140,23 @@ def test_one_worker_and_two_workers_give_the_same_bytes(built: Run, tmp_path: Pa
     result = make(root, "-j1", "reports")
     assert result.returncode == 0, result.stderr
     assert outputs(root) == outputs(built.root)
+
+
+def test_launched_kernels_give_the_same_bytes_as_forked_ones(built: Run, tmp_path: Path) -> None:
+    """Where the system cannot fork (Windows), each kernel is launched and imports while it waits."""
+    project = Project(copy_project(tmp_path / "launched"))
+    kernels = pool.Kernels(project, fork=False)
+    try:
+        for job in (plan.Job("minzheng", 2017), plan.Job("shili", 2025)):
+            result = pool.build_one(project, job, kernels.start(), kernels, plan.code_signature(project))
+            assert result["status"] == "built", result["error"]
+            for page in (
+                project.report_html(job.agency, job.year),
+                project.report_notebook(job.agency, job.year),
+            ):
+                assert page.read_bytes() == (built.root / page.relative_to(project.root)).read_bytes()
+    finally:
+        kernels.close()
 
 
 class Appendix(HTMLParser):
