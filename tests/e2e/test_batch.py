@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -157,6 +161,42 @@ def test_launched_kernels_give_the_same_bytes_as_forked_ones(built: Run, tmp_pat
                 assert page.read_bytes() == (built.root / page.relative_to(project.root)).read_bytes()
     finally:
         kernels.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="Ctrl-C reaches a process group on POSIX")
+def test_ctrl_c_stops_the_batch_calmly_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "interrupted")
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nianbao.cli", "reports", "-j2"],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+        deadline = time.monotonic() + 120
+        while "[2/" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole group
+        assert process.wait(timeout=60) == 130
+    said = log.read_text(encoding="utf-8")
+    assert "已中断；上一次生成的报告没有被改动。" in said
+    assert "Traceback" not in said
+    assert not list((root / "output").rglob("*.tmp"))
+    assert alive_in_group(process.pid, wait=10) == []  # workers, zygotes and kernels all end
+
+
+def alive_in_group(pgid: int, wait: float) -> list[str]:
+    """The processes of a process group still running (not zombies) after at most `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        table = subprocess.run(["ps", "-eo", "pgid=,stat=,args="], capture_output=True, text=True, check=True)
+        alive = [line for line in table.stdout.splitlines() if line.split()[:1] == [str(pgid)]]
+        alive = [line for line in alive if not line.split()[1].startswith("Z")]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
 
 
 class Appendix(HTMLParser):
