@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import queue
 import re
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ def jobs_from_make(default: int = 1) -> int:
 
 
 def _serve(root: str, jobs: Any, results: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it ends us
     from nianbao.pool import serve  # only the workers import the heavy modules
 
     serve(root, jobs, results)
@@ -89,7 +91,11 @@ def run_jobs(project: Project, todo: list[plan.Job], workers: int, outcome: Outc
             progress.step(job, result["status"])
     except KeyboardInterrupt:  # stop now: every report not yet published keeps its previous version
         for process in processes:
-            process.terminate()
+            process.terminate()  # a worker unwinds and kills its kernels
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
         raise
     finally:
         progress.close()

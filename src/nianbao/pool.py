@@ -12,6 +12,7 @@ Either way the executed notebook is byte-identical to a lone build's (a test che
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -115,6 +116,7 @@ class Kernels:
     def __init__(self, project: Project, fork: bool = hasattr(os, "fork")) -> None:
         self.project = project
         self.zygote = Zygote(project.root) if fork else None
+        self.running: list[PooledKernelManager] = []
 
     def start(self) -> PooledKernelManager:
         """Launch a kernel in the project root and return at once; it finishes booting on its own."""
@@ -122,9 +124,11 @@ class Kernels:
         if isinstance(km, ForkedKernelManager):
             km.zygote = self.zygote
         run_sync(km.start_kernel)(cwd=str(self.project.root))
+        self.running.append(km)
         return km
 
     def stop(self, km: PooledKernelManager) -> None:
+        self.running.remove(km)
         if km.last_client is not None:
             km.last_client.stop_channels()
         if isinstance(km, ForkedKernelManager):
@@ -135,9 +139,17 @@ class Kernels:
         else:
             run_sync(km.shutdown_kernel)(now=True)
 
-    def close(self) -> None:
+    def close(self, interrupted: bool = False) -> None:
+        """Stop the kernels still running (a spare), then the zygote. Interrupted, kill them outright:
+        the event loop may have been cut off mid-step."""
+        for km in list(self.running):
+            if interrupted:
+                with contextlib.suppress(Exception):  # it may have ended already
+                    km.provisioner.process.kill()  # type: ignore[union-attr]
+            else:
+                self.stop(km)
         if self.zygote is not None:
-            self.zygote.close()
+            self.zygote.close(wait=not interrupted)
 
 
 def build_one(
@@ -199,23 +211,25 @@ def serve(root: str, jobs: Queue[Any], results: Queue[Any]) -> None:
 
     A job is `(Job, more)`; `more` says whether jobs will follow, i.e. whether to boot a spare kernel.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it ends us
+    # Stopped by the batch (after Ctrl-C): unwind, so the kernels of this worker are killed too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     project = Project(Path(root))
     kernels = Kernels(project)  # the zygote warms up while this worker does
     exporter()  # the export template, loaded once for every report of this worker
     code = plan.code_signature(project)
     spare: PooledKernelManager | None = None
-    while (item := jobs.get()) is not None:
-        job, more = item
-        try:
-            km = spare or kernels.start()
-            spare = kernels.start() if more else None
-            result = build_one(project, job, km, kernels, code)
-        except Exception:  # a bug: report it with its traceback and go on with the next report
-            result = {"job": job, "status": "failed", "error": traceback.format_exc(), "seconds": 0.0}
-        result["rss_mb"] = peak_rss_mb()
-        results.put(result)
-    if spare is not None:
-        kernels.stop(spare)
-    kernels.close()
-    sys.stdout.flush()
+    interrupted = True
+    try:
+        while (item := jobs.get()) is not None:
+            job, more = item
+            try:
+                km = spare or kernels.start()
+                spare = kernels.start() if more else None
+                result = build_one(project, job, km, kernels, code)
+            except Exception:  # a bug: report it with its traceback and go on with the next report
+                result = {"job": job, "status": "failed", "error": traceback.format_exc(), "seconds": 0.0}
+            result["rss_mb"] = peak_rss_mb()
+            results.put(result)
+        interrupted = False
+    finally:
+        kernels.close(interrupted)

@@ -54,6 +54,7 @@ def child(request: dict[str, Any]) -> None:
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.setsid()  # its own session, as jupyter_client gives a launched kernel: Ctrl-C is the batch's
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)  # the zygote's pipes belong to the worker
         # Like a launched kernel (execute.py): its own output is only its logs, kept for NIANBAO_DEBUG.
@@ -89,7 +90,6 @@ def reap(signum: int, frame: object) -> None:
 
 def serve(requests: IO[str], replies: IO[str]) -> None:
     signal.signal(signal.SIGCHLD, reap)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch handles Ctrl-C; the zygote ends with its stdin
     for line in requests:
         request = {**json.loads(line), "parent": os.getppid()}  # the worker
         pid = os.fork()
@@ -100,6 +100,7 @@ def serve(requests: IO[str], replies: IO[str]) -> None:
 
 
 def main() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch handles Ctrl-C; the zygote ends with its stdin
     # `python -m` put the working folder first on sys.path; ipykernel_launcher removes it too and the
     # kernel's shell puts it back, so the forked kernel's path matches a launched one's.
     if sys.path and Path(sys.path[0]) == Path.cwd():
@@ -169,7 +170,10 @@ class Zygote:
             raise RuntimeError("the kernel zygote exited")
         return ForkedKernel(int(reply))
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """End the zygote: its stdin closed, it returns; `wait=False` (interrupted) kills it instead."""
+        if not wait:
+            self.process.kill()
         if self.process.stdin is not None:
             self.process.stdin.close()
         self.process.wait(timeout=10)
