@@ -3,7 +3,7 @@
 What a lone `make report` pays every time and a worker pays once: importing papermill, nbconvert and
 pandas, and loading the export template. What stays per report, for isolation: a new kernel process,
 used for that report only and killed after it. Its cost is cut twice:
-- where the system can fork, kernels are forked from a zygote (zygote.py) that imported `nianbao.report`
+- on Linux, kernels are forked from a zygote (zygote.py) that imported `nianbao.report`
   (pandas, matplotlib, the CJK font) once; elsewhere each kernel is launched with `exec_lines` that
   import it while the kernel waits (they do not touch the execution count);
 - the next report's kernel is started while the current report executes and is exported.
@@ -13,7 +13,6 @@ Either way the executed notebook is byte-identical to a lone build's (a test che
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import sys
 import time
@@ -95,7 +94,7 @@ class PooledKernelManager(ProjectKernelManager):
 
 
 class ForkedKernelManager(PooledKernelManager):
-    """A project kernel forked from the worker's zygote instead of started from scratch (POSIX)."""
+    """A project kernel forked from the worker's zygote instead of started from scratch (Linux)."""
 
     zygote: Zygote | None = None
 
@@ -110,10 +109,14 @@ class ForkedKernelManager(PooledKernelManager):
         self._reconcile_connection_info(provisioner.connection_info)
 
 
-class Kernels:
-    """Where a worker's kernels come from: its zygote where the system can fork, else fresh launches."""
+# Linux only: macOS can fork, but a fork of a process that loaded its system frameworks may crash.
+FORK = sys.platform.startswith("linux")
 
-    def __init__(self, project: Project, fork: bool = hasattr(os, "fork")) -> None:
+
+class Kernels:
+    """Where a worker's kernels come from: its zygote on Linux, else fresh launches."""
+
+    def __init__(self, project: Project, fork: bool = FORK) -> None:
         self.project = project
         self.zygote = Zygote(project.root) if fork else None
         self.running: list[PooledKernelManager] = []

@@ -1,5 +1,5 @@
 """A kernel zygote: one process that has imported everything a report's kernel needs and forks a fresh
-kernel per report (POSIX only; elsewhere the pool starts kernels the usual way).
+kernel per report (on Linux; elsewhere the pool starts kernels the usual way).
 
 Starting a Python kernel and importing pandas and matplotlib into it costs about a second and a half of
 CPU per report; a fork of a process that already did costs milliseconds. Isolation is kept: every report
