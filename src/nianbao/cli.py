@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from nianbao import plan
 from nianbao.errors import NianbaoError
 from nianbao.paths import Project
 
@@ -57,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return check(project, args.agency, parse_year(args.year) if args.year else None)
     built = build_report(project, args.agency, parse_year(args.year))
+    plan.record_built(project, built)  # so that `make reports` knows this report is up to date
     print_warnings(built.warnings)
     print(f"已生成 / built: {project.relative(built.html)}")
     print(f"供审阅的笔记本 / for review: {project.relative(built.notebook)}")

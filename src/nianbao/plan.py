@@ -16,9 +16,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from nianbao.atomic import write_atomic
 from nianbao.paths import PACKAGE_DIR, Project
+
+if TYPE_CHECKING:
+    from nianbao.build import Built
 
 PACKAGE_PREFIX = "nianbao:"  # record keys for files shipped in the package, e.g. nianbao:formats/pre2019.yaml
 CODE_SUFFIXES = (".py", ".j2", ".css", ".json")
@@ -161,3 +165,30 @@ def stale(project: Project, year: int | None = None) -> tuple[list[Job], list[Jo
     for job in jobs(project, year):
         (fresh if report_up_to_date(project, job, code) else todo).append(job)
     return todo, fresh
+
+
+def record_built(
+    project: Project, built: Built, seen: dict[str, list[int] | None] | None = None, code: str | None = None
+) -> None:
+    """After a successful build: the record of exactly the files it read, as stamped in `seen` before the
+    build read them (a batch), or now (a lone `make report`), and the figures the index shows."""
+    from nianbao.build import input_files  # the build is done: its modules are loaded anyway
+    from nianbao.headline import headline
+
+    figures = built.figures
+    assert figures is not None
+    model = figures.model
+    read = [*input_files(project, model), *format_files(sorted(model.history))]
+    if seen is None:
+        seen = stamps(project, read)
+    used = {key(project, path) for path in read}
+    record = {
+        "status": "built",
+        "error": None,
+        "name": model.profile.name,
+        "format": model.format.id,
+        "headline": headline(figures),
+        "inputs": {name: stamp for name, stamp in seen.items() if name in used},
+        "code": code or code_signature(project),
+    }
+    write_atomic(project.build_record(model.profile.slug, model.year), record_bytes(record))

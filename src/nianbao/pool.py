@@ -29,11 +29,10 @@ from traitlets import DottedObjectName
 
 from nianbao import plan
 from nianbao.atomic import write_atomic
-from nianbao.build import build_report, input_files
+from nianbao.build import build_report
 from nianbao.errors import NianbaoError
 from nianbao.execute import ProjectKernelManager
 from nianbao.export import exporter
-from nianbao.headline import headline
 from nianbao.paths import Project
 from nianbao.zygote import Zygote
 
@@ -176,21 +175,7 @@ def build_one(
         }
     finally:
         kernels.stop(km)
-    figures = built.figures
-    assert figures is not None
-    model = figures.model
-    read = [*input_files(project, model), *plan.format_files(sorted(model.history))]
-    used = {plan.key(project, path) for path in read}
-    record = {
-        "status": "built",
-        "error": None,
-        "name": model.profile.name,
-        "format": model.format.id,
-        "headline": headline(figures),
-        "inputs": {name: stamp for name, stamp in seen.items() if name in used},
-        "code": code,
-    }
-    write_atomic(record_path, plan.record_bytes(record))
+    plan.record_built(project, built, seen, code)
     return {
         "job": job,
         "status": "built",

@@ -146,6 +146,13 @@ def test_one_worker_and_two_workers_give_the_same_bytes(built: Run, tmp_path: Pa
     assert outputs(root) == outputs(built.root)
 
 
+def test_a_report_built_alone_counts_as_up_to_date(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "alone")
+    result = make(root, "report", "AGENCY=shili", "YEAR=2025")
+    assert result.returncode == 0, result.stderr
+    assert plan.stale(Project(root))[1] == [plan.Job("shili", 2025)]
+
+
 def test_launched_kernels_give_the_same_bytes_as_forked_ones(built: Run, tmp_path: Path) -> None:
     """Where the system cannot fork (Windows), each kernel is launched and imports while it waits."""
     project = Project(copy_project(tmp_path / "launched"))
