@@ -11,7 +11,7 @@ BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report check test lint format lab lock clean
+.PHONY: help setup report check reports summary index bench test lint format lab lock clean
 
 help: ## 列出所有命令 / list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,17 +36,31 @@ CHECK_ARGS = $(if $(filter command line environment,$(origin AGENCY)),--agency $
 check: $(STAMP) ## 只校验数据不生成报告：make check（全部）或 make check AGENCY=minzheng YEAR=2017
 	@$(BIN)/nianbao check $(CHECK_ARGS)
 
+# `make reports` builds only what is stale, in parallel with `make -j N reports`: the CLI reads -jN from
+# MAKEFLAGS and runs that many warm workers. YEAR is only passed on when given on the command line.
+reports: $(STAMP) ## 生成所有过期的报告、汇总与索引页：make reports [YEAR=2017] [-j 2]
+	@$(BIN)/nianbao reports $(if $(filter command line environment,$(origin YEAR)),$(YEAR))
+
+summary: $(STAMP) ## 生成区（县）汇总报告：make summary YEAR=2017
+	@$(BIN)/nianbao summary $(YEAR)
+
+index: $(STAMP) ## 重新生成索引页 output/index.html
+	@$(BIN)/nianbao index
+
+bench: $(STAMP) ## 批量生成的性能测试（约十分钟）/ benchmark the batch: make bench [AGENCIES=50]
+	$(BIN)/python benchmarks/bench_batch.py --agencies $(or $(AGENCIES),50)
+
 test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## 代码检查：ruff 与 mypy / lint, format check and type check
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
 format: $(STAMP) ## 自动格式化代码 / format the code with ruff
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
 
 lab: $(STAMP) ## 用 JupyterLab 打开项目，编辑模板中的文字 / open JupyterLab on the project
 	$(BIN)/jupyter lab --notebook-dir=. notebooks/annual_report.ipynb
@@ -55,4 +69,4 @@ lock: $(STAMP) ## 根据 pyproject.toml 重新生成锁定文件 / regenerate re
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean: ## 删除生成的报告（output/）/ delete generated reports
-	rm -rf output/*/
+	rm -rf output/*/ output/index.html

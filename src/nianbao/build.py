@@ -3,9 +3,7 @@ executed notebook → HTML. The CLI and the tests call it; the Makefile calls th
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
 import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -14,8 +12,8 @@ from typing import Any
 
 import nbformat
 
+from nianbao.atomic import publish
 from nianbao.cells import select_cells
-from nianbao.errors import NianbaoError
 from nianbao.execute import dumps, execute
 from nianbao.export import REVIEW_TAG, to_html
 from nianbao.figures import Figures
@@ -31,9 +29,10 @@ class Built:
     notebook: Path
     html: Path
     warnings: tuple[str, ...] = ()
+    figures: Figures | None = None  # what it was built from (the batch records inputs and headline figures)
 
 
-def build_report(project: Project, agency: str, year: int) -> Built:
+def build_report(project: Project, agency: str, year: int, km: Any = None) -> Built:
     """Build `output/<agency>/<year>/report.{ipynb,html}`.
 
     1. Load and check the agency's files (the checked model) — before any kernel starts.
@@ -45,17 +44,22 @@ def build_report(project: Project, agency: str, year: int) -> Built:
     6. Publish both files atomically: a failure in any step leaves the last good report untouched.
 
     Warnings of the checks go into the executed notebook, for reviewers, never into the public page.
+
+    `km`: a kernel manager whose kernel is already starting in the project root (the batch's pool);
+    by default papermill starts a fresh kernel. Either way the kernel runs this one report only.
     """
     model = load_agency_year(project, agency, year)
     figures = Figures.derive(model)
     fill_template(project, figures)
     with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
-        notebook = execute(project, agency, year, Path(work), model.format.id)
+        notebook = execute(project, agency, year, Path(work), model.format.id, km=km)
     fill(project, notebook, figures)
     add_review_notes(notebook, model.warnings)
     notebook.metadata["nianbao"] = provenance(project, model)
     html = to_html(notebook)
-    built = Built(project.report_notebook(agency, year), project.report_html(agency, year), model.warnings)
+    built = Built(
+        project.report_notebook(agency, year), project.report_html(agency, year), model.warnings, figures
+    )
     publish({built.notebook: dumps(notebook), built.html: html})
     project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
     return built
@@ -100,14 +104,18 @@ def add_review_notes(notebook: Any, warnings: tuple[str, ...]) -> None:
 
 def provenance(project: Project, model: AgencyYear) -> dict[str, Any]:
     """What the report was built from, for reviewers: nianbao's version, the format, each input's SHA-256."""
-    fmt = model.format
-    tables = (fmt.applications.file,) if fmt.applications else ()
-    files = project.inputs(model.profile.slug, model.year, sorted(model.history), fmt.cumulative, tables)
     return {
         "version": version("nianbao"),
         "format": _format_provenance(model),
-        "inputs": {project.relative(path): _sha256(path) for path in files},
+        "inputs": {project.relative(path): _sha256(path) for path in input_files(project, model)},
     }
+
+
+def input_files(project: Project, model: AgencyYear) -> list[Path]:
+    """The project's files a report read (its format definitions aside)."""
+    fmt = model.format
+    tables = (fmt.applications.file,) if fmt.applications else ()
+    return project.inputs(model.profile.slug, model.year, sorted(model.history), fmt.cumulative, tables)
 
 
 def _format_provenance(model: AgencyYear) -> dict[str, Any]:
@@ -121,55 +129,3 @@ def _format_provenance(model: AgencyYear) -> dict[str, Any]:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def publish(files: dict[Path, bytes]) -> None:
-    """Write every file in full beside its target first, then rename them all into place.
-
-    A full disk, Ctrl-C or any other failure while writing leaves every previous file as it was: the
-    renames only start once all the new contents are safely on disk.
-    """
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, data in files.items():
-            staged.append((_stage(path, data), path))
-        for temporary, path in staged:
-            temporary.replace(path)
-    except OSError as err:
-        if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS):
-            raise NianbaoError(
-                f"无法写入报告：{os.strerror(err.errno)}（{err.filename or path}）",
-                hint="请清理磁盘空间或检查 output/ 的写入权限后重新运行；上一次生成的报告没有被改动。",
-            ) from err
-        raise
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write one file atomically: readers see the old file or the new one, never a part."""
-    publish({path: data})
-
-
-def _stage(path: Path, data: bytes) -> Path:
-    """`data` in a hidden temporary file beside `path`, flushed to disk."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temporary = Path(name)
-    try:
-        temporary.chmod(0o666 & ~_umask())  # mkstemp makes 0600; a report is as readable as any file
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

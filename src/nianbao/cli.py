@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from nianbao import plan
 from nianbao.errors import NianbaoError
 from nianbao.paths import Project
 
@@ -27,6 +28,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     check = commands.add_parser("check", help="只校验数据，不生成报告 / validate without building")
     check.add_argument("--agency", help="只校验这个机关（默认：全部机关）")
     check.add_argument("--year", help="只校验这个年度（默认：全部年度）")
+    reports = commands.add_parser(
+        "reports", help="生成所有过期的报告、汇总报告和索引页 / build every stale report"
+    )
+    reports.add_argument("year", nargs="?", help="只生成这一年度的报告，如 2017（默认：所有年度）")
+    reports.add_argument("--jobs", "-j", type=int, help="同时生成几份（默认取 make -j 的值，否则 1）")
+    summary = commands.add_parser(
+        "summary", help="生成某一年度的区（县）汇总报告 / build the district summary"
+    )
+    summary.add_argument("year", help="报告年度，如 2017")
+    commands.add_parser("index", help="重新生成索引页 output/index.html / rebuild the index page")
     return parser.parse_args(argv)
 
 
@@ -37,6 +48,8 @@ def parse_year(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command in ("reports", "summary", "index"):
+        return run_batch(Project.discover(), args)
     # Imported here, inside main's handlers: pandas, matplotlib and nbconvert take a second or two to
     # import, and a Ctrl-C meanwhile deserves the same calm message as one during the run.
     from nianbao.build import build_report
@@ -45,9 +58,32 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return check(project, args.agency, parse_year(args.year) if args.year else None)
     built = build_report(project, args.agency, parse_year(args.year))
+    plan.record_built(project, built)  # so that `make reports` knows this report is up to date
     print_warnings(built.warnings)
     print(f"已生成 / built: {project.relative(built.html)}")
     print(f"供审阅的笔记本 / for review: {project.relative(built.notebook)}")
+    return 0
+
+
+def run_batch(project: Project, args: argparse.Namespace) -> int:
+    """`reports`, `summary`, `index`: kept light, a batch imports the heavy modules in its workers only."""
+    from nianbao.index import write_index
+
+    if args.command == "reports":
+        from nianbao import batch
+
+        year = parse_year(args.year) if args.year else None
+        outcome = batch.run_batch(project, year, args.jobs or batch.jobs_from_make())
+        batch.print_summary(outcome)
+        return 0 if outcome.ok else 1
+    if args.command == "summary":
+        from nianbao.summary import build_summary
+
+        year = parse_year(args.year)
+        build_summary(project, year)
+        print(f"已生成 / built: {project.relative(project.summary_html(year))}")
+    write_index(project)
+    print(f"索引页 / index: {project.relative(project.index_html)}")
     return 0
 
 

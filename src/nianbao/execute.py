@@ -56,9 +56,12 @@ class ProjectKernelManager(AsyncKernelManager):
         await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
-def execute(project: Project, agency: str, year: int, work_dir: Path, format_id: str) -> Any:
+def execute(project: Project, agency: str, year: int, work_dir: Path, format_id: str, km: Any = None) -> Any:
     """Step 3: run the template's cells for `format_id` with papermill in `work_dir`; on a failing cell
-    keep the evidence."""
+    keep the evidence.
+
+    With `km` (a started kernel manager) papermill/nbclient use that kernel and leave it running:
+    the caller shuts it down."""
     executed = work_dir / "report.ipynb"
     template = select_cells(nbformat.read(project.template, as_version=4), format_id)  # type: ignore[no-untyped-call]
     try:
@@ -72,6 +75,7 @@ def execute(project: Project, agency: str, year: int, work_dir: Path, format_id:
             request_save_on_cell_execute=False,
             kernel_manager_class=ProjectKernelManager,
             record_timing=False,
+            km=km,
         )
     except PapermillExecutionError as err:
         # papermill saved the notebook with its error banner before raising: keep it away from the report.

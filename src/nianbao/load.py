@@ -76,14 +76,11 @@ def _cumulative_year(year: int, cumulative: Mapping[str, int], where: str) -> Ye
 
 
 def agencies_on_file(project: Project) -> list[str]:
-    return sorted(path.stem for path in (project.root / "params").glob("*.yaml"))
+    return project.agencies()
 
 
 def years_on_file(project: Project, agency: str) -> list[int]:
-    folder = project.agency_dir(agency)
-    return sorted(
-        int(p.name) for p in folder.glob("*") if p.name.isdigit() and (p / "figures.yaml").is_file()
-    )
+    return project.years(agency)
 
 
 def check_agency(project: Project, agency: str) -> str:

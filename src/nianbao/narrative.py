@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -62,10 +63,16 @@ def parse_narrative(text: str, fmt: ReportFormat, where: str) -> dict[str, str]:
     return parts
 
 
+@lru_cache(maxsize=512)
+def _compiled(source: str) -> jinja2.Template:
+    """A batch fills the same template cells for every report: compile each text once."""
+    return _ENV.from_string(source)
+
+
 def render(source: str, context: Mapping[str, Any], where: str) -> str:
     """Fill the placeholders of one piece of Markdown."""
     try:
-        return _ENV.from_string(source).render(context)
+        return _compiled(source).render(context)
     except jinja2.UndefinedError as err:
         raise TemplateError(f"占位符无法填写：{_undefined(err.message or '')}", path=where) from err
     except jinja2.TemplateSyntaxError as err:

@@ -14,6 +14,8 @@ from nianbao.errors import NianbaoError
 
 PACKAGE_DIR = Path(str(resources.files("nianbao")))
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+# The district summary's name under params/, data/ and output/: not a valid agency slug.
+SUMMARY = "_district"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,17 @@ class Project:
             self.narrative(agency, year),
         ]
 
+    def agencies(self) -> list[str]:
+        """Every agency with a profile, by slug (the district's own profile, `_district.yaml`, is not one)."""
+        return sorted(path.stem for path in (self.root / "params").glob("*.yaml") if path.stem != SUMMARY)
+
+    def years(self, agency: str) -> list[int]:
+        """Every year the agency has figures for."""
+        folder = self.agency_dir(agency)
+        return sorted(
+            int(p.name) for p in folder.glob("*") if p.name.isdigit() and (p / "figures.yaml").is_file()
+        )
+
     def output_dir(self, agency: str, year: int) -> Path:
         return self.root / "output" / agency / str(year)
 
@@ -82,6 +95,29 @@ class Project:
     def failed_notebook(self, agency: str, year: int) -> Path:
         """Where a run whose cell failed leaves its notebook: apart from the published output."""
         return self.output_dir(agency, year) / "failed" / "report.ipynb"
+
+    def build_record(self, agency: str, year: int) -> Path:
+        """What the last batch build of a report used and how it ended (for `make reports` and the index)."""
+        return self.output_dir(agency, year) / "build.json"
+
+    @property
+    def index_html(self) -> Path:
+        return self.root / "output" / "index.html"
+
+    # The district summary (汇总报告) has a profile and a narrative like an agency, under a name that
+    # is not a valid agency slug: params/_district.yaml and data/_district/<year>/narrative.md.
+    @property
+    def summary_profile(self) -> Path:
+        return self.profile(SUMMARY)
+
+    def summary_narrative(self, year: int) -> Path:
+        return self.narrative(SUMMARY, year)
+
+    def summary_html(self, year: int) -> Path:
+        return self.output_dir(SUMMARY, year) / "summary.html"
+
+    def summary_record(self, year: int) -> Path:
+        return self.output_dir(SUMMARY, year) / "build.json"
 
     def relative(self, path: Path) -> str:
         """`path` relative to the root, with forward slashes: what messages and metadata show."""

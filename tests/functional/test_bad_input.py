@@ -13,12 +13,16 @@ from pathlib import Path
 import pytest
 
 from nianbao.cli import main
+from nianbao.paths import Project
+from tests.conftest import ROOT
 
 FIGURES = "data/minzheng/2017/figures.yaml"
 PROFILE = "params/minzheng.yaml"
 OPENING = "data/minzheng/opening.yaml"
 NARRATIVE = "data/minzheng/2017/narrative.md"
 CSV_FILE = "data/shili/2025/applications.csv"
+# Every agency of the sample project: an unknown agency's message lists them all.
+KNOWN = "、".join(Project(ROOT).agencies())
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,7 @@ CSV = f"{CSV_FILE}: "
 CASES = [
     # ---- parameters: refused before any path is built from them
     Case(
-        "agency-typo",
-        "没有机关 minzhen（是不是 minzheng？）。已有的机关：minzheng、shili",
-        args=("minzhen", "2017"),
+        "agency-typo", f"没有机关 minzhen（是不是 minzheng？）。已有的机关：{KNOWN}", args=("minzhen", "2017")
     ),
     Case(
         "agency-path",

@@ -16,6 +16,7 @@ from nianbao.figures import Figures
 from nianbao.load import load_agency_year
 from nianbao.model import AgencyYear
 from nianbao.paths import Project
+from tests.conftest import ROOT
 
 Edit = Callable[[Path, str, str], None]  # the `edit` fixture of conftest.py
 
@@ -23,6 +24,8 @@ FIGURES = "data/minzheng/2017/figures.yaml"
 OPENING = "data/minzheng/opening.yaml"
 PROFILE = "params/minzheng.yaml"
 NARRATIVE = "data/minzheng/2017/narrative.md"
+# Every agency of the sample project: an unknown agency's message lists them all.
+KNOWN = "、".join(Project(ROOT).agencies())
 
 
 def load(project_dir: Path, agency: str = "minzheng", year: int = 2017) -> AgencyYear:
@@ -88,15 +91,15 @@ def test_loading_leaves_every_file_byte_for_byte_unchanged(project_dir: Path) ->
 
 def test_unknown_agency_suggests_the_closest(project_dir: Path) -> None:
     with pytest.raises(
-        DataError, match=re.escape("没有机关 minzhen（是不是 minzheng？）。已有的机关：minzheng")
+        DataError, match=re.escape(f"没有机关 minzhen（是不是 minzheng？）。已有的机关：{KNOWN}")
     ):
         load(project_dir, agency="minzhen")
 
 
 def test_unknown_agency_without_a_close_match(project_dir: Path) -> None:
-    with pytest.raises(DataError, match="没有机关 jiaoyu。已有的机关：minzheng") as caught:
-        load(project_dir, agency="jiaoyu")
-    assert caught.value.hint == "新增机关请先建立 params/jiaoyu.yaml。"
+    with pytest.raises(DataError, match=re.escape(f"没有机关 gongan。已有的机关：{KNOWN}")) as caught:
+        load(project_dir, agency="gongan")
+    assert caught.value.hint == "新增机关请先建立 params/gongan.yaml。"
 
 
 @pytest.mark.parametrize(

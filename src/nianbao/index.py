@@ -1,0 +1,100 @@
+"""`output/index.html`: one page listing every agency × year with a link to its report, how its last
+build went, and two headline figures — read from the build records, so it costs no data loading.
+
+Deterministic: rows sorted by agency and year, no dates or times, the reports' own CSS inlined.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from nianbao import plan
+from nianbao.atomic import write_atomic
+from nianbao.paths import TEMPLATES_DIR, Project
+
+TITLE = "政府信息公开工作年度报告索引"
+HEADLINE = ("主动公开（条）", "受理申请（条）")
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "pages")),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def link(project: Project, page: Path) -> str:
+    """A page's address relative to output/, for a link from the index."""
+    return page.relative_to(project.root / "output").as_posix()
+
+
+def report_row(project: Project, job: plan.Job) -> dict[str, Any]:
+    record = plan.read_record(project.build_record(job.agency, job.year)) or {}
+    page = project.report_html(job.agency, job.year)
+    headline = record.get("headline") or {}
+    status = record.get("status")
+    row = {
+        "name": record.get("name") or job.agency,
+        "year": job.year,
+        "active": headline.get("active", "—"),
+        "apply": headline.get("apply", "—"),
+        "link": link(project, page) if page.is_file() else None,
+        "link_text": "查看报告",
+        "error": None,
+        "state": "built" if status == "built" and page.is_file() else status or "missing",
+    }
+    if row["state"] == "built":
+        row.update(status="已生成", css="")
+    elif row["state"] == "failed":
+        row.update(status="生成失败", css="failed", error=record.get("error"), link_text="上一次的报告")
+    else:
+        row.update(status="尚未生成", css="")
+    return row
+
+
+def summary_rows(project: Project, years: list[int]) -> list[dict[str, Any]]:
+    rows = []
+    for year in years:
+        record = plan.read_record(project.summary_record(year)) or {}
+        page = project.summary_html(year)
+        if not record and not page.is_file():
+            continue
+        built = record.get("status") == "built" and page.is_file()
+        rows.append(
+            {
+                "year": year,
+                "status": "已生成" if built else "生成失败",
+                "css": "" if built else "failed",
+                "link": link(project, page) if page.is_file() else None,
+            }
+        )
+    return rows
+
+
+def render(project: Project) -> bytes:
+    rows = [report_row(project, job) for job in plan.jobs(project)]
+    years = sorted({row["year"] for row in rows})
+    counts = {state: sum(row["state"] == state for row in rows) for state in ("built", "failed", "missing")}
+    css = (TEMPLATES_DIR / "nianbao" / "report.css").read_text(encoding="utf-8")
+    page = _ENV.get_template("index.html.j2").render(
+        title=TITLE,
+        css=Markup(css),
+        rows=rows,
+        summaries=summary_rows(project, years),
+        headline=HEADLINE,
+        counts=counts,
+    )
+    return page.encode("utf-8")
+
+
+def write_index(project: Project) -> bool:
+    """Write the index if its content changed; True when it did."""
+    page = render(project)
+    target = project.index_html
+    if target.is_file() and target.read_bytes() == page:
+        return False
+    write_atomic(target, page)
+    return True

@@ -1,0 +1,226 @@
+"""The district summary (汇总报告): one year's figures of every agency, summed, in one page.
+
+The summary is computed the way an agency's report is, from a checked model, for any format: the
+district's year is the agencies' typed figures summed key by key (categories merged by name; totals
+left out, `Figures.derive` recomputes them), so its tables, shares and totals equal the sums of the
+agency reports. Formats with 历年累计 (pre2019) get as opening balance the agencies' cumulative counts
+at the end of the previous year; the national formats get the summed previous year for their
+year-on-year changes. Its profile is `params/_district.yaml` (an agency's fields) and its prose
+`data/_district/<year>/narrative.md` (the headings of that year's format).
+
+The tables and charts are drawn by the very `Report` methods the template calls; the page is put together
+in plain Python (no kernel: nothing of it is edited in JupyterLab) with the reports' CSS.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import jinja2
+import matplotlib.pyplot as plt
+import mistune
+from markupsafe import Markup
+
+from nianbao import charts, numbers, plan, tables
+from nianbao.atomic import write_atomic
+from nianbao.errors import DataError, NianbaoError
+from nianbao.figures import Figures
+from nianbao.formats import ReportFormat
+from nianbao.headline import values_of
+from nianbao.load import load_agency_year, load_narrative, load_profile
+from nianbao.model import AgencyYear, Number, Opening, YearData
+from nianbao.narrative import render
+from nianbao.paths import SUMMARY, TEMPLATES_DIR, Project
+from nianbao.report import Report
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "pages")),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+_MARKDOWN = mistune.create_markdown(escape=False)
+# The template's tables and charts, by the kind of format (the same `Report` methods its cells call).
+TABLES = {
+    "cumulative": ("category_table", "category_chart", "appendix_table"),
+    "national": ("active_table", "application_table", "review_table", "outcome_chart"),
+}
+
+
+def load_parts(project: Project, year: int) -> list[Figures]:
+    """Every agency's figures for `year`: one broken agency makes the summary fail, naming it."""
+    agencies = plan.agencies_for(project, year)
+    if not agencies:
+        raise DataError(f"没有任何机关有 {year} 年度的数据，无法汇总")
+    return [Figures.derive(load_agency_year(project, agency, year)) for agency in agencies]
+
+
+def summed(datas: Sequence[YearData]) -> YearData:
+    """The agencies' typed figures of one year, key by key; categories merged by name, first seen first.
+
+    Totals (`*.total`) are left out even where an agency typed one: the derivation recomputes them."""
+    values: dict[str, Number] = {}
+    for data in datas:
+        for key, value in data.values.items():
+            if not key.endswith(".total"):
+                values[key] = values.get(key, 0) + value
+    categories: dict[str, int] = {}
+    for data in datas:
+        for name, count in data.categories:
+            categories[name] = categories.get(name, 0) + count
+    return YearData(
+        year=datas[0].year,
+        number=0,
+        date=max(data.date for data in datas),
+        values=values,
+        categories=tuple(categories.items()),
+    )
+
+
+def opening_before(fmt: ReportFormat, year: int, parts: Sequence[Figures]) -> Opening:
+    """The agencies' 历年累计 at the end of the previous year, summed, for every typed appendix row."""
+    cumulative = {
+        row.id: sum(part.line(row.id).cumulative - part.line(row.id).value for part in parts)
+        for row in fmt.appendix.typed_rows
+    }
+    return Opening(year - 1, cumulative)
+
+
+def district_model(project: Project, year: int, parts: Sequence[Figures]) -> AgencyYear:
+    fmt = parts[0].model.format
+    if not project.summary_profile.is_file():
+        raise DataError(
+            "缺少汇总报告的档案文件",
+            path=project.relative(project.summary_profile),
+            hint="复制任一机关的 params/<机关>.yaml 为 params/_district.yaml，"
+            "填写区（县）政府信息公开主管部门的信息。",
+        )
+    history = {year: summed([part.model.current for part in parts])}
+    previous = [part.model.previous for part in parts]
+    if not fmt.cumulative and all(data is not None for data in previous):
+        history[year - 1] = summed([data for data in previous if data is not None])
+    return AgencyYear(
+        format=fmt,
+        profile=load_profile(project, SUMMARY),
+        year=year,
+        history=dict(sorted(history.items())),
+        opening=opening_before(fmt, year, parts) if fmt.cumulative else None,
+        narrative=load_narrative(project, fmt, SUMMARY, year),
+    )
+
+
+def breakdown_columns(fmt: ReportFormat) -> list[tuple[str, str]]:
+    """(key, heading) of the per-agency table: the format's top-level totals."""
+    if fmt.cumulative:
+        return [(row.id, f"{row.label}（{row.unit}）") for row in fmt.appendix.rows if row.parent is None]
+    columns = []
+    if fmt.applications is not None:
+        columns += [
+            (f"{row.id}.{fmt.applications.total.id}", row.label)
+            for row in fmt.applications.rows
+            if row.parent is None and row.kind == "data"
+        ]
+    if fmt.reviews is not None:
+        columns += [
+            (column.id, "".join(column.group) + column.label)
+            for column in fmt.reviews.columns
+            if column.derive is not None
+        ]
+    return columns
+
+
+def breakdown(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[Figures]) -> Markup:
+    """机关 | each column: one row per agency, the district's total below."""
+    body = [
+        tables._row(
+            [("td", "", part.model.profile.name)]
+            + [("td", "num", numbers.count(int(values_of(part)[key]))) for key, _ in columns]
+        )
+        for part in parts
+    ]
+    total = [("th", "", "合计")] + [
+        ("td", "num", numbers.count(int(values_of(figures)[key]))) for key, _ in columns
+    ]
+    return tables._table(
+        "nb-breakdown", ["机关", *(heading for _, heading in columns)], body, [tables._row(total)]
+    )
+
+
+def breakdown_chart(key: str, heading: str, parts: Sequence[Figures]) -> str:
+    """Each agency's figure in the first column of the breakdown, as bars."""
+    charts.cjk_font()
+    labels = [charts.wrap(part.model.profile.name) for part in parts]
+    counts = [int(values_of(part)[key]) for part in parts]
+    with plt.rc_context(charts.STYLE):  # type: ignore[arg-type]
+        height = 0.9 + 0.45 * sum(label.count("\n") + 1 for label in labels)
+        fig, ax = plt.subplots(figsize=(6.3, height))
+        positions = list(range(len(labels)))[::-1]
+        bars = ax.barh(positions, counts, color="#9b2c2c", height=0.6)
+        ax.set_yticks(positions, labels)
+        ax.bar_label(bars, labels=[numbers.count(c) for c in counts], padding=4)
+        ax.set_xlabel(charts.wrap(heading, 30))
+        ax.set_xlim(0, max(1, *counts) * 1.25)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[str, Markup]]:
+    """The district's own text by heading, placeholders filled from the summed figures (plus
+    `agencies.count`)."""
+    context = figures.context()
+    context["agencies"] = {"count": len(parts), "names": "、".join(p.model.profile.name for p in parts)}
+    headings = {spec.id: spec.heading for spec in figures.model.format.prose}
+    return [
+        (headings[part_id], Markup(_MARKDOWN(render(text, context, where=where))))
+        for part_id, text in figures.model.narrative.items()
+    ]
+
+
+def drawn(figures: Figures) -> list[Markup]:
+    """The format's tables and charts, drawn by the template's own `Report` methods."""
+    report = Report(figures)
+    kind = "cumulative" if figures.model.format.cumulative else "national"
+    return [Markup(getattr(report, method)().data) for method in TABLES[kind]]
+
+
+def render_page(project: Project, year: int) -> bytes:
+    parts = load_parts(project, year)
+    figures = Figures.derive(district_model(project, year, parts))
+    profile, fmt = figures.model.profile, figures.model.format
+    columns = breakdown_columns(fmt)
+    context: dict[str, Any] = {
+        "css": Markup((TEMPLATES_DIR / "nianbao" / "report.css").read_text(encoding="utf-8")),
+        "title": f"{profile.district}{year}年{fmt.title}（汇总）",
+        "district": profile.district,
+        "office": profile.name,
+        "year": year,
+        "count": numbers.chinese(len(parts)) if len(parts) <= 10 else str(len(parts)),
+        "agencies": [p.model.profile.name for p in parts],
+        "tables": drawn(figures),
+        "breakdown": breakdown(columns, figures, parts),
+        "breakdown_chart": Markup(breakdown_chart(*columns[0], parts)),
+        "prose": prose(figures, parts, project.relative(project.summary_narrative(year))),
+        "date": numbers.date(figures.model.current.date),
+    }
+    return _ENV.get_template("summary.html.j2").render(context).encode("utf-8")
+
+
+def build_summary(project: Project, year: int) -> None:
+    """Write `output/_district/<year>/summary.html` and its record; a user error is recorded, then raised."""
+    seen = plan.stamps(project, plan.summary_inputs(project, year))
+    code = plan.code_signature(project)
+    record_path = project.summary_record(year)
+    try:
+        page = render_page(project, year)
+    except NianbaoError as err:
+        write_atomic(record_path, plan.record_bytes({"status": "failed", "error": err.render()}))
+        raise
+    write_atomic(project.summary_html(year), page)
+    record: Mapping[str, Any] = {"status": "built", "error": None, "inputs": seen, "code": code}
+    write_atomic(record_path, plan.record_bytes(dict(record)))

@@ -1,0 +1,113 @@
+"""Staleness without kernels: which reports a batch rebuilds, from the build records."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from nianbao import plan
+from nianbao.atomic import write_atomic
+from nianbao.batch import jobs_from_make
+from nianbao.paths import Project
+
+
+def fake_build(project: Project, job: plan.Job, *extra: Path) -> None:
+    """What a successful build leaves: the page and a record of the inputs it read."""
+    write_atomic(project.report_html(job.agency, job.year), b"<html></html>")
+    years = [year for year in project.years(job.agency) if year <= job.year]
+    inputs = project.inputs(job.agency, job.year, years) + list(extra)
+    record = {"status": "built", "inputs": plan.stamps(project, inputs), "code": plan.code_signature(project)}
+    write_atomic(project.build_record(job.agency, job.year), plan.record_bytes(record))
+
+
+def touch(path: Path) -> None:
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+
+
+@pytest.fixture
+def built(project: Project) -> Project:
+    for job in plan.jobs(project):
+        fake_build(project, job)
+    return project
+
+
+def test_jobs_are_every_agency_and_year_and_the_district_is_not_an_agency(project: Project) -> None:
+    jobs = plan.jobs(project)
+    assert plan.Job("minzheng", 2017) in jobs
+    assert plan.Job("shili-jiaoyu", 2016) in jobs
+    assert not any(job.agency.startswith("_") for job in jobs)
+    assert {job.year for job in plan.jobs(project, 2018)} == {2018}
+    assert len(project.agencies()) >= 8
+
+
+def test_a_fresh_project_needs_every_report(project: Project) -> None:
+    todo, fresh = plan.stale(project)
+    assert todo == plan.jobs(project)
+    assert fresh == []
+
+
+def test_after_a_build_nothing_is_stale(built: Project) -> None:
+    todo, fresh = plan.stale(built)
+    assert todo == []
+    assert fresh == plan.jobs(built)
+
+
+def test_touching_one_figures_file_makes_that_agencys_later_reports_stale(built: Project) -> None:
+    touch(built.figures("shili-jiaoyu", 2017))
+    todo, _ = plan.stale(built)
+    assert todo == [plan.Job("shili-jiaoyu", 2017), plan.Job("shili-jiaoyu", 2018)]
+
+
+def test_touching_the_template_makes_everything_stale(built: Project) -> None:
+    touch(built.template)
+    assert plan.stale(built)[0] == plan.jobs(built)
+
+
+def test_a_changed_lock_file_makes_everything_stale(built: Project) -> None:
+    lock = built.root / "requirements.lock"
+    lock.write_text(lock.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert plan.stale(built)[0] == plan.jobs(built)
+
+
+def test_a_failed_or_missing_report_is_stale(built: Project) -> None:
+    record = built.build_record("minzheng", 2017)
+    record.write_text('{"status": "failed", "error": "x"}', encoding="utf-8")
+    built.report_html("shili-renshe", 2017).unlink()
+    assert plan.stale(built)[0] == [plan.Job("minzheng", 2017), plan.Job("shili-renshe", 2017)]
+
+
+def test_the_format_definition_is_an_input_under_its_package_name(built: Project) -> None:
+    fmt_file = plan.format_file("pre2019")
+    job = plan.Job("minzheng", 2017)
+    fake_build(built, job, fmt_file)
+    record = plan.read_record(built.build_record("minzheng", 2017))
+    assert record is not None
+    assert "nianbao:formats/pre2019.yaml" in record["inputs"]
+    assert plan.resolve(built, "nianbao:formats/pre2019.yaml") == fmt_file
+
+
+def test_summary_is_stale_when_an_agency_is_added(project: Project) -> None:
+    inputs = plan.summary_inputs(project, 2017)
+    page = project.summary_html(2017)
+    write_atomic(page, b"<html></html>")
+    record = {"status": "built", "inputs": plan.stamps(project, inputs), "code": plan.code_signature(project)}
+    write_atomic(project.summary_record(2017), plan.record_bytes(record))
+    assert plan.summary_up_to_date(project, 2017, plan.code_signature(project))
+    (project.root / "params" / "extra.yaml").write_text("name: x\n", encoding="utf-8")
+    project.figures("extra", 2017).parent.mkdir(parents=True)
+    project.figures("extra", 2017).write_text("report: {}\n", encoding="utf-8")
+    assert not plan.summary_up_to_date(project, 2017, plan.code_signature(project))
+
+
+@pytest.mark.parametrize(
+    ("makeflags", "jobs"),
+    [("", 1), (" -j2 --jobserver-auth=3,4", 2), ("-j 3", 3), ("k -j12", 12), ("--no-print-directory", 1)],
+)
+def test_the_number_of_workers_comes_from_make_j(
+    monkeypatch: pytest.MonkeyPatch, makeflags: str, jobs: int
+) -> None:
+    monkeypatch.setenv("MAKEFLAGS", makeflags)
+    assert jobs_from_make() == jobs

@@ -1,0 +1,95 @@
+"""The district summary adds up the agencies: totals, categories, 历年累计 and the breakdown."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from nianbao import summary
+from nianbao.errors import DataError
+from nianbao.figures import Figures
+from nianbao.paths import Project
+
+YEAR = 2017
+
+
+@pytest.fixture
+def parts(project: Project) -> list[Figures]:
+    return summary.load_parts(project, YEAR)
+
+
+@pytest.fixture
+def district(project: Project, parts: list[Figures]) -> Figures:
+    return Figures.derive(summary.district_model(project, YEAR, parts))
+
+
+def test_every_agency_with_data_for_the_year_is_included(project: Project, parts: list[Figures]) -> None:
+    names = {part.model.profile.slug for part in parts}
+    assert names == {agency for agency in project.agencies() if YEAR in project.years(agency)}
+    assert "shili-caizheng" not in names  # it has 2018 only
+
+
+def test_every_appendix_row_and_its_cumulative_count_is_the_sum(
+    parts: list[Figures], district: Figures
+) -> None:
+    for line in district.appendix:
+        assert line.value == sum(part.line(line.id).value for part in parts), line.id
+        assert line.cumulative == sum(part.line(line.id).cumulative for part in parts), line.id
+
+
+def test_categories_are_merged_by_name(parts: list[Figures], district: Figures) -> None:
+    expected: dict[str, int] = {}
+    for part in parts:
+        for line in part.categories:
+            expected[line.name] = expected.get(line.name, 0) + line.count
+    assert {line.name: line.count for line in district.categories} == expected
+    assert district.category_share_total == 100
+
+
+def test_amounts_stay_exact(parts: list[Figures], district: Figures) -> None:
+    collected = district.model.current.values["fees.collected"]
+    assert collected == sum(part.model.current.values["fees.collected"] for part in parts)
+
+
+def test_the_page_shows_the_breakdown_and_the_district_text(project: Project, parts: list[Figures]) -> None:
+    page = summary.render_page(project, YEAR).decode("utf-8")
+    assert "<title>示例区2017年政府信息公开工作年度报告（汇总）</title>" in page
+    for part in parts:
+        assert f"<td>{part.model.profile.name}</td>" in page
+    total = sum(part.line("active.total").value for part in parts)
+    assert f"共主动公开政府信息{total}条" in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+
+
+def test_a_missing_district_narrative_is_named(project: Project) -> None:
+    project.summary_narrative(YEAR).unlink()
+    with pytest.raises(DataError, match=r"data/_district/2017/narrative\.md"):
+        summary.render_page(project, YEAR)
+
+
+def test_a_year_without_data_is_refused(project: Project) -> None:
+    with pytest.raises(DataError, match="没有任何机关有 2015 年度的数据"):
+        summary.load_parts(project, 2015)
+
+
+def test_a_national_year_sums_every_cell_of_tables_two_three_and_four(project: Project) -> None:
+    """A second agency with the same files as the sample one: every figure of the district doubles."""
+    shutil.copy(project.profile("shili"), project.root / "params" / "shili-copy.yaml")
+    shutil.copytree(project.agency_dir("shili"), project.agency_dir("shili-copy"))
+    parts = summary.load_parts(project, 2025)
+    district = Figures.derive(summary.district_model(project, 2025, parts))
+    assert district.national is not None and parts[0].national is not None
+    agency = parts[0].national.values
+    assert set(district.national.values) == set(agency)
+    for key, value in agency.items():
+        assert district.national.values[key] == 2 * value, key
+    assert district.national.changes  # the previous year is summed too, for the year-on-year figures
+
+
+def test_the_national_page_draws_the_templates_tables(project: Project) -> None:
+    page = summary.render_page(project, 2025).decode("utf-8")
+    assert "<title>示例区2025年政府信息公开工作年度报告（汇总）</title>" in page
+    assert "（七）总计" in page and "行政复议" in page
+    assert "全区共新收政府信息公开申请" in page
