@@ -74,20 +74,25 @@ def outcome_chart(figures: Figures, unit: str = "件") -> str:
 
 def _bars(bars: list[tuple[str, int, Decimal | None]], unit: str, xlabel: str) -> str:
     """Labelled horizontal bars, first at the top, each with `count unit（share）`."""
+    return bar_chart(
+        [name for name, _, _ in bars],
+        [count for _, count, _ in bars],
+        [f"{numbers.count(count)}{unit}（{numbers.percent(share)}）" for _, count, share in bars],
+        xlabel,
+    )
+
+
+def bar_chart(names: list[str], counts: list[int], bar_labels: list[str], xlabel: str) -> str:
+    """Horizontal bars in the reports' style, the first name at the top, each bar with its label."""
     cjk_font()
-    labels = [wrap(name) for name, _, _ in bars]
-    counts = [count for _, count, _ in bars]
+    labels = [wrap(name) for name in names]
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         height = 0.9 + 0.55 * sum(label.count("\n") + 1 for label in labels)
         fig, ax = plt.subplots(figsize=(6.3, height))
         positions = range(len(labels))[::-1]
         drawn = ax.barh(list(positions), counts, color="#9b2c2c", height=0.6)
         ax.set_yticks(list(positions), labels)
-        ax.bar_label(
-            drawn,
-            labels=[f"{numbers.count(count)}{unit}（{numbers.percent(share)}）" for _, count, share in bars],
-            padding=4,
-        )
+        ax.bar_label(drawn, labels=bar_labels, padding=4)
         ax.set_xlabel(xlabel)
         ax.set_xlim(0, max(1, *counts) * 1.3)
         ax.spines[["top", "right"]].set_visible(False)

@@ -14,12 +14,10 @@ in plain Python (no kernel: nothing of it is edited in JupyterLab) with the repo
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jinja2
-import matplotlib.pyplot as plt
 import mistune
 from markupsafe import Markup
 
@@ -134,7 +132,7 @@ def breakdown_columns(fmt: ReportFormat) -> list[tuple[str, str]]:
 def breakdown(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[Figures]) -> Markup:
     """机关 | each column: one row per agency, the district's total below."""
     body = [
-        tables._row(
+        tables.row(
             [("td", "", part.model.profile.name)]
             + [("td", "num", numbers.count(int(values_of(part)[key]))) for key, _ in columns]
         )
@@ -143,31 +141,20 @@ def breakdown(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[
     total = [("th", "", "合计")] + [
         ("td", "num", numbers.count(int(values_of(figures)[key]))) for key, _ in columns
     ]
-    return tables._table(
-        "nb-breakdown", ["机关", *(heading for _, heading in columns)], body, [tables._row(total)]
+    return tables.table(
+        "nb-breakdown", ["机关", *(heading for _, heading in columns)], body, [tables.row(total)]
     )
 
 
 def breakdown_chart(key: str, heading: str, parts: Sequence[Figures]) -> str:
     """Each agency's figure in the first column of the breakdown, as bars."""
-    charts.cjk_font()
-    labels = [charts.wrap(part.model.profile.name) for part in parts]
     counts = [int(values_of(part)[key]) for part in parts]
-    with plt.rc_context(charts.STYLE):  # type: ignore[arg-type]
-        height = 0.9 + 0.45 * sum(label.count("\n") + 1 for label in labels)
-        fig, ax = plt.subplots(figsize=(6.3, height))
-        positions = list(range(len(labels)))[::-1]
-        bars = ax.barh(positions, counts, color="#9b2c2c", height=0.6)
-        ax.set_yticks(positions, labels)
-        ax.bar_label(bars, labels=[numbers.count(c) for c in counts], padding=4)
-        ax.set_xlabel(charts.wrap(heading, 30))
-        ax.set_xlim(0, max(1, *counts) * 1.25)
-        ax.spines[["top", "right"]].set_visible(False)
-        fig.tight_layout()
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(fig)
-    return buffer.getvalue()
+    return charts.bar_chart(
+        [part.model.profile.name for part in parts],
+        counts,
+        [numbers.count(count) for count in counts],
+        charts.wrap(heading, 30),
+    )
 
 
 def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[str, Markup]]:

@@ -10,7 +10,7 @@ from nianbao import numbers
 from nianbao.figures import Figures
 
 
-def _row(cells: Iterable[tuple[str, str, str]]) -> str:
+def row(cells: Iterable[tuple[str, str, str]]) -> str:
     """One <tr>; each cell is (tag, css class, text). Text is always escaped."""
     parts = []
     for tag, css, text in cells:
@@ -19,8 +19,8 @@ def _row(cells: Iterable[tuple[str, str, str]]) -> str:
     return "<tr>" + "".join(parts) + "</tr>"
 
 
-def _table(css: str, head: Sequence[str], body: Sequence[str], foot: Sequence[str] = ()) -> Markup:
-    header = _row(("th", "", label) for label in head)
+def table(css: str, head: Sequence[str], body: Sequence[str], foot: Sequence[str] = ()) -> Markup:
+    header = row(("th", "", label) for label in head)
     html = [f'<table class="nb-table {css}">', f"<thead>{header}</thead>", "<tbody>", *body, "</tbody>"]
     if foot:
         html += ["<tfoot>", *foot, "</tfoot>"]
@@ -32,7 +32,7 @@ def category_table(figures: Figures) -> Markup:
     """类别 | 条数 | 占比, with a 合计 row whose share is the sum of the printed shares."""
     spec = figures.model.format.categories
     body = [
-        _row(
+        row(
             [
                 ("td", "", line.name),
                 ("td", "num", numbers.count(line.count)),
@@ -46,8 +46,8 @@ def category_table(figures: Figures) -> Markup:
         ("td", "num", numbers.count(figures.category_total)),
         ("td", "num", numbers.percent(figures.category_share_total)),
     ]
-    return _table(
-        "nb-categories", [spec.name_column, spec.count_column, spec.share_column], body, [_row(total)]
+    return table(
+        "nb-categories", [spec.name_column, spec.count_column, spec.share_column], body, [row(total)]
     )
 
 
@@ -56,7 +56,7 @@ def appendix_table(figures: Figures) -> Markup:
     appendix = figures.model.format.appendix
     head = [appendix.label_column, appendix.unit_column, str(figures.model.year), appendix.cumulative_column]
     body = [
-        _row(
+        row(
             [
                 ("td", "sub" if line.parent else "", line.label),
                 ("td", "unit", line.unit),
@@ -66,4 +66,4 @@ def appendix_table(figures: Figures) -> Markup:
         )
         for line in figures.appendix
     ]
-    return _table("nb-appendix", head, body)
+    return table("nb-appendix", head, body)
