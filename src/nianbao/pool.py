@@ -25,7 +25,7 @@ from typing import Any
 from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_core.utils import run_sync
-from traitlets import DottedObjectName
+from traitlets import Type
 
 from nianbao import plan
 from nianbao.atomic import write_atomic
@@ -77,7 +77,8 @@ class QuickClient(AsyncKernelClient):
 class PooledKernelManager(ProjectKernelManager):
     """A project kernel that imports the report module while it waits for its report."""
 
-    client_class = DottedObjectName("nianbao.pool.QuickClient")
+    # AsyncKernelManager builds clients from `client_factory` (a default class), not from `client_class`.
+    client_factory = Type(QuickClient, klass="jupyter_client.asynchronous.AsyncKernelClient")
     last_client: Any = None
 
     @property
