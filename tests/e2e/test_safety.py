@@ -120,23 +120,35 @@ def test_hostile_narrative_renders_as_harmless_text(project: Project) -> None:
     assert '<a href="http://www.smsy.gov.cn/">门户</a>' in body  # a plain link stays, its handler does not
 
 
-def test_a_full_disk_keeps_both_previous_files(
-    project: Project, last_good: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    figures = project.root / FIGURES  # a change, so a successful run would rewrite both files
+def change_a_figure(project: Project) -> None:
+    """A change to the data, so that a successful run would rewrite both output files."""
+    figures = project.root / FIGURES
     figures.write_text(
         figures.read_text(encoding="utf-8").replace("  calls: 313", "  calls: 314"), encoding="utf-8"
     )
+
+
+def fail_on_second_file(monkeypatch: pytest.MonkeyPatch, fault: BaseException) -> list[Path]:
+    """Stage the first output file as usual, then raise `fault` while staging the second; returns the
+    staged temporary files, so a test can check they were cleaned up."""
     real_stage = atomic._stage
     staged: list[Path] = []
 
-    def disk_fills_on_second_file(path: Path, data: bytes) -> Path:
+    def stage(path: Path, data: bytes) -> Path:
         if staged:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            raise fault
         staged.append(real_stage(path, data))
         return staged[-1]
 
-    monkeypatch.setattr(atomic, "_stage", disk_fills_on_second_file)
+    monkeypatch.setattr(atomic, "_stage", stage)
+    return staged
+
+
+def test_a_full_disk_keeps_both_previous_files(
+    project: Project, last_good: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    change_a_figure(project)
+    staged = fail_on_second_file(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "report.html"))
     with pytest.raises(NianbaoError, match="无法写入报告：No space left on device") as caught:
         build_report(project, "minzheng", 2017)
     assert "上一次生成的报告没有被改动" in caught.value.render()
@@ -148,23 +160,12 @@ def test_a_full_disk_keeps_both_previous_files(
 def test_ctrl_c_between_the_two_files_keeps_both(
     project: Project, last_good: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    figures = project.root / FIGURES
-    figures.write_text(
-        figures.read_text(encoding="utf-8").replace("  calls: 313", "  calls: 314"), encoding="utf-8"
-    )
-    real_stage = atomic._stage
-    calls: list[Path] = []
-
-    def interrupted_on_second_file(path: Path, data: bytes) -> Path:
-        if calls:
-            raise KeyboardInterrupt
-        calls.append(real_stage(path, data))
-        return calls[-1]
-
-    monkeypatch.setattr(atomic, "_stage", interrupted_on_second_file)
+    change_a_figure(project)
+    staged = fail_on_second_file(monkeypatch, KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):
         build_report(project, "minzheng", 2017)
     assert outputs(project) == last_good
+    assert not staged[0].exists()
     assert list(project.output_dir("minzheng", 2017).glob(".*.tmp")) == []
 
 
@@ -184,10 +185,7 @@ def wait_for_kernel(pid: int, timeout: float = 60) -> None:
 def test_sigint_during_execution_exits_130_and_keeps_the_last_report(
     project: Project, last_good: dict[str, bytes]
 ) -> None:
-    figures = project.root / FIGURES
-    figures.write_text(
-        figures.read_text(encoding="utf-8").replace("  calls: 313", "  calls: 314"), encoding="utf-8"
-    )
+    change_a_figure(project)
     process = subprocess.Popen(
         [sys.executable, "-m", "nianbao.cli", "report", "minzheng", "2017"],
         cwd=project.root,
