@@ -9,21 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
-from markupsafe import Markup
-
-from nianbao import plan
+from nianbao import pages, plan
 from nianbao.atomic import write_atomic
-from nianbao.paths import TEMPLATES_DIR, Project
+from nianbao.paths import Project
 
 TITLE = "政府信息公开工作年度报告索引"
 HEADLINE = ("主动公开（条）", "受理申请（条）")
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "pages")),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-)
 
 
 def link(project: Project, page: Path) -> str:
@@ -78,16 +69,17 @@ def render(project: Project) -> bytes:
     rows = [report_row(project, job) for job in plan.jobs(project)]
     years = sorted({row["year"] for row in rows})
     counts = {state: sum(row["state"] == state for row in rows) for state in ("built", "failed", "missing")}
-    css = (TEMPLATES_DIR / "nianbao" / "report.css").read_text(encoding="utf-8")
-    page = _ENV.get_template("index.html.j2").render(
-        title=TITLE,
-        css=Markup(css),
-        rows=rows,
-        summaries=summary_rows(project, years),
-        headline=HEADLINE,
-        counts=counts,
+    body = pages.render_body(
+        "index.html.j2",
+        {
+            "title": TITLE,
+            "rows": rows,
+            "summaries": summary_rows(project, years),
+            "headline": HEADLINE,
+            "counts": counts,
+        },
     )
-    return page.encode("utf-8")
+    return pages.page(TITLE, body)
 
 
 def write_index(project: Project) -> bool:

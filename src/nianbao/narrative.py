@@ -1,22 +1,22 @@
 """Narrative: the agency's prose and the template's wording, with placeholders filled from the figures.
 
 Markdown cells of the template and the agency's `narrative.md` may contain named placeholders such as
-`{{ active.total }}` (and simple `{% if %}` conditions). They are filled from `Figures.context()` in a
-sandboxed Jinja environment where an unknown name is an error, never an empty string.
+`{{ active.total }}` (and simple `{% if %}` conditions and `{% for %}` loops). They are filled from
+`Figures.context()` in the placeholder sandbox (`sandbox.py`), where an unknown name is an error, never an
+empty string, and every value is HTML-escaped where it is inserted.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
-from nianbao import numbers
+from nianbao import numbers, sandbox
 from nianbao.errors import DataError, TemplateError, did_you_mean
 from nianbao.figures import Figures
 from nianbao.formats import ReportFormat
@@ -27,11 +27,6 @@ HEADING = re.compile(r"^#(?!#)\s*(.+?)\s*$", re.MULTILINE)
 CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 SOFT_BREAK = re.compile(f"(?<=[{CJK}])\n(?=[{CJK}])")
 SECTION_HEADING = re.compile(r"^#{1,6}\s.*\{\{\s*sections\.([A-Za-z_]\w*)\s*\}\}", re.MULTILINE)
-
-_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-_ENV.filters["money"] = (
-    numbers.money
-)  # amounts stay numbers in the context, so `{% if fees.collected %}` works
 
 
 def parse_narrative(text: str, fmt: ReportFormat, where: str) -> dict[str, str]:
@@ -63,34 +58,43 @@ def parse_narrative(text: str, fmt: ReportFormat, where: str) -> dict[str, str]:
     return parts
 
 
-@lru_cache(maxsize=512)
-def _compiled(source: str) -> jinja2.Template:
-    """A batch fills the same template cells for every report: compile each text once."""
-    return _ENV.from_string(source)
-
-
 def render(source: str, context: Mapping[str, Any], where: str) -> str:
-    """Fill the placeholders of one piece of Markdown."""
+    """Fill the placeholders of one of the template's Markdown cells (its own HTML is kept)."""
+    return _render(source, context, where, literal_is_data=False)
+
+
+def render_prose(source: str, context: Mapping[str, Any], where: str) -> Markup:
+    """Fill the placeholders of an agency's (or the district's) prose: data, so HTML typed in it is
+    escaped like every value, and the result is safe to put into a template cell as it is."""
+    return Markup(_render(source, context, where, literal_is_data=True))
+
+
+def _render(source: str, context: Mapping[str, Any], where: str, literal_is_data: bool) -> str:
     try:
-        return _compiled(source).render(context)
+        return sandbox.render(source, context, literal_is_data)
     except jinja2.UndefinedError as err:
         raise TemplateError(f"占位符无法填写：{_undefined(err.message or '')}", path=where) from err
     except jinja2.TemplateSyntaxError as err:
         raise TemplateError(f"占位符写法错误（第 {err.lineno} 行）：{err.message}", path=where) from err
+    except sandbox.PlaceholderError as err:
+        raise TemplateError(f"占位符无法填写：{err}", path=where) from err
     except SecurityError as err:
         raise TemplateError(
-            "占位符只能引用数字和文字（如 {{ active.total }}），不能访问以下划线开头的内部属性或调用方法",
+            "占位符只能引用数字和文字（如 {{ active.total }}），可用 {% if %} 和 {% for %}，"
+            "不能调用方法、赋值或访问内部属性",
             path=where,
         ) from err
     except jinja2.TemplateError as err:
         raise TemplateError(f"占位符无法填写：{err.message}", path=where) from err
     except (ArithmeticError, TypeError, ValueError) as err:  # e.g. {{ a / 0 }} or {{ name + 1 }}
         raise TemplateError(f"占位符中的计算无法进行：{err}", path=where) from err
+    except RecursionError as err:
+        raise TemplateError("占位符嵌套得太深", path=where) from err
 
 
 def _undefined(message: str) -> str:
     # Jinja says "'dict object' has no attribute 'totl'": keep the name, drop the Python words.
-    match = re.search(r"attribute '([^']+)'|'([^']+)' is undefined", message)
+    match = re.search(r"attribute '([^']+)'|'([^']+)' is undefined|no element (\S+)", message)
     name = next((group for group in match.groups() if group), None) if match else None
     return f"没有名为 {name} 的数字或文字" if name else message
 
@@ -137,7 +141,7 @@ def fill_notebook(notebook: Any, figures: Figures, where: str, prose_where: str)
     context["sections"] = sections["sections"]
     context["report"].update(parts=sections["parts"], part_count=sections["part_count"])
     context["prose"] = {
-        part_id: render(text, context, where=f"{prose_where}（“# {_heading(fmt, part_id)}”一段）")
+        part_id: render_prose(text, context, where=f"{prose_where}（“# {_heading(fmt, part_id)}”一段）")
         for part_id, text in figures.model.narrative.items()
     }
     context["subheads"] = subheads(fmt, context["prose"])
@@ -147,7 +151,7 @@ def fill_notebook(notebook: Any, figures: Figures, where: str, prose_where: str)
     notebook.metadata["title"] = figures.title
 
 
-def subheads(fmt: ReportFormat, prose: Mapping[str, str]) -> dict[str, list[dict[str, str]]]:
+def subheads(fmt: ReportFormat, prose: Mapping[str, Markup]) -> dict[str, list[dict[str, Any]]]:
     """The agency's parts that are sub-heads of a section (the five of 一、总体情况), numbered （一）…,
     by section id, so the template lists them in the format's order with the format's headings."""
     result: dict[str, list[dict[str, str]]] = {}

@@ -9,7 +9,7 @@ year-on-year changes. Its profile is `params/_district.yaml` (an agency's fields
 `data/_district/<year>/narrative.md` (the headings of that year's format).
 
 The tables and charts are drawn by the very `Report` methods the template calls; the page is put together
-in plain Python (no kernel: nothing of it is edited in JupyterLab) with the reports' CSS.
+in plain Python (no kernel: nothing of it is edited in JupyterLab), the one way every page is (`pages.py`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import jinja2
-import mistune
 from markupsafe import Markup
 
-from nianbao import charts, numbers, plan, tables
+from nianbao import charts, numbers, pages, plan, tables
 from nianbao.atomic import write_atomic
 from nianbao.errors import DataError, NianbaoError
 from nianbao.figures import Figures
@@ -29,17 +27,10 @@ from nianbao.formats import ReportFormat
 from nianbao.headline import values_of
 from nianbao.load import load_agency_year, load_narrative, load_profile
 from nianbao.model import AgencyYear, Number, Opening, YearData
-from nianbao.narrative import render
-from nianbao.paths import SUMMARY, TEMPLATES_DIR, Project
+from nianbao.narrative import render_prose
+from nianbao.paths import SUMMARY, Project
 from nianbao.report import Report
 
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "pages")),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-)
-_MARKDOWN = mistune.create_markdown(escape=False)
 # The template's tables and charts, by the kind of format (the same `Report` methods its cells call).
 TABLES = {
     "cumulative": ("category_table", "category_chart", "appendix_table"),
@@ -164,7 +155,7 @@ def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[
     context["agencies"] = {"count": len(parts), "names": "、".join(p.model.profile.name for p in parts)}
     headings = {spec.id: spec.heading for spec in figures.model.format.prose}
     return [
-        (headings[part_id], Markup(_MARKDOWN(render(text, context, where=where))))
+        (headings[part_id], pages.markdown(render_prose(text, context, where=where)))
         for part_id, text in figures.model.narrative.items()
     ]
 
@@ -181,9 +172,9 @@ def render_page(project: Project, year: int) -> bytes:
     figures = Figures.derive(district_model(project, year, parts))
     profile, fmt = figures.model.profile, figures.model.format
     columns = breakdown_columns(fmt)
+    title = f"{profile.district}{year}年{fmt.title}（汇总）"
     context: dict[str, Any] = {
-        "css": Markup((TEMPLATES_DIR / "nianbao" / "report.css").read_text(encoding="utf-8")),
-        "title": f"{profile.district}{year}年{fmt.title}（汇总）",
+        "title": title,
         "district": profile.district,
         "office": profile.name,
         "year": year,
@@ -195,7 +186,7 @@ def render_page(project: Project, year: int) -> bytes:
         "prose": prose(figures, parts, project.relative(project.summary_narrative(year))),
         "date": numbers.date(figures.model.current.date),
     }
-    return _ENV.get_template("summary.html.j2").render(context).encode("utf-8")
+    return pages.page(title, pages.render_body("summary.html.j2", context))
 
 
 def build_summary(project: Project, year: int) -> None:

@@ -1,0 +1,124 @@
+"""One way from data to HTML, for every page the project writes (report, district summary, index).
+
+1. A data value is escaped once, where it is inserted: page templates and the narrative's placeholders
+   autoescape, and what is already HTML (a drawn table, a chart, rendered Markdown) is `Markup`, so it is
+   never escaped twice. HTML typed in data therefore shows as text.
+2. Markdown — the template's wording and the agencies' prose, whose data was escaped by step 1 — becomes
+   HTML through one renderer, `markdown`.
+3. The assembled body passes one allow-list sanitiser, nh3, before it is put into the page's own frame
+   (`<head>`, the CSS): no script, event handler, style sheet, frame or external resource, and links only
+   to `http(s)` addresses or relative ones, whatever a bug upstream let through.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+import nh3
+from markupsafe import Markup
+from mistune.plugins import import_plugin
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+from nianbao.paths import TEMPLATES_DIR
+
+LANGUAGE = "zh"  # nbconvert accepts "zh", not "zh-CN" (it would fall back to English)
+CSS = TEMPLATES_DIR / "nianbao" / "report.css"
+# nbconvert's plugins minus "url": a bare URL followed by Chinese text has no space to end it, so the
+# autolinker would swallow the rest of the sentence into the link.
+MARKDOWN_PLUGINS = tuple(p for p in MarkdownWithMath.DEFAULT_PLUGINS if p != "url")
+
+TEXT_TAGS = {"p", "br", "div", "span", "strong", "em", "b", "i", "u", "sup", "sub", "hr", "blockquote"}
+TEXT_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "code", "pre"}
+TEXT_TAGS |= {"del"}  # Markdown's ~~strikethrough~~
+TABLE_TAGS = {"table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"}
+PAGE_TAGS = {"main", "figure", "figcaption"}
+# The charts: matplotlib's SVG with text drawn as paths. No <text>, <image>, <foreignObject>, <a>, <style>.
+SVG_TAGS = {"svg", "g", "path", "defs", "use", "clipPath", "rect"}
+ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"class"},
+    "a": {"href", "title"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "svg": {"width", "height", "viewBox", "version"},
+    "g": {"id", "transform", "clip-path", "style"},
+    "path": {"id", "d", "transform", "clip-path", "style"},
+    "use": {"href", "x", "y", "transform", "style"},
+    "clipPath": {"id"},
+    "rect": {"x", "y", "width", "height"},
+}
+LINK_SCHEMES = {"http", "https"}
+# Elements removed with everything inside them (nh3 keeps the text of other removed elements).
+DROPPED_WHOLE = {"script", "style", "metadata", "template", "noscript", "iframe", "object", "title"}
+
+
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """What nh3's allow-list can't say by name: links go to web pages (or to a page beside this one, as the
+    index's do); a chart's parts refer to the chart only."""
+    if name == "href":
+        if tag == "use":
+            return value if value.startswith("#") else None
+        return value if _web_link(value) else None
+    if name in {"style", "clip-path"} and ("url(" in value.replace("url(#", "") or "\\" in value):
+        return None  # CSS could load a remote resource
+    return value
+
+
+def _web_link(address: str) -> bool:
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return False
+    if parts.scheme:
+        return parts.scheme.lower() in LINK_SCHEMES and bool(parts.netloc)
+    return not parts.netloc and not address.lstrip().startswith(("/", "\\"))  # relative: this site
+
+
+def sanitise(body: str) -> str:
+    """The allow-list every page body passes: what is not on it is removed (data was escaped earlier)."""
+    return nh3.clean(
+        body,
+        tags=TEXT_TAGS | TABLE_TAGS | PAGE_TAGS | SVG_TAGS,
+        clean_content_tags=DROPPED_WHOLE,
+        attributes=ATTRIBUTES,
+        attribute_filter=_attribute,
+        url_schemes=LINK_SCHEMES,
+        link_rel=None,  # the pages open no new windows, so rel="noopener" would be noise
+        strip_comments=True,
+    )
+
+
+def markdown(source: str) -> Markup:
+    """Markdown → HTML. Raw HTML in `source` is kept: it is the template's own (`<div class="signature">`);
+    data inside it was escaped where it was inserted."""
+    renderer = IPythonRenderer(escape=False, exclude_anchor_links=True)
+    plugins = [import_plugin(name) for name in MARKDOWN_PLUGINS]
+    return Markup(MarkdownWithMath(renderer=renderer, plugins=plugins).render(source))
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The page templates (`templates/pages`): every inserted value is escaped unless it is `Markup`."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "pages")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_body(template: str, context: dict[str, Any]) -> str:
+    """A page's body from its template in `templates/pages`."""
+    return environment().get_template(template).render(context)
+
+
+def page(title: str, body: str) -> bytes:
+    """The whole page: the sanitised body in the reports' frame, CSS inlined, nothing loaded from outside."""
+    frame = environment().get_template("page.html.j2")
+    css = Markup(CSS.read_text(encoding="utf-8"))
+    html = frame.render(language=LANGUAGE, title=title, css=css, body=Markup(sanitise(body)))
+    return html.encode("utf-8")
