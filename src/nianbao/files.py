@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -36,22 +36,37 @@ def read_text(path: Path, where: str) -> str:
     raise DataError("文件编码无法识别：应为 UTF-8 或 GBK/GB18030", path=where)
 
 
+class YamlMapping(dict[Any, Any]):
+    """A mapping read by `StrictLoader`: remembers the line of each key, and any key written twice in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[Any, int] = {}  # key → line (from 1) where it is first written
+        self.repeated: list[tuple[Any, int, int]] = []  # (key, first line, line where it is written again)
+
+
 class StrictLoader(yaml.SafeLoader):
     """Safe YAML without guessing dates (a date is checked by `Reader.date`, so 2018-02-30 gets a clear
-    message, not a crash) and without silently keeping the last of two equal keys."""
+    message, not a crash) and without silently keeping the last of two equal keys: a mapping is built as
+    a `YamlMapping`, and `read_yaml` refuses a key it holds twice."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
+    def construct_yaml_map(self, node: yaml.MappingNode) -> Iterator[YamlMapping]:  # type: ignore[override]
+        data = YamlMapping()
+        yield data
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"字段 {key} 出现了两次", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+            # Constructed before `construct_mapping` expands merge keys: `<<:` stays refused, as ever.
+            key = self.construct_object(key_node)
+            if not isinstance(key, Hashable):
+                continue  # `construct_mapping` refuses it with its own message
+            line = key_node.start_mark.line + 1
+            if key in data.lines:
+                data.repeated.append((key, data.lines[key], line))
+            else:
+                data.lines[key] = line
+        data.update(self.construct_mapping(node))
 
 
+StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)
 StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -73,9 +88,46 @@ def read_yaml(path: Path, where: str) -> dict[str, Any]:
             path=where,
             hint="检查缩进和冒号（冒号后要有空格）。",
         ) from err
+    repeated = min(_repeated(content, "", set()), key=lambda found: found[2], default=None)
+    if repeated is not None:
+        raise given_twice(*repeated, where=where)
     if not isinstance(content, dict):
         raise DataError("文件内容应为“字段: 值”的列表", path=where)
     return content
+
+
+def _repeated(value: Any, prefix: str, seen: set[int]) -> Iterator[tuple[str, int, int]]:
+    """Every key written twice in one mapping, anywhere in `value`, as (dotted key, line, line)."""
+    if not isinstance(value, dict | list) or id(value) in seen:  # an alias is looked at once
+        return
+    seen.add(id(value))
+    if isinstance(value, list):
+        for item in value:
+            yield from _repeated(item, prefix, seen)
+        return
+    if isinstance(value, YamlMapping):
+        for key, first, again in value.repeated:
+            yield f"{prefix}{key}", first, again
+    for key, item in value.items():
+        yield from _repeated(item, f"{prefix}{key}.", seen)
+
+
+def given_twice(key: str, first: int | None, again: int | None, *, where: str) -> DataError:
+    """The one message for a field given twice, in one spelling or two (`apply: {online: 0}` and
+    `apply.online: 5`): naming both lines when they are known."""
+    lines = sorted(line for line in (first, again) if line is not None)
+    if len(lines) == 2 and lines[0] == lines[1]:  # `{a: 1, a: 2}`, or twice through one YAML alias (*)
+        at = f"（都在第 {lines[0]} 行）"
+    elif len(lines) == 2:
+        at = f"（第 {lines[0]} 行和第 {lines[1]} 行）"
+    else:
+        at = f"（第 {lines[0]} 行）" if lines else ""
+    return DataError(
+        f"字段 {key} 出现了两次{at}",
+        path=where,
+        hint="每个字段只填一次，删去其中一处；嵌套的写法（apply: 下的 online:）和带点的写法"
+        "（apply.online:）是同一个字段。",
+    )
 
 
 class Reader:
@@ -92,7 +144,7 @@ class Reader:
         value = self.get(key)
         if not isinstance(value, dict):
             raise self.fail(f"字段 {key} 应为一组“字段: 值”，实际为 {shown(value)}")
-        return Reader({f"{key}.{k}": v for k, v in flatten(value).items()}, self.where)
+        return Reader(flatten({key: value}, self.where), self.where)
 
     def get(self, key: str) -> Any:
         if key not in self.content:
@@ -169,16 +221,44 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def flatten(content: Mapping[str, Any], keep: Iterable[str] = ()) -> dict[str, Any]:
-    """Nested mappings → dotted keys (`apply: {online: 1}` → `apply.online`), except the keys in `keep`."""
-    kept = set(keep)
+def flatten(content: Mapping[str, Any], where: str, keep: Iterable[str] = ()) -> dict[str, Any]:
+    """Nested mappings → dotted keys (`apply: {online: 1}` → `apply.online`), except the keys in `keep`
+    (their values stay as they are). A key given twice in any two spellings (`apply: {online: 0}` and
+    `apply.online: 5`, `a: {b: {c: 1}}` and `a.b: {c: 2}`…) is refused, naming both lines: merging them
+    would keep one figure and silently drop the other. So is the key of a kept mapping given also outside it
+    (`cumulative: {active.total: 1}` and `cumulative.active.total: 2`)."""
     flat: dict[str, Any] = {}
-    for key, value in content.items():
-        if isinstance(value, dict) and str(key) not in kept:
-            for sub_key, sub_value in flatten(
-                value, {k.split(".", 1)[1] for k in kept if k.startswith(f"{key}.")}
-            ).items():
-                flat[f"{key}.{sub_key}"] = sub_value
-        else:
-            flat[str(key)] = value
+    _flatten(content, "", set(keep), flat, {}, where, [])
     return flat
+
+
+def _flatten(
+    content: Mapping[Any, Any],
+    prefix: str,
+    kept: set[str],
+    flat: dict[str, Any] | None,
+    lines: dict[str, int | None],
+    where: str,
+    inside: list[int],
+) -> None:
+    """Add `content`'s keys, under `prefix`, to `flat` (None: only check them) and to `lines`, the line
+    of every dotted key given so far. `inside`: the mappings being flattened (an alias may point back)."""
+    inside.append(id(content))
+    known = content.lines if isinstance(content, YamlMapping) else {}
+    for key, value in content.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and id(value) in inside:
+            raise DataError(f"字段 {name} 通过 YAML 别名（*）指回了包含它的字段，无法展开", path=where)
+        line = known.get(key)
+        if isinstance(value, dict) and str(key) not in kept:
+            below = {k.split(".", 1)[1] for k in kept if k.startswith(f"{key}.")}
+            _flatten(value, f"{name}.", below, flat, lines, where, inside)
+            continue
+        if name in lines:
+            raise given_twice(name, lines[name], line, where=where)
+        lines[name] = line
+        if flat is not None:
+            flat[name] = value
+        if isinstance(value, dict):  # kept as it is, but its keys are fields too: check them
+            _flatten(value, f"{name}.", set(), None, lines, where, inside)
+    inside.pop()

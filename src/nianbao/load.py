@@ -120,7 +120,7 @@ def check_year(project: Project, agency: str, year: int) -> ReportFormat:
 def _open(project: Project, path: Path, keep: list[str] | None = None) -> Reader:
     """A reader over one YAML file, nested keys flattened to dotted ones (except those in `keep`)."""
     where = project.relative(path)
-    return Reader(flatten(read_yaml(path, where), keep=keep or []), where)
+    return Reader(flatten(read_yaml(path, where), where, keep=keep or []), where)
 
 
 # ---------------------------------------------------------------- the files of an agency

@@ -25,7 +25,8 @@ from nianbao.paths import Project
 def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> YearData:
     """One year's typed figures: figures.yaml checked field by field, then table 三 from its CSV."""
     path = project.figures(agency, year)
-    reader = Reader(flatten(read_yaml(path, project.relative(path))), project.relative(path))
+    where = project.relative(path)
+    reader = Reader(flatten(read_yaml(path, where), where), where)
     reader.only(["report.number", "report.date", *fmt.fields])
     values: dict[str, Number] = {
         key: typed(reader, spec)

@@ -21,6 +21,7 @@ PROFILE = "params/minzheng.yaml"
 OPENING = "data/minzheng/opening.yaml"
 NARRATIVE = "data/minzheng/2017/narrative.md"
 CSV_FILE = "data/shili/2025/applications.csv"
+NATIONAL = "data/shili/2025/figures.yaml"  # a national-format year (gb2021)
 # Every agency of the sample project: an unknown agency's message lists them all.
 KNOWN = "、".join(Project(ROOT).agencies())
 
@@ -53,6 +54,7 @@ P = f"{PROFILE}: "
 OP = f"{OPENING}: "
 N = f"{NARRATIVE}: "
 CSV = f"{CSV_FILE}: "
+G = f"{NATIONAL}: "
 
 CASES = [
     # ---- parameters: refused before any path is built from them
@@ -195,10 +197,71 @@ CASES = [
     ),
     Case(
         "key-twice",
-        F + "YAML 格式错误第 27 行：字段 online 出现了两次",
+        F + "字段 apply.online 出现了两次（第 26 行和第 27 行）",
         FIGURES,
         "  online: 0",
         "  online: 0\n  online: 1",
+    ),
+    # ---- a key given twice in two spellings: nested (apply: / online:) and dotted (apply.online:)
+    Case(
+        "key-nested-and-dotted",
+        F + "字段 apply.online 出现了两次（第 26 行和第 39 行）",
+        FIGURES,
+        "fees:",
+        "apply.online: 5\nfees:",
+    ),
+    Case(
+        "key-dotted-and-nested",
+        F + "字段 apply.online 出现了两次（第 4 行和第 27 行）",
+        FIGURES,
+        "report:",
+        "apply.online: 5\nreport:",
+    ),
+    Case(
+        "categories-twice",
+        F + "字段 active.categories 出现了两次（第 13 行和第 39 行）",
+        FIGURES,
+        "fees:",
+        "active.categories:\n  其它: 4\nfees:",
+    ),
+    Case(
+        "published-row-twice",
+        F + "字段 published_cumulative.active.total 出现了两次（第 40 行和第 42 行）",
+        FIGURES,
+        "fees:",
+        "published_cumulative:\n  active.total: 192\n  active:\n    total: 192\nfees:",
+    ),
+    Case(
+        "national-key-twice",
+        G + "字段 review.pending 出现了两次（第 30 行和第 31 行）",
+        NATIONAL,
+        "  pending: 1",
+        "  pending: 1\n  pending: 0",
+        args=("shili", "2025"),
+    ),
+    Case(
+        "national-dotted-and-nested",
+        G + "字段 litigation.direct.upheld 出现了两次（第 26 行和第 34 行）",
+        NATIONAL,
+        "\nreview:",
+        "\nlitigation.direct.upheld: 3\nreview:",
+        args=("shili", "2025"),
+    ),
+    Case(
+        "national-nested-twice",  # litigation: / direct: / upheld: and litigation.direct: / upheld:
+        G + "字段 litigation.direct.upheld 出现了两次（第 27 行和第 35 行）",
+        NATIONAL,
+        "\nreview:",
+        "\nlitigation.direct:\n  upheld: 3\nreview:",
+        args=("shili", "2025"),
+    ),
+    Case(
+        "national-two-nestings",  # active: / regulations: / issued: and active: / regulations.issued:
+        G + "字段 active.regulations.issued 出现了两次（第 10 行和第 17 行）",
+        NATIONAL,
+        "  licensing:",
+        "  regulations.issued: 4\n  licensing:",
+        args=("shili", "2025"),
     ),
     Case(
         "yaml-no-space",
@@ -344,6 +407,20 @@ CASES = [
         "self_reference: 我局",
         "self_reference:",
     ),
+    Case(
+        "profile-nested-and-dotted",
+        P + "字段 contact.phone 出现了两次（第 15 行和第 16 行）",
+        PROFILE,
+        "  phone: 0598—8328341",
+        '  phone: 0598—8328341\ncontact.phone: "0598—8328342"',
+    ),
+    Case(
+        "profile-dotted-and-nested",
+        P + "字段 website.url 出现了两次（第 2 行和第 9 行）",
+        PROFILE,
+        "name: 三元区民政局",
+        "website.url: www.smsy.gov.cn\nname: 三元区民政局",
+    ),
     # ---- the opening balance
     Case(
         "opening-too-late",
@@ -361,6 +438,20 @@ CASES = [
     ),
     Case(
         "opening-row-missing", OP + "缺少字段 cumulative.active.gazette", OPENING, "  active.gazette: 0\n", ""
+    ),
+    Case(
+        "opening-row-twice-outside",
+        OP + "字段 cumulative.active.total 出现了两次（第 6 行和第 19 行）",
+        OPENING,
+        "  litigation: 0",
+        "  litigation: 0\ncumulative.active.total: 176",
+    ),
+    Case(
+        "opening-row-twice-inside",
+        OP + "字段 cumulative.active.total 出现了两次（第 6 行和第 10 行）",
+        OPENING,
+        "  active.gazette: 0\n",
+        "  active.gazette: 0\n  active:\n    total: 175\n",
     ),
     Case(
         "opening-not-mapping",
@@ -414,11 +505,25 @@ CASES = [
     ),
     Case(
         "placeholder-sandbox",
-        N[:-2] + "（“# 改进措施”一段）: 占位符只能引用数字和文字（如 {{ active.total }}），"
-        "不能访问以下划线开头的内部属性或调用方法",
+        N[:-2] + "（“# 改进措施”一段）: 占位符无法填写：没有名为 __class__ 的数字或文字",
         NARRATIVE,
         "{{ agency.self_reference }}将",
         "{{ ''.__class__.__mro__ }}将",
+    ),
+    Case(
+        "placeholder-call",
+        N[:-2] + "（“# 改进措施”一段）: 占位符只能引用数字和文字（如 {{ active.total }}），"
+        "可用 {% if %} 和 {% for %}，不能调用方法、赋值或访问内部属性",
+        NARRATIVE,
+        "{{ agency.self_reference }}将",
+        "{{ agency.name.upper() }}将",
+    ),
+    Case(
+        "placeholder-jinja-global",
+        N[:-2] + "（“# 改进措施”一段）: 占位符无法填写：没有名为 lipsum 的数字或文字",
+        NARRATIVE,
+        "{{ agency.self_reference }}将",
+        "{{ lipsum }}将",
     ),
     Case(
         "placeholder-division",

@@ -238,8 +238,21 @@ def test_impossible_calendar_date_is_a_data_error(project_dir: Path, edit: Edit)
 
 def test_a_key_typed_twice_is_an_error_not_last_one_wins(project_dir: Path, edit: Edit) -> None:
     edit(project_dir / FIGURES, "  online: 0\n", "  online: 0\n  online: 5\n")
-    with pytest.raises(DataError, match=r"figures\.yaml: YAML 格式错误第 \d+ 行：字段 online 出现了两次"):
+    with pytest.raises(
+        DataError, match=re.escape("字段 apply.online 出现了两次（第 26 行和第 27 行）")
+    ) as caught:
         load(project_dir)
+    assert caught.value.path == FIGURES
+
+
+def test_a_key_given_nested_and_dotted_is_an_error_not_last_one_wins(project_dir: Path, edit: Edit) -> None:
+    """`apply: {online: 0}` and `apply.online: 5` are one field: the report must not print either silently."""
+    edit(project_dir / FIGURES, "fees:", "apply.online: 5\nfees:")
+    with pytest.raises(
+        DataError, match=re.escape("字段 apply.online 出现了两次（第 26 行和第 39 行）")
+    ) as caught:
+        load(project_dir)
+    assert caught.value.path == FIGURES
 
 
 def test_impossible_quoted_date_is_a_data_error(project_dir: Path, edit: Edit) -> None:
