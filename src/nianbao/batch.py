@@ -41,7 +41,9 @@ class Outcome:
 
 def jobs_from_make(default: int = 1) -> int:
     """How many workers `make -j N` asked for (make passes -jN in MAKEFLAGS to its recipes)."""
-    match = re.search(r"(?:^|\s)-j\s*(\d*)", os.environ.get("MAKEFLAGS", ""))
+    # Variables given on make's command line follow " -- " in MAKEFLAGS: only the flags before it count.
+    flags = os.environ.get("MAKEFLAGS", "").split(" -- ", 1)[0]
+    match = re.search(r"(?:^|\s)-j\s*(\d*)", flags)
     if not match:
         return default
     return int(match.group(1)) if match.group(1) else os.cpu_count() or 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -42,22 +43,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def parse_year(text: str) -> int:
-    if not text.strip().isdigit() or len(text.strip()) != 4:
+    # ASCII digits only: str.isdigit() also takes '²⁰¹⁷' (which int() refuses) and '٢٠١٧'.
+    if not re.fullmatch(r"[0-9]{4}", text.strip()):
         raise NianbaoError(f"年度 {text!r} 无效：应为四位数字的年份，如 2017")
     return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
+    # The year first, before any heavy import: a wrong value (`make summary YEAR=-h`) fails at once. An
+    # empty one (`make check YEAR=`) is wrong too, not "every year".
+    given = getattr(args, "year", None)
+    year = parse_year(given) if given is not None else None
     if args.command in ("reports", "summary", "index"):
-        return run_batch(Project.discover(), args)
+        return run_batch(Project.discover(), args, year)
     # Imported here, inside main's handlers: pandas, matplotlib and nbconvert take a second or two to
     # import, and a Ctrl-C meanwhile deserves the same calm message as one during the run.
     from nianbao.build import build_report
 
     project = Project.discover()
     if args.command == "check":
-        return check(project, args.agency, parse_year(args.year) if args.year else None)
-    built = build_report(project, args.agency, parse_year(args.year))
+        return check(project, args.agency, year)
+    assert year is not None  # `report` requires it
+    built = build_report(project, args.agency, year)
     plan.record_built(project, built)  # so that `make reports` knows this report is up to date
     print_warnings(built.warnings)
     print(f"已生成 / built: {project.relative(built.html)}")
@@ -65,21 +72,20 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_batch(project: Project, args: argparse.Namespace) -> int:
+def run_batch(project: Project, args: argparse.Namespace, year: int | None) -> int:
     """`reports`, `summary`, `index`: kept light, a batch imports the heavy modules in its workers only."""
     from nianbao.index import write_index
 
     if args.command == "reports":
         from nianbao import batch
 
-        year = parse_year(args.year) if args.year else None
         outcome = batch.run_batch(project, year, args.jobs or batch.jobs_from_make())
         batch.print_summary(outcome)
         return 0 if outcome.ok else 1
     if args.command == "summary":
         from nianbao.summary import build_summary
 
-        year = parse_year(args.year)
+        assert year is not None  # `summary` requires it
         build_summary(project, year)
         print(f"已生成 / built: {project.relative(project.summary_html(year))}")
     write_index(project)

@@ -43,6 +43,10 @@ class ExecutionError(NianbaoError):
     """A cell of the template notebook failed while the report was being executed."""
 
 
+class ConfigError(NianbaoError):
+    """A setting read from the environment (such as NIANBAO_CELL_TIMEOUT) has a wrong value."""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A short Chinese suggestion of the closest valid choices, or '' when nothing is close."""
     # Chinese headings are two to six characters: one wrong character of two (概况 for 概述) is ratio 0.5.

@@ -3,13 +3,19 @@
 The result is normalised so that the same inputs give a byte-identical notebook: papermill's and
 nbclient's timestamps are dropped, the injected-parameters cell gets a fixed id and paths are stored
 relative to the project.
+
+Each code cell may run NIANBAO_CELL_TIMEOUT seconds (default 180); a cell still running then is stopped
+and fails its report, like a cell that raises, with the notebook kept as evidence.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +23,87 @@ import nbformat
 import papermill
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError
+from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.execute import ERROR_MARKER_TAG
 
 from nianbao.cells import select_cells
-from nianbao.errors import ExecutionError
+from nianbao.errors import ConfigError, ExecutionError
 from nianbao.paths import Project
 
 KERNEL_NAME = "nianbao"
 PAPERMILL_VOLATILE = ("start_time", "end_time", "duration")
+TIMEOUT_VARIABLE = "NIANBAO_CELL_TIMEOUT"
+DEFAULT_CELL_TIMEOUT = 180  # seconds
+MAX_CELL_TIMEOUT = 86_400  # a day; far larger values overflow zmq's poll timeout (milliseconds, a C long)
+ENGINE_NAME = "nianbao"
+# nbclient's default `skip_cells_with_tag`: such cells are neither run nor counted.
+SKIP_TAG = "skip-execution"
+
+
+def cell_timeout(environ: Mapping[str, str] | None = None) -> int:
+    """Seconds one code cell of the template may run: NIANBAO_CELL_TIMEOUT if set, else 180."""
+    text = (os.environ if environ is None else environ).get(TIMEOUT_VARIABLE)
+    if text is None:
+        return DEFAULT_CELL_TIMEOUT
+    if not re.fullmatch(r"[0-9]+", text.strip()) or not 0 < int(text) <= MAX_CELL_TIMEOUT:
+        raise ConfigError(
+            f"环境变量 {TIMEOUT_VARIABLE} 无效：应为 1 到 {MAX_CELL_TIMEOUT} 之间的整数"
+            f"（每个代码单元格最多执行的秒数），实际为 {text!r}",
+            hint=f"改为如 {TIMEOUT_VARIABLE}=600，或不设置它，使用默认的 {DEFAULT_CELL_TIMEOUT} 秒。",
+        )
+    return int(text)
+
+
+class StoppedCellError(Exception):
+    """A cell ran longer than its timeout; carries what nbclient's CellTimeoutError lacks and papermill
+    drops: the notebook as far as it ran, and the index of the cell that was stopped."""
+
+    def __init__(self, notebook: Any, cell_index: int, seconds: int) -> None:
+        super().__init__(f"cell {cell_index} timed out after {seconds} s")
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.seconds = seconds
+
+
+class KeepTimedOutEngine(NBClientEngine):  # type: ignore[misc]
+    """papermill's nbclient engine, keeping the notebook of a cell that timed out.
+
+    On a timeout nbclient raises CellTimeoutError, which is not a CellExecutionError: papermill neither
+    marks the cell as failed (its `finally` marks it "completed", and every cell after it too) nor saves
+    the notebook, nor raises PapermillExecutionError. Here the stopped cell (the last one papermill
+    started) is marked "failed" and the notebook travels on in `StoppedCellError`.
+    """
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+        try:
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        except CellTimeoutError as err:
+            if "Cell execution timed out" not in str(err):
+                raise  # a late IOPub message after the cell finished: not the cell's own timeout
+            cells = nb_man.nb.cells
+            index = max(
+                i for i, cell in enumerate(cells) if cell.metadata.papermill["status"] != nb_man.PENDING
+            )
+            cells[index].metadata.papermill.update(status=nb_man.FAILED, exception=True)
+            nb_man.nb.metadata.papermill["exception"] = True  # so papermill leaves later cells "pending"
+            raise StoppedCellError(nb_man.nb, index, kwargs["execution_timeout"]) from err
+
+
+papermill_engines.register(ENGINE_NAME, KeepTimedOutEngine)
+
+
+class _WithoutTimeoutLog(logging.Filter):
+    """nbclient logs "Timeout waiting for execute reply (180s)." through papermill's logger; the one
+    message about it is ours."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Timeout waiting for execute reply")
+
+
+logging.getLogger("papermill").addFilter(_WithoutTimeoutLog())
 
 
 class ProjectKernelManager(AsyncKernelManager):
@@ -63,6 +142,7 @@ def execute(project: Project, agency: str, year: int, work_dir: Path, format_id:
     With `km` (a started kernel manager) papermill/nbclient use that kernel and leave it running:
     the caller shuts it down."""
     executed = work_dir / "report.ipynb"
+    timeout = cell_timeout()
     template = select_cells(nbformat.read(project.template, as_version=4), format_id)  # type: ignore[no-untyped-call]
     try:
         notebook = papermill.execute_notebook(
@@ -76,6 +156,8 @@ def execute(project: Project, agency: str, year: int, work_dir: Path, format_id:
             kernel_manager_class=ProjectKernelManager,
             record_timing=False,
             km=km,
+            engine_name=ENGINE_NAME,
+            execution_timeout=timeout,
         )
     except PapermillExecutionError as err:
         # papermill saved the notebook with its error banner before raising: keep it away from the report.
@@ -88,7 +170,51 @@ def execute(project: Project, agency: str, year: int, work_dir: Path, format_id:
             hint=f"出错的笔记本保存在 {project.relative(failed_copy)}，打开后顶部的红色提示指向出错的单元格；"
             "上一次成功生成的报告没有被改动。",
         ) from err
+    except StoppedCellError as err:
+        # With `km` the hung kernel is left running: the caller stops it (the batch does after each report).
+        stopped = (
+            f"模板第 {code_cell_number(err.notebook, err.cell_index)} 个代码单元格"
+            f"执行超过 {err.seconds} 秒仍未结束，已停止"
+        )
+        failed_copy = project.failed_notebook(agency, year)
+        mark_timed_out(err.notebook, err.cell_index, stopped)
+        failed_copy.parent.mkdir(parents=True, exist_ok=True)
+        failed_copy.write_bytes(dumps(normalise(err.notebook, project, output_path=failed_copy)))
+        raise ExecutionError(
+            f"{stopped}。",
+            path=project.relative(project.template),
+            hint=f"出错的笔记本保存在 {project.relative(failed_copy)}，打开后顶部的红色提示指向这个单元格；"
+            f"若它确实需要更久，可用环境变量 {TIMEOUT_VARIABLE} 设置每个代码单元格最多执行的秒数"
+            f"（默认 {DEFAULT_CELL_TIMEOUT}），如 {TIMEOUT_VARIABLE}=600。上一次成功生成的报告没有被改动。",
+        ) from err
     return normalise(notebook, project, output_path=project.report_notebook(agency, year))
+
+
+def code_cell_number(notebook: Any, index: int) -> int:
+    """Cell `index`'s number as nbclient counts code cells (its execution count): the code cells it ran
+    up to this one, the injected parameters included, empty ones not."""
+    return sum(
+        1
+        for cell in notebook.cells[: index + 1]
+        if cell.cell_type == "code" and cell.source.strip() and SKIP_TAG not in cell.metadata.get("tags", [])
+    )
+
+
+STOPPED = 'style="color:red; font-size:2em;"'
+
+
+def mark_timed_out(notebook: Any, index: int, message: str) -> None:
+    """papermill's kind of banner, for a timeout: a red note on top linking to one above the stopped cell."""
+    top = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
+        f'<span {STOPPED}>{message}：<a href="#nianbao-timeout-cell">见此单元格</a></span>'
+    )
+    anchor = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
+        f'<span id="nianbao-timeout-cell" {STOPPED}>下面这个单元格执行超时，已停止：</span>'
+    )
+    for cell in (top, anchor):
+        cell.metadata["tags"] = [ERROR_MARKER_TAG]  # papermill drops such cells if the notebook is re-run
+    notebook.cells.insert(index, anchor)
+    notebook.cells.insert(0, top)
 
 
 def normalise(notebook: Any, project: Project, output_path: Path) -> Any:

@@ -69,3 +69,25 @@ def test_check_reports_every_report_and_exits_0_when_all_pass(capsys: pytest.Cap
 def test_check_of_a_year_nobody_has(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--year", "2003"]) == 1
     assert capsys.readouterr().err == "错误：没有可校验的数据：2003 年度没有任何机关的数据\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "minzheng", "²⁰¹⁷"],  # str.isdigit() says yes, int() says no: once a traceback
+        ["report", "minzheng", "٢٠١٧"],  # Arabic-Indic digits: once taken for 2017
+        ["check", "--year="],  # `make check YEAR=`: once every year, silently
+        ["reports", "--", ""],
+        ["summary", "--", "-h"],  # `make summary YEAR=-h`: a value, not the help option
+    ],
+)
+def test_a_year_is_four_ascii_digits(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"错误：年度 {argv[-1].removeprefix('--year=')!r} 无效：应为四位数字的年份，如 2017\n"
+
+
+def test_an_agency_after_double_dash_is_a_value_not_an_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--", "-h", "2017"]) == 1
+    assert capsys.readouterr().err.startswith("错误：机关代号 '-h' 无效：只能由小写字母、数字、- 和 _ 组成")

@@ -104,7 +104,16 @@ def test_summary_is_stale_when_an_agency_is_added(project: Project) -> None:
 
 @pytest.mark.parametrize(
     ("makeflags", "jobs"),
-    [("", 1), (" -j2 --jobserver-auth=3,4", 2), ("-j 3", 3), ("k -j12", 12), ("--no-print-directory", 1)],
+    [
+        ("", 1),
+        (" -j2 --jobserver-auth=3,4", 2),
+        ("-j 3", 3),
+        ("k -j12", 12),
+        ("--no-print-directory", 1),
+        # Variables follow " -- ": a value that looks like a flag is data, not a flag.
+        (" -- AGENCY=x\\ -j99 YEAR=2017", 1),
+        (" -j2 -- AGENCY=-j9", 2),
+    ],
 )
 def test_the_number_of_workers_comes_from_make_j(
     monkeypatch: pytest.MonkeyPatch, makeflags: str, jobs: int
