@@ -20,7 +20,7 @@ BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report check reports summary index bench test lint format lab lock clean
+.PHONY: help setup report check reports summary index bench test lint format lab lock golden clean
 
 help: ## 列出所有命令 / list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -75,6 +75,9 @@ lab: $(STAMP) ## 用 JupyterLab 打开项目，编辑模板中的文字 / open J
 
 lock: $(STAMP) ## 根据 pyproject.toml 重新生成锁定文件 / regenerate requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -o requirements.lock
+
+golden: $(STAMP) ## 重新生成样例输出的哈希（改动有意改变输出时，并在提交说明中写明原因）/ regenerate tests/golden
+	$(BIN)/python -m tests.golden
 
 clean: ## 删除生成的报告（output/）/ delete generated reports
 	rm -rf output/*/ output/index.html

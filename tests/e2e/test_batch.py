@@ -17,6 +17,7 @@ import pytest
 from nianbao import plan, pool
 from nianbao.build import build_report
 from nianbao.paths import Project
+from tests import golden
 from tests.conftest import copy_project
 from tests.e2e.test_report import Run, make
 
@@ -65,6 +66,12 @@ def test_every_report_the_summaries_and_the_index_are_built(built: Run) -> None:
         assert project.summary_html(year).is_file()
     index = project.index_html.read_text(encoding="utf-8")
     assert index.count("已生成</td>") == len(jobs) + len({job.year for job in jobs})
+
+
+def test_every_published_file_matches_the_golden_hashes(built: Run) -> None:
+    """Regenerate with `make golden` when a change is meant to change output, and say why in the commit.
+    (The notebooks record the kernel's Python version: the file is for the project's one kind of machine.)"""
+    assert golden.published(built.root) == golden.read()
 
 
 def test_a_second_run_builds_nothing(rebuilt: Path) -> None:
