@@ -56,7 +56,7 @@ index: $(STAMP) ## 重新生成索引页 output/index.html
 	@$(BIN)/nianbao index
 
 bench: $(STAMP) ## 批量生成的性能测试（约十分钟）/ benchmark the batch: make bench [AGENCIES=50]
-	$(BIN)/python benchmarks/bench_batch.py --agencies="$${AGENCIES:-50}"
+	$(BIN)/python -m benchmarks.bench_batch --agencies="$${AGENCIES:-50}"
 
 test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
 	$(BIN)/python -m pytest

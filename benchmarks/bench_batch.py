@@ -25,10 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
+from tests.synthetic import make_project
 
-from nianbao.cells import select_cells
 from nianbao.formats import format_for_year
-from nianbao.synthetic import make_project
+from nianbao.notebook.cells import select_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -97,9 +97,9 @@ def naive(project: Path, count: int) -> tuple[float, float]:
 def floor(project: Path) -> tuple[float, float, float]:
     """(import seconds, wall and CPU seconds per report) of the computation alone, in this process."""
     started = time.perf_counter()
-    from nianbao import charts, tables
-    from nianbao.figures import Figures, yearly_frame
-    from nianbao.load import load_agency_year
+    from nianbao.drawing import charts, tables
+    from nianbao.figures.derived import Figures, yearly_frame
+    from nianbao.inputs.load import load_agency_year
     from nianbao.paths import Project
 
     imports = time.perf_counter() - started

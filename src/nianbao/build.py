@@ -12,16 +12,16 @@ from typing import Any
 
 import nbformat
 
-from nianbao.atomic import publish
-from nianbao.cells import select_cells
-from nianbao.execute import dumps, execute
-from nianbao.export import REVIEW_TAG, to_html
-from nianbao.figures import Figures
+from nianbao.figures.derived import Figures
 from nianbao.formats import FORMATS_DIR
-from nianbao.load import load_agency_year
-from nianbao.model import AgencyYear
-from nianbao.narrative import fill_notebook
+from nianbao.inputs.load import load_agency_year
+from nianbao.inputs.model import AgencyYear
+from nianbao.notebook.cells import select_cells
+from nianbao.notebook.execute import dumps, execute
+from nianbao.notebook.narrative import fill_notebook
 from nianbao.paths import Project
+from nianbao.publish.atomic import publish
+from nianbao.publish.export import REVIEW_TAG, to_html
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from nianbao import plan
+from nianbao.batch import plan
 from nianbao.errors import NianbaoError
 from nianbao.paths import Project
 
@@ -74,16 +74,16 @@ def run(args: argparse.Namespace) -> int:
 
 def run_batch(project: Project, args: argparse.Namespace, year: int | None) -> int:
     """`reports`, `summary`, `index`: kept light, a batch imports the heavy modules in its workers only."""
-    from nianbao.index import write_index
+    from nianbao.batch.index import write_index
 
     if args.command == "reports":
-        from nianbao import batch
+        from nianbao.batch import run as batch
 
         outcome = batch.run_batch(project, year, args.jobs or batch.jobs_from_make())
         batch.print_summary(outcome)
         return 0 if outcome.ok else 1
     if args.command == "summary":
-        from nianbao.summary import build_summary
+        from nianbao.batch.summary import build_summary
 
         assert year is not None  # `summary` requires it
         build_summary(project, year)
@@ -96,7 +96,7 @@ def run_batch(project: Project, args: argparse.Namespace, year: int | None) -> i
 def check(project: Project, agency: str | None, year: int | None) -> int:
     """Validate one report, or every agency and year on file; report every fault, not just the first."""
     from nianbao.build import check_report
-    from nianbao.load import agencies_on_file, check_agency, years_on_file
+    from nianbao.inputs.load import agencies_on_file, check_agency, years_on_file
 
     if agency is not None:
         agency = check_agency(project, agency)

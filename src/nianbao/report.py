@@ -13,10 +13,10 @@ from typing import Any
 
 from IPython.display import HTML, SVG
 
-from nianbao import charts, national_tables, tables
-from nianbao.figures import Figures
-from nianbao.load import load_agency_year
-from nianbao.model import Number
+from nianbao.drawing import charts, national_tables, tables
+from nianbao.figures.derived import Figures
+from nianbao.inputs.load import load_agency_year
+from nianbao.inputs.model import Number
 from nianbao.paths import Project
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import plan, pool
+from nianbao.batch import plan, pool
 from nianbao.build import build_report
 from nianbao.paths import Project
 from tests import golden

@@ -15,11 +15,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nianbao import plan
+from nianbao.batch import plan
 from nianbao.build import build_report
 from nianbao.cli import main
 from nianbao.errors import ConfigError
-from nianbao.execute import cell_timeout
+from nianbao.notebook.execute import cell_timeout
 from nianbao.paths import Project
 
 HANG = "print('waiting')\nimport time\ntime.sleep(10**6)"

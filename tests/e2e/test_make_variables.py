@@ -34,7 +34,10 @@ def run_make(root: Path, *args: str, env: dict[str, str] | None = None) -> subpr
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy for every refusal below: a refusal changes nothing, which each test checks."""
     target = copy_project(tmp_path_factory.mktemp("variables") / "project")
-    shutil.copytree(ROOT / "benchmarks", target / "benchmarks")  # for `make bench`
+    shutil.copytree(ROOT / "benchmarks", target / "benchmarks")  # for `make bench`, which makes its
+    (target / "tests").mkdir()  # agencies with the tests' generator
+    for name in ("__init__.py", "synthetic.py"):
+        shutil.copy2(ROOT / "tests" / name, target / "tests" / name)
     return target
 
 

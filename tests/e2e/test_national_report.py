@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nianbao.figures.numbers import chinese, percent
 from nianbao.formats import ReportFormat, format_for_year
-from nianbao.numbers import chinese, percent
 from tests.conftest import copy_project
 from tests.e2e.test_report import FORBIDDEN, TextOf, make
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nianbao import atomic
 from nianbao.build import build_report
 from nianbao.errors import NianbaoError
 from nianbao.paths import Project
+from nianbao.publish import atomic
 from tests.e2e.test_report import make
 
 pytestmark = pytest.mark.slow

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.figures import Figures
+from nianbao.figures.derived import Figures
 from nianbao.formats import ReportFormat, format_for_year
-from nianbao.load import load_agency_year
-from nianbao.model import AgencyYear
+from nianbao.inputs.load import load_agency_year
+from nianbao.inputs.model import AgencyYear
 from nianbao.paths import Project
 
 Edit = Callable[[Path, str, str], None]

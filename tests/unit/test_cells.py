@@ -6,7 +6,7 @@ from typing import Any
 
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from nianbao.cells import select_cells
+from nianbao.notebook.cells import select_cells
 
 
 def cell(source: str, *tags: str) -> Any:

@@ -9,9 +9,9 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 
-from nianbao.charts import category_chart, wrap
-from nianbao.figures import Figures
-from nianbao.model import AgencyYear
+from nianbao.drawing.charts import category_chart, wrap
+from nianbao.figures.derived import Figures
+from nianbao.inputs.model import AgencyYear
 
 
 def with_categories(model: AgencyYear, categories: tuple[tuple[str, int], ...]) -> Figures:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from nianbao.checks import Year, check_rules
 from nianbao.errors import FormatError
 from nianbao.formats import ReportFormat, _rules
+from nianbao.inputs.checks import Year, check_rules
 
 
 def fmt_with(pre2019: ReportFormat, *raw: dict[str, Any]) -> ReportFormat:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from nianbao.errors import DataError
-from nianbao.files import Reader, flatten, read_yaml
+from nianbao.inputs.files import Reader, flatten, read_yaml
 
 WHERE = "data/x/2017/figures.yaml"
 

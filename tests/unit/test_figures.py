@@ -15,12 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nianbao import figures as fg
-from nianbao.figures import Figures, appendix_lines, cumulative_frame, rate, shares
+from nianbao.figures.derived import Figures, appendix_lines, cumulative_frame
+from nianbao.figures.numbers import percent
+from nianbao.figures.shares import rate, shares
 from nianbao.formats import ReportFormat, format_for_year
-from nianbao.load import load_agency_year
-from nianbao.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
-from nianbao.numbers import percent
+from nianbao.inputs.load import load_agency_year
+from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
+from nianbao.inputs.totals import opening_values
 from nianbao.paths import Project
 
 Edit = Callable[[Path, str, str], None]  # the `edit` fixture of conftest.py
@@ -379,6 +380,6 @@ def test_context_without_any_active_information(model: AgencyYear) -> None:
 
 def test_opening_values_derive_sum_rows() -> None:
     opening = Opening(2016, {row: 0 for row in OPENING_ROWS} | {"reply.granted": 3, "reply.refused": 2})
-    values = fg.opening_values(FMT, opening)
+    values = opening_values(FMT, opening)
     assert values["reply.total"] == 5
     assert values["apply.total"] == 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from nianbao import index, plan
-from nianbao.atomic import write_atomic
+from nianbao.batch import index, plan
 from nianbao.paths import Project
+from nianbao.publish.atomic import write_atomic
 
 
 def record(project: Project, job: plan.Job, **fields: object) -> None:

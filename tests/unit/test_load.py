@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from nianbao.errors import DataError, FormatError
-from nianbao.figures import Figures
-from nianbao.load import load_agency_year
-from nianbao.model import AgencyYear
+from nianbao.figures.derived import Figures
+from nianbao.inputs.load import load_agency_year
+from nianbao.inputs.model import AgencyYear
 from nianbao.paths import Project
 from tests.conftest import ROOT
 

@@ -11,7 +11,8 @@ import pytest
 
 from nianbao.errors import DataError, TemplateError
 from nianbao.formats import ReportFormat
-from nianbao.narrative import parse_narrative, render, rendered_sections, section_context
+from nianbao.inputs.prose import parse_narrative
+from nianbao.notebook.narrative import render, rendered_sections, section_context
 
 NARRATIVE = """\
 <!-- 说明：每个一级标题是一段。

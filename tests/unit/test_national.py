@@ -13,9 +13,9 @@ import pytest
 
 from nianbao.errors import DataError, FormatError
 from nianbao.formats import format_for_year
-from nianbao.load import load_agency_year
-from nianbao.model import AgencyYear
-from nianbao.national import totals
+from nianbao.inputs.load import load_agency_year
+from nianbao.inputs.model import AgencyYear
+from nianbao.inputs.national import totals
 from nianbao.paths import Project
 
 YEARS = range(2019, 2026)

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.charts import outcome_chart
-from nianbao.figures import Figures
+from nianbao.drawing.charts import outcome_chart
+from nianbao.drawing.national_tables import Cell, application_table, header_rows, value_text
+from nianbao.figures.derived import Figures
+from nianbao.figures.national import Change, Outcome
+from nianbao.figures.numbers import amount
 from nianbao.formats import all_formats, format_for_year
 from nianbao.formats.tables import Column
-from nianbao.load import load_agency_year
-from nianbao.national_figures import Change, Outcome
-from nianbao.national_tables import Cell, application_table, header_rows, value_text
-from nianbao.numbers import amount
+from nianbao.inputs.load import load_agency_year
 from nianbao.paths import Project
 
 GB2019, GB2021 = format_for_year(2019), format_for_year(2021)

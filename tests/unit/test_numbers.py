@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from nianbao import numbers
+from nianbao.figures import numbers
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao import pages
+from nianbao.publish import pages
 
 
 @pytest.mark.parametrize(

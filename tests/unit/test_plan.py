@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import plan
-from nianbao.atomic import write_atomic
-from nianbao.batch import jobs_from_make
+from nianbao.batch import plan
+from nianbao.batch.run import jobs_from_make
 from nianbao.paths import Project
+from nianbao.publish.atomic import write_atomic
 
 
 def fake_build(project: Project, job: plan.Job, *extra: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nianbao.pool import ForkedKernelManager, PooledKernelManager, QuickClient
+from nianbao.batch.pool import ForkedKernelManager, PooledKernelManager, QuickClient
 
 
 def test_pooled_kernels_are_driven_by_the_quick_client() -> None:

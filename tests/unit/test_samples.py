@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import plan
-from nianbao.load import load_agency_year
+from nianbao.batch import plan
+from nianbao.inputs.load import load_agency_year
 from nianbao.paths import Project
-from nianbao.synthetic import make_project
 from tests.conftest import ROOT
+from tests.synthetic import make_project
 
 
 @pytest.mark.parametrize("job", plan.jobs(Project(ROOT)), ids=str)

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from nianbao import sandbox
 from nianbao.errors import TemplateError
-from nianbao.narrative import render, render_prose
+from nianbao.notebook import sandbox
+from nianbao.notebook.narrative import render, render_prose
 
 CONTEXT: dict[str, Any] = {
     "active": {

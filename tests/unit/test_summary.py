@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from nianbao import summary
+from nianbao.batch import summary
 from nianbao.errors import DataError
-from nianbao.figures import Figures
+from nianbao.figures.derived import Figures
 from nianbao.paths import Project
 
 YEAR = 2017

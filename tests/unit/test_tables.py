@@ -9,11 +9,11 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
-from nianbao.figures import Figures
+from nianbao.drawing.tables import appendix_table, category_table
+from nianbao.figures.derived import Figures
 from nianbao.formats import FORMATS_DIR
-from nianbao.load import load_agency_year
+from nianbao.inputs.load import load_agency_year
 from nianbao.paths import Project
-from nianbao.tables import appendix_table, category_table
 
 Edit = Callable[[Path, str, str], None]  # the `edit` fixture of conftest.py
 

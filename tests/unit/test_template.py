@@ -10,9 +10,9 @@ from typing import Any
 import nbformat
 import pytest
 
-from nianbao.cells import formats_of, select_cells
 from nianbao.formats import ReportFormat, all_formats
-from nianbao.narrative import rendered_sections
+from nianbao.notebook.cells import formats_of, select_cells
+from nianbao.notebook.narrative import rendered_sections
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "annual_report.ipynb"
 SECTION_PLACEHOLDER = re.compile(r"\{\{\s*sections\.(\w+)\s*\}\}")

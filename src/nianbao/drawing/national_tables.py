@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from nianbao import numbers
+from nianbao.figures import numbers
 from nianbao.formats.tables import ActiveTable, ApplicationTable, Column, ReviewTable, Row
-from nianbao.model import Number
+from nianbao.inputs.model import Number
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.execute import ERROR_MARKER_TAG
 
-from nianbao.cells import select_cells
 from nianbao.errors import ConfigError, ExecutionError
+from nianbao.notebook.cells import select_cells
 from nianbao.paths import Project
 
 KERNEL_NAME = "nianbao"

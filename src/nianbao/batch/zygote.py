@@ -37,7 +37,7 @@ def warm_up() -> None:
     import matplotlib.pyplot as plt
 
     import nianbao.report  # noqa: F401
-    from nianbao import charts
+    from nianbao.drawing import charts
 
     charts.cjk_font()
     # Draw once so the font file is parsed and matplotlib's caches are filled before the fork; a chart
@@ -154,7 +154,7 @@ class Zygote:
 
     def __init__(self, root: Path) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "nianbao.zygote"],
+            [sys.executable, "-m", "nianbao.batch.zygote"],
             cwd=root,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

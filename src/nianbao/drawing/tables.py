@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
-from nianbao import numbers
-from nianbao.figures import Figures
+from nianbao.figures import numbers
+from nianbao.figures.derived import Figures
 
 
 def row(cells: Iterable[tuple[str, str, str]]) -> str:

@@ -25,7 +25,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
-from nianbao import numbers
+from nianbao.figures import numbers
 
 MAX_ITERATIONS = 10_000  # loop steps in one piece of text (a report's loops take a few dozen)
 MAX_OUTPUT = 200_000  # characters one piece of text may expand to (a whole report is about 10,000)

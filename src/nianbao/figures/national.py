@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from nianbao import national, numbers
-from nianbao.figures import nest, shares
+from nianbao.figures import numbers
+from nianbao.figures.shares import nest, shares
 from nianbao.formats import ReportFormat, format_for_year
-from nianbao.model import AgencyYear, Number, YearData
+from nianbao.inputs import national
+from nianbao.inputs.model import AgencyYear, Number, YearData
 
 # “（二）部分公开（区分处理的，只计这一情形，不计其他情形）” → “部分公开” for the chart and the prose
 NUMBER_AND_EXPLANATION = re.compile(r"^（[一二三四五六七八九十]+）|（[^（）]*）$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from nianbao.figures import Figures
-from nianbao.model import Number
+from nianbao.figures.derived import Figures
+from nianbao.inputs.model import Number
 
 # 主动公开 (pre2019: the appendix's first row; the national table 二 has no such count) and the
 # applications received (pre2019: 受理申请总数; national: 本年新收申请数量, all applicants).

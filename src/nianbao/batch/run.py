@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from nianbao import plan
+from nianbao.batch import plan
 from nianbao.paths import Project
 
 
@@ -51,7 +51,7 @@ def jobs_from_make(default: int = 1) -> int:
 
 def _serve(root: str, jobs: Any, results: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it ends us
-    from nianbao.pool import serve  # only the workers import the heavy modules
+    from nianbao.batch.pool import serve  # only the workers import the heavy modules
 
     serve(root, jobs, results)
 
@@ -146,7 +146,7 @@ def run_batch(project: Project, year: int | None, workers: int) -> Outcome:
     if project.summary_profile.is_file():  # a project without a district profile has no summaries
         years = sorted({job.year for job in [*todo, *fresh]})
         build_summaries(project, years, outcome)
-    from nianbao.index import write_index
+    from nianbao.batch.index import write_index
 
     write_index(project)
     return outcome
@@ -158,8 +158,8 @@ def build_summaries(project: Project, years: list[int], outcome: Outcome) -> Non
     for year in years:
         if plan.summary_up_to_date(project, year, code):
             continue
+        from nianbao.batch.summary import build_summary  # pandas and matplotlib: only when a summary is stale
         from nianbao.errors import NianbaoError
-        from nianbao.summary import build_summary  # pandas and matplotlib: only when a summary is stale
 
         try:
             build_summary(project, year)

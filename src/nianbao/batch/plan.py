@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nianbao.atomic import write_atomic
 from nianbao.paths import PACKAGE_DIR, Project
+from nianbao.publish.atomic import write_atomic
 
 if TYPE_CHECKING:
     from nianbao.build import Built
@@ -173,7 +173,7 @@ def record_built(
     """After a successful build: the record of exactly the files it read, as stamped in `seen` before the
     build read them (a batch), or now (a lone `make report`), and the figures the index shows."""
     from nianbao.build import input_files  # the build is done: its modules are loaded anyway
-    from nianbao.headline import headline
+    from nianbao.figures.headline import headline
 
     figures = built.figures
     assert figures is not None

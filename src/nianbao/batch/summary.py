@@ -19,16 +19,19 @@ from typing import Any
 
 from markupsafe import Markup
 
-from nianbao import charts, numbers, pages, plan, tables
-from nianbao.atomic import write_atomic
+from nianbao.batch import plan
+from nianbao.drawing import charts, tables
 from nianbao.errors import DataError, NianbaoError
-from nianbao.figures import Figures
+from nianbao.figures import numbers
+from nianbao.figures.derived import Figures
+from nianbao.figures.headline import values_of
 from nianbao.formats import ReportFormat
-from nianbao.headline import values_of
-from nianbao.load import load_agency_year, load_narrative, load_profile
-from nianbao.model import AgencyYear, Number, Opening, YearData
-from nianbao.narrative import render_prose
+from nianbao.inputs.load import load_agency_year, load_narrative, load_profile
+from nianbao.inputs.model import AgencyYear, Number, Opening, YearData
+from nianbao.notebook.narrative import render_prose
 from nianbao.paths import SUMMARY, Project
+from nianbao.publish import pages
+from nianbao.publish.atomic import write_atomic
 from nianbao.report import Report
 
 # The template's tables and charts, by the kind of format (the same `Report` methods its cells call).

@@ -6,76 +6,17 @@ from its parts and a cumulative count always chains from the year before.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from nianbao import national, numbers
-from nianbao.formats import ReportFormat
-from nianbao.model import AgencyYear, Opening, YearData
-
-if TYPE_CHECKING:
-    from nianbao.national_figures import NationalFigures
-
-
-def shares(counts: Sequence[int], decimals: int = 1) -> list[Decimal | None]:
-    """Each count's share of the total in percent, rounded so that the printed shares sum to exactly 100.
-
-    Largest-remainder rounding: every share is first rounded down to `decimals` places, then the units
-    still missing from 100 go to the shares that lost most by rounding down (ties: the earlier row).
-    A zero total has no shares (None for each): the one rule for “share of nothing”.
-    """
-    total = sum(counts)
-    if total == 0:
-        return [None] * len(counts)
-    if any(c < 0 for c in counts):
-        raise ValueError(f"negative count in {counts}")
-    units = 100 * 10**decimals
-    quotas = [Fraction(c * units, total) for c in counts]
-    floors = [int(q) for q in quotas]
-    missing = units - sum(floors)
-    by_remainder = sorted(range(len(counts)), key=lambda i: (-(quotas[i] - floors[i]), i))
-    for i in by_remainder[:missing]:
-        floors[i] += 1
-    return [Decimal(f).scaleb(-decimals) for f in floors]
-
-
-def rate(part: int, whole: int) -> Decimal | None:
-    """`part` as a percentage of `whole` (None when `whole` is 0)."""
-    if whole == 0:
-        return None
-    return Decimal(part * 100) / Decimal(whole)
-
-
-def row_values(fmt: ReportFormat, data: YearData) -> dict[str, int]:
-    """One year's value for every appendix row: typed rows from the data, totals computed.
-
-    National formats have no appendix: their derived figures are the totals nobody typed."""
-    if not fmt.cumulative:
-        return national.totals(fmt, data.values)
-    values: dict[str, int] = {}
-    for row in fmt.appendix.rows:
-        if row.derive is None:
-            values[row.id] = int(data.values[row.id])
-    for row in fmt.appendix.rows:
-        if row.derive == "categories":
-            values[row.id] = sum(count for _, count in data.categories)
-        elif row.derive == "sum":
-            values[row.id] = sum(values[child.id] for child in fmt.appendix.children(row.id))
-    return values
-
-
-def opening_values(fmt: ReportFormat, opening: Opening) -> dict[str, int]:
-    """The opening balance of every appendix row: typed rows as given, `sum` rows from their children."""
-    values = dict(opening.cumulative)
-    for row in fmt.appendix.rows:
-        if row.derive == "sum":
-            values[row.id] = sum(values[child.id] for child in fmt.appendix.children(row.id))
-    return values
+from nianbao.figures import numbers
+from nianbao.figures.national import NationalFigures
+from nianbao.figures.shares import nest, rate, shares
+from nianbao.inputs.model import AgencyYear, YearData
+from nianbao.inputs.totals import opening_values, row_values
 
 
 def yearly_frame(model: AgencyYear) -> pd.DataFrame:
@@ -134,18 +75,6 @@ def category_lines(data: YearData) -> tuple[CategoryLine, ...]:
     )
 
 
-def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
-    """Dotted ids → nested dicts, so a placeholder reads `{{ apply.online }}`."""
-    nested: dict[str, Any] = {}
-    for key, value in flat.items():
-        *parents, leaf = key.split(".")
-        node = nested
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return nested
-
-
 @dataclass(frozen=True)
 class Figures:
     """Every derived figure of one report, and the context its narrative placeholders read."""
@@ -159,8 +88,6 @@ class Figures:
     def derive(cls, model: AgencyYear) -> Figures:
         """Step 2: compute every derived figure from the checked model."""
         if not model.format.cumulative:
-            from nianbao.national_figures import NationalFigures  # it builds on this module's shares
-
             return cls(model, (), (), NationalFigures.derive(model))
         return cls(model, appendix_lines(model), category_lines(model.current))
 

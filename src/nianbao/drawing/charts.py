@@ -22,8 +22,8 @@ matplotlib.use("Agg")  # no display: reports are built on servers
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
-from nianbao import numbers
-from nianbao.figures import Figures
+from nianbao.figures import numbers
+from nianbao.figures.derived import Figures
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from nianbao.applications import read_applications
-from nianbao.checks import Year, check_rules
-from nianbao.files import Reader, flatten, read_yaml, shown
 from nianbao.formats import PREVIOUS, ReportFormat, Rule, format_for_year
 from nianbao.formats.tables import Field
-from nianbao.model import Number, YearData
+from nianbao.inputs.applications import read_applications
+from nianbao.inputs.checks import Year, check_rules
+from nianbao.inputs.files import Reader, flatten, read_yaml, shown
+from nianbao.inputs.model import Number, YearData
 from nianbao.paths import Project
 
 

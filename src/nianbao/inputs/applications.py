@@ -14,8 +14,8 @@ import unicodedata
 from pathlib import Path
 
 from nianbao.errors import DataError, did_you_mean
-from nianbao.files import read_text
 from nianbao.formats.tables import ApplicationTable, Column, Row
+from nianbao.inputs.files import read_text
 
 HINT = "用 Excel / WPS 打开这个文件，对照纸质表格逐格填写；没有的填 0，不要留空。"
 

@@ -9,8 +9,8 @@ from jinja2 import pass_context
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from nianbao import pages
 from nianbao.paths import TEMPLATES_DIR
+from nianbao.publish import pages
 
 REVIEW_TAG = "nianbao-review"  # cells for reviewers only: kept in the executed notebook, left out of the HTML
 

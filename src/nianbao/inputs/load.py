@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from nianbao import national
-from nianbao.checks import Year, check_rules
 from nianbao.errors import DataError, did_you_mean
-from nianbao.figures import opening_values, row_values
-from nianbao.files import Reader, as_count, flatten, read_text, read_yaml, shown
 from nianbao.formats import ReportFormat, all_formats, format_for_year
-from nianbao.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
-from nianbao.narrative import parse_narrative
+from nianbao.inputs import national
+from nianbao.inputs.checks import Year, check_rules
+from nianbao.inputs.files import Reader, as_count, flatten, read_text, read_yaml, shown
+from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
+from nianbao.inputs.prose import parse_narrative
+from nianbao.inputs.totals import opening_values, row_values
 from nianbao.paths import Project
 
 PUBLISHED = "published_cumulative"  # figures.yaml: 历年累计 as printed in that year's report (optional)

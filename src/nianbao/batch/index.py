@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nianbao import pages, plan
-from nianbao.atomic import write_atomic
+from nianbao.batch import plan
 from nianbao.paths import Project
+from nianbao.publish import pages
+from nianbao.publish.atomic import write_atomic
 
 TITLE = "政府信息公开工作年度报告索引"
 HEADLINE = ("主动公开（条）", "受理申请（条）")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from nianbao.errors import FormatError
 from nianbao.formats import PREVIOUS, ReportFormat, Rule
-from nianbao.model import Number
+from nianbao.inputs.model import Number
 
 KINDS: dict[str, tuple[Callable[[Number, Number], bool], str]] = {
     "equal": (lambda left, right: left == right, "="),

@@ -27,14 +27,14 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_core.utils import run_sync
 from traitlets import Type
 
-from nianbao import plan
-from nianbao.atomic import write_atomic
+from nianbao.batch import plan
+from nianbao.batch.zygote import Zygote
 from nianbao.build import build_report
 from nianbao.errors import NianbaoError
-from nianbao.execute import ProjectKernelManager
-from nianbao.export import exporter
+from nianbao.notebook.execute import ProjectKernelManager
 from nianbao.paths import Project
-from nianbao.zygote import Zygote
+from nianbao.publish.atomic import write_atomic
+from nianbao.publish.export import exporter
 
 WARM_IMPORTS = "import nianbao.report"
 
