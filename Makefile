@@ -7,11 +7,18 @@ YEAR_GIVEN := $(filter command line environment,$(origin YEAR))
 AGENCY ?= minzheng
 YEAR ?= 2017
 # A value is data, never code: `$(value …)` keeps make from expanding a `$(…)` in it, and recipes read it
-# from the environment in double quotes ("$$AGENCY"), after `--`, so no shell or option parser sees code.
+# from the environment in double quotes ("$$NIANBAO_AGENCY"), after `--`, so no shell or option parser
+# sees code. Exported under names of our own: an exported AGENCY or YEAR would reach every make that the
+# tests start, as if given there (`make test` would restrict the tests' `make reports` to 2017).
+# (A command-line variable would be exported, and expanded on the way, by make itself: hence the override
+# to a simple variable, then unexport.)
 override AGENCY := $(value AGENCY)
 override YEAR := $(value YEAR)
 override AGENCIES := $(value AGENCIES)
-export AGENCY YEAR AGENCIES
+unexport AGENCY YEAR AGENCIES
+export NIANBAO_AGENCY := $(value AGENCY)
+export NIANBAO_YEAR := $(value YEAR)
+export NIANBAO_AGENCIES := $(value AGENCIES)
 PYTHON ?= python3
 # The project's environment. Conda users: `make report VENV=$$CONDA_PREFIX` (see README).
 VENV ?= .venv
@@ -37,26 +44,26 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP) ## 建立项目环境（其他命令会自动调用）/ create the virtualenv from the lock file
 
 report: $(STAMP) ## 生成一份报告：make report AGENCY=minzheng YEAR=2017
-	@$(BIN)/nianbao report -- "$$AGENCY" "$$YEAR"
+	@$(BIN)/nianbao report -- "$$NIANBAO_AGENCY" "$$NIANBAO_YEAR"
 
 # Without AGENCY/YEAR on the command line, check validates every agency and year on file.
-CHECK_ARGS = $(if $(AGENCY_GIVEN),--agency="$$AGENCY") $(if $(YEAR_GIVEN),--year="$$YEAR")
+CHECK_ARGS = $(if $(AGENCY_GIVEN),--agency="$$NIANBAO_AGENCY") $(if $(YEAR_GIVEN),--year="$$NIANBAO_YEAR")
 check: $(STAMP) ## 只校验数据不生成报告：make check（全部）或 make check AGENCY=minzheng YEAR=2017
 	@$(BIN)/nianbao check $(CHECK_ARGS)
 
 # `make reports` builds only what is stale, in parallel with `make -j N reports`: the CLI reads -jN from
 # MAKEFLAGS and runs that many warm workers. YEAR is only passed on when given on the command line.
 reports: $(STAMP) ## 生成所有过期的报告、汇总与索引页：make reports [YEAR=2017] [-j 2]
-	@$(BIN)/nianbao reports $(if $(YEAR_GIVEN),-- "$$YEAR")
+	@$(BIN)/nianbao reports $(if $(YEAR_GIVEN),-- "$$NIANBAO_YEAR")
 
 summary: $(STAMP) ## 生成区（县）汇总报告：make summary YEAR=2017
-	@$(BIN)/nianbao summary -- "$$YEAR"
+	@$(BIN)/nianbao summary -- "$$NIANBAO_YEAR"
 
 index: $(STAMP) ## 重新生成索引页 output/index.html
 	@$(BIN)/nianbao index
 
 bench: $(STAMP) ## 批量生成的性能测试（约十分钟）/ benchmark the batch: make bench [AGENCIES=50]
-	$(BIN)/python -m benchmarks.bench_batch --agencies="$${AGENCIES:-50}"
+	$(BIN)/python -m benchmarks.bench_batch --agencies="$${NIANBAO_AGENCIES:-50}"
 
 test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
 	$(BIN)/python -m pytest

@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from nianbao.batch import records
 from tests.conftest import copy_project
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "sample-outputs.sha256"
@@ -23,7 +24,7 @@ def published(root: Path) -> dict[str, str]:
     return {
         path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted((root / "output").rglob("*.*"))
-        if path.name != "build.json"
+        if path.name not in records.FILE_NAMES
     }
 
 

@@ -14,11 +14,14 @@ import nbformat
 
 from nianbao.figures.derived import Figures
 from nianbao.formats import FORMATS_DIR
+from nianbao.inputs import snapshot
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear
+from nianbao.inputs.snapshot import Snapshot
 from nianbao.notebook.cells import select_cells
 from nianbao.notebook.execute import dumps, execute
 from nianbao.notebook.narrative import fill_notebook
+from nianbao.notebook.template import read_template
 from nianbao.paths import Project
 from nianbao.publish.atomic import publish
 from nianbao.publish.export import REVIEW_TAG, to_html
@@ -29,16 +32,19 @@ class Built:
     notebook: Path
     html: Path
     warnings: tuple[str, ...] = ()
-    figures: Figures | None = None  # what it was built from (the batch records inputs and headline figures)
+    figures: Figures | None = None  # what it was built from (the batch records headline figures)
+    inputs: Snapshot | None = None  # every input as read: the build record lists them
 
 
 def build_report(project: Project, agency: str, year: int, km: Any = None) -> Built:
     """Build `output/<agency>/<year>/report.{ipynb,html}`.
 
-    1. Load and check the agency's files (the checked model) — before any kernel starts.
+    1. Load and check the agency's files (the checked model) — before any kernel starts. Every input is
+       read once, into the build's snapshot: all later steps, the kernel's included, use those bytes.
     2. Derive the figures: totals, shares, rates, cumulative counts; fill the template's placeholders
        once on the unexecuted template, so a wrong placeholder also fails before any kernel starts.
-    3. Execute the template notebook with papermill in a private working folder.
+    3. Execute the template notebook with papermill in a private working folder, the kernel loading
+       from the snapshot.
     4. Fill the narrative placeholders of the executed notebook from the figures.
     5. Export the executed notebook to one self-contained HTML page.
     6. Publish both files atomically: a failure in any step leaves the last good report untouched.
@@ -46,19 +52,24 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
     Warnings of the checks go into the executed notebook, for reviewers, never into the public page.
 
     `km`: a kernel manager whose kernel is already starting in the project root (the batch's pool);
-    by default papermill starts a fresh kernel. Either way the kernel runs this one report only.
+    by default a fresh kernel is started. Either way the kernel runs this one report only.
     """
-    model = load_agency_year(project, agency, year)
-    figures = Figures.derive(model)
-    fill_template(project, figures)
-    with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
-        notebook = execute(project, agency, year, Path(work), model.format.id, km=km)
+    with snapshot.recording(project.root) as inputs:
+        model = load_agency_year(project, agency, year)
+        figures = Figures.derive(model)
+        fill_template(project, figures)
+        with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
+            notebook = execute(project, agency, year, Path(work), model.format.id, inputs, km=km)
     fill(project, notebook, figures)
     add_review_notes(notebook, model.warnings)
-    notebook.metadata["nianbao"] = provenance(project, model)
+    notebook.metadata["nianbao"] = provenance(model, inputs)
     html = to_html(notebook)
     built = Built(
-        project.report_notebook(agency, year), project.report_html(agency, year), model.warnings, figures
+        project.report_notebook(agency, year),
+        project.report_html(agency, year),
+        model.warnings,
+        figures,
+        inputs,
     )
     publish({built.notebook: dumps(notebook), built.html: html})
     project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
@@ -76,8 +87,7 @@ def check_report(project: Project, agency: str, year: int) -> tuple[str, ...]:
 
 def fill_template(project: Project, figures: Figures) -> None:
     """Fill the placeholders of the unexecuted template: every narrative fault shows before execution."""
-    template = nbformat.read(project.template, as_version=4)  # type: ignore[no-untyped-call]
-    fill(project, select_cells(template, figures.model.format.id), figures)
+    fill(project, select_cells(read_template(project), figures.model.format.id), figures)
 
 
 def fill(project: Project, notebook: Any, figures: Figures) -> None:
@@ -102,20 +112,10 @@ def add_review_notes(notebook: Any, warnings: tuple[str, ...]) -> None:
     notebook.cells.insert(0, cell)
 
 
-def provenance(project: Project, model: AgencyYear) -> dict[str, Any]:
-    """What the report was built from, for reviewers: nianbao's version, the format, each input's SHA-256."""
-    return {
-        "version": version("nianbao"),
-        "format": _format_provenance(model),
-        "inputs": {project.relative(path): _sha256(path) for path in input_files(project, model)},
-    }
-
-
-def input_files(project: Project, model: AgencyYear) -> list[Path]:
-    """The project's files a report read (its format definitions aside)."""
-    fmt = model.format
-    tables = (fmt.applications.file,) if fmt.applications else ()
-    return project.inputs(model.profile.slug, model.year, sorted(model.history), fmt.cumulative, tables)
+def provenance(model: AgencyYear, inputs: Snapshot) -> dict[str, Any]:
+    """What the report was built from, for reviewers: nianbao's version, the format, each input's SHA-256
+    (exactly the files the build read, from its snapshot)."""
+    return {"version": version("nianbao"), "format": _format_provenance(model), "inputs": inputs.digests()}
 
 
 def _format_provenance(model: AgencyYear) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from nianbao.batch import plan
+from nianbao.batch import plan, records
 from nianbao.errors import NianbaoError
 from nianbao.paths import Project
 
@@ -118,8 +118,10 @@ def check(project: Project, agency: str | None, year: int | None) -> int:
             warnings = check_report(project, a, y)
         except NianbaoError as err:
             failed += 1
+            records.write(project.check_record(a, y), records.check_record(err.render(), []))
             print(f"错误：{a} {y}：{err.render()}", file=sys.stderr)
             continue
+        records.write(project.check_record(a, y), records.check_record(None, list(warnings)))
         print_warnings(warnings)
         print(f"通过 / ok: {a} {y}")
     if failed:

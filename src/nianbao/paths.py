@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from nianbao.errors import NianbaoError
 
 PACKAGE_DIR = Path(str(resources.files("nianbao")))
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 # The district summary's name under params/, data/ and output/: not a valid agency slug.
+BUILD_RECORD, CHECK_RECORD = "build.json", "check.json"  # see batch/records.py
 SUMMARY = "_district"
 
 
@@ -56,20 +58,6 @@ class Project:
     def opening(self, agency: str) -> Path:
         return self.agency_dir(agency) / "opening.yaml"
 
-    def inputs(
-        self, agency: str, year: int, years: list[int], opening: bool = True, tables: tuple[str, ...] = ()
-    ) -> list[Path]:
-        """The project's files a report is computed from (besides the package and its format definition):
-        the opening balance only for formats with 历年累计, `tables` (e.g. table 三's CSV) of every year."""
-        data = [self.year_dir(agency, y) / name for y in years for name in ("figures.yaml", *tables)]
-        return [
-            self.template,
-            self.profile(agency),
-            *([self.opening(agency)] if opening else []),
-            *data,
-            self.narrative(agency, year),
-        ]
-
     def agencies(self) -> list[str]:
         """Every agency with a profile, by slug (the district's own profile, `_district.yaml`, is not one)."""
         return sorted(path.stem for path in (self.root / "params").glob("*.yaml") if path.stem != SUMMARY)
@@ -80,6 +68,15 @@ class Project:
         return sorted(
             int(p.name) for p in folder.glob("*") if p.name.isdigit() and (p / "figures.yaml").is_file()
         )
+
+    def listing(self, key: str) -> list[Any]:
+        """What a build saw of the project's folders, by the key its record keeps: `agencies` (every
+        agency) or `years:<agency>` (the years it has figures for). Compared again to tell staleness."""
+        if key == "agencies":
+            return list(self.agencies())
+        if key.startswith("years:"):
+            return list(self.years(key.removeprefix("years:")))
+        raise ValueError(f"unknown listing {key!r}")
 
     def output_dir(self, agency: str, year: int) -> Path:
         return self.root / "output" / agency / str(year)
@@ -98,7 +95,11 @@ class Project:
 
     def build_record(self, agency: str, year: int) -> Path:
         """What the last batch build of a report used and how it ended (for `make reports` and the index)."""
-        return self.output_dir(agency, year) / "build.json"
+        return self.output_dir(agency, year) / BUILD_RECORD
+
+    def check_record(self, agency: str, year: int) -> Path:
+        """What the last check of a report's data found (`make check`, and every build)."""
+        return self.output_dir(agency, year) / CHECK_RECORD
 
     @property
     def index_html(self) -> Path:
@@ -117,7 +118,7 @@ class Project:
         return self.output_dir(SUMMARY, year) / "summary.html"
 
     def summary_record(self, year: int) -> Path:
-        return self.output_dir(SUMMARY, year) / "build.json"
+        return self.output_dir(SUMMARY, year) / BUILD_RECORD
 
     def relative(self, path: Path) -> str:
         """`path` relative to the root, with forward slashes: what messages and metadata show."""

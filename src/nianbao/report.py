@@ -15,8 +15,10 @@ from IPython.display import HTML, SVG
 
 from nianbao.drawing import charts, national_tables, tables
 from nianbao.figures.derived import Figures
+from nianbao.inputs import snapshot
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import Number
+from nianbao.inputs.snapshot import Snapshot
 from nianbao.paths import Project
 
 
@@ -56,7 +58,22 @@ class Report:
         return spec, self.figures.national.values
 
 
+# The inputs the build handed this kernel (`notebook/handover.py`), as JSON; None when the template runs
+# without a build (opened in JupyterLab): then it reads the project. A kernel runs one report only.
+_received: str | None = None
+
+
+def receive_inputs(text: str) -> None:
+    """Called by the build, before the template runs: the snapshot of the inputs to load from."""
+    global _received
+    _received = text
+
+
 def open_report(agency: str, year: int, root: Path | None = None) -> Report:
-    """Load, check and derive one agency's report for `year` (the project is found from `root` or the cwd)."""
+    """Load, check and derive one agency's report for `year` (the project is found from `root` or the cwd),
+    from the build's snapshot of its inputs when there is one."""
     project = Project.discover(root)
-    return Report(Figures.derive(load_agency_year(project, agency, int(year))))
+    if _received is None:
+        return Report(Figures.derive(load_agency_year(project, agency, int(year))))
+    with snapshot.using(Snapshot.from_json(project.root, _received)):
+        return Report(Figures.derive(load_agency_year(project, agency, int(year))))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.batch import plan, pool
+from nianbao.batch import plan, pool, records
 from nianbao.build import build_report
 from nianbao.paths import Project
 from tests import golden
@@ -29,7 +29,7 @@ def outputs(root: Path) -> dict[str, bytes]:
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted((root / "output").rglob("*.*"))
-        if path.name != "build.json"
+        if path.name not in records.FILE_NAMES
     }
 
 

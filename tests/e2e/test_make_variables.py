@@ -122,7 +122,23 @@ def test_good_values_still_pass(root: Path) -> None:
 
 
 def test_no_recipe_pastes_a_variable_into_the_shell() -> None:
-    """Every use of AGENCY, YEAR or AGENCIES in a recipe is the shell's "$$NAME", never make's $(NAME)."""
+    """Every use of AGENCY, YEAR or AGENCIES in a recipe is the shell's "$$NIANBAO_NAME", never make's
+    $(NAME); and AGENCY, YEAR themselves are not exported (they would reach every make a test starts)."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert not re.search(r"\$[({](AGENCY|YEAR|AGENCIES)[)}]", makefile)
-    assert re.search(r"^export AGENCY YEAR AGENCIES$", makefile, re.M)
+    assert not re.search(r"\$[({](NIANBAO_)?(AGENCY|YEAR|AGENCIES)[)}]", makefile)
+    for name in ("AGENCY", "YEAR", "AGENCIES"):
+        assert re.search(rf"^export NIANBAO_{name} := \$\(value {name}\)$", makefile, re.M)
+    assert not re.search(r"^export\s+(AGENCY|YEAR|AGENCIES)\b", makefile, re.M)
+
+
+def test_the_default_year_does_not_reach_the_makes_a_recipe_starts(tmp_path: Path) -> None:
+    """`make test` runs tests that run `make reports`: the outer make's default YEAR must not restrict it."""
+    root = copy_project(tmp_path / "project")
+    (root / "Makefile").write_text(
+        (root / "Makefile").read_text(encoding="utf-8")
+        + "\nprobe:\n\t@env | grep -E '^(AGENCY|YEAR)=' || true\n",
+        encoding="utf-8",
+    )
+    result = run_make(root, "probe")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""

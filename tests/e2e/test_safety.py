@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nianbao.batch import records
 from nianbao.build import build_report
 from nianbao.errors import NianbaoError
 from nianbao.paths import Project
@@ -161,7 +162,9 @@ def test_make_check_validates_without_building(project: Project) -> None:
     every = [f"通过 / ok: {agency} {year}" for agency in project.agencies() for year in project.years(agency)]
     assert "通过 / ok: minzheng 2017" in every
     assert result.stdout.splitlines() == every
-    assert not project.output_dir("minzheng", 2017).exists()
+    # Nothing is built; what the check found is recorded for the index.
+    assert sorted(p.name for p in project.output_dir("minzheng", 2017).iterdir()) == ["check.json"]
+    assert (records.read_check(project.check_record("minzheng", 2017)) or {})["status"] == "ok"
 
     figures = project.root / FIGURES
     figures.write_text(
@@ -174,3 +177,5 @@ def test_make_check_validates_without_building(project: Project) -> None:
         in result.stderr
     )
     assert "校验了 1 份报告的数据，1 份有错误。" in result.stderr
+    check = records.read_check(project.check_record("minzheng", 2017)) or {}
+    assert check["status"] == "failed" and "字段 apply.online 应为非负整数" in check["error"]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from nianbao.batch import index, plan
+from nianbao.batch import index, plan, records
 from nianbao.paths import Project
 from nianbao.publish.atomic import write_atomic
 
 
-def record(project: Project, job: plan.Job, **fields: object) -> None:
-    write_atomic(project.build_record(job.agency, job.year), plan.record_bytes(dict(fields)))
+def record(project: Project, job: plan.Job, status: str, **fields: Any) -> None:
+    records.write(project.build_record(job.agency, job.year), records.build_record(status, **fields))
 
 
 def test_built_failed_and_missing_reports_are_listed(project: Project) -> None:

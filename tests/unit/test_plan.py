@@ -7,19 +7,28 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.batch import plan
+from nianbao.batch import plan, records
 from nianbao.batch.run import jobs_from_make
+from nianbao.batch.summary import build_summary
+from nianbao.build import Built
+from nianbao.figures.derived import Figures
+from nianbao.inputs import snapshot
+from nianbao.inputs.load import load_agency_year
+from nianbao.notebook.template import read_template
 from nianbao.paths import Project
 from nianbao.publish.atomic import write_atomic
 
 
-def fake_build(project: Project, job: plan.Job, *extra: Path) -> None:
-    """What a successful build leaves: the page and a record of the inputs it read."""
-    write_atomic(project.report_html(job.agency, job.year), b"<html></html>")
-    years = [year for year in project.years(job.agency) if year <= job.year]
-    inputs = project.inputs(job.agency, job.year, years) + list(extra)
-    record = {"status": "built", "inputs": plan.stamps(project, inputs), "code": plan.code_signature(project)}
-    write_atomic(project.build_record(job.agency, job.year), plan.record_bytes(record))
+def fake_build(project: Project, job: plan.Job) -> None:
+    """What a successful build leaves, without a kernel: the pages, and the record of what its snapshot
+    read (the loader's reads and the template's)."""
+    with snapshot.recording(project.root) as inputs:
+        figures = Figures.derive(load_agency_year(project, job.agency, job.year))
+        read_template(project)
+    html, notebook = project.report_html(job.agency, job.year), project.report_notebook(job.agency, job.year)
+    write_atomic(html, b"<html></html>")
+    write_atomic(notebook, b"{}")
+    plan.record_built(project, Built(notebook, html, (), figures, inputs))
 
 
 def touch(path: Path) -> None:
@@ -74,27 +83,34 @@ def test_a_changed_lock_file_makes_everything_stale(built: Project) -> None:
 
 def test_a_failed_or_missing_report_is_stale(built: Project) -> None:
     record = built.build_record("minzheng", 2017)
-    record.write_text('{"status": "failed", "error": "x"}', encoding="utf-8")
+    record.write_text('{"schema": 1, "status": "failed", "error": "x"}', encoding="utf-8")
     built.report_html("shili-renshe", 2017).unlink()
     assert plan.stale(built)[0] == [plan.Job("minzheng", 2017), plan.Job("shili-renshe", 2017)]
 
 
 def test_the_format_definition_is_an_input_under_its_package_name(built: Project) -> None:
-    fmt_file = plan.format_file("pre2019")
-    job = plan.Job("minzheng", 2017)
-    fake_build(built, job, fmt_file)
-    record = plan.read_record(built.build_record("minzheng", 2017))
+    record = records.read(built.build_record("minzheng", 2017))
     assert record is not None
     assert "nianbao:formats/pre2019.yaml" in record["inputs"]
-    assert plan.resolve(built, "nianbao:formats/pre2019.yaml") == fmt_file
+    assert plan.resolve(built, "nianbao:formats/pre2019.yaml") == plan.format_file("pre2019")
+
+
+def test_a_new_year_folder_makes_a_report_that_chains_years_stale(built: Project) -> None:
+    # shili 2025 (national format) compares with 2024: the years on file are part of its record.
+    assert plan.report_up_to_date(built, plan.Job("shili", 2025), plan.code_signature(built))
+    figures = built.figures("shili", 2018)
+    figures.parent.mkdir()
+    figures.write_text("report: {}\n", encoding="utf-8")
+    assert not plan.report_up_to_date(built, plan.Job("shili", 2025), plan.code_signature(built))
+
+
+def test_a_new_agency_leaves_the_reports_up_to_date(built: Project) -> None:
+    (built.root / "params" / "extra.yaml").write_text("name: x\n", encoding="utf-8")
+    assert plan.stale(built)[0] == []
 
 
 def test_summary_is_stale_when_an_agency_is_added(project: Project) -> None:
-    inputs = plan.summary_inputs(project, 2017)
-    page = project.summary_html(2017)
-    write_atomic(page, b"<html></html>")
-    record = {"status": "built", "inputs": plan.stamps(project, inputs), "code": plan.code_signature(project)}
-    write_atomic(project.summary_record(2017), plan.record_bytes(record))
+    build_summary(project, 2017)
     assert plan.summary_up_to_date(project, 2017, plan.code_signature(project))
     (project.root / "params" / "extra.yaml").write_text("name: x\n", encoding="utf-8")
     project.figures("extra", 2017).parent.mkdir(parents=True)

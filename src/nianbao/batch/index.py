@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nianbao.batch import plan
+from nianbao.batch import plan, records
 from nianbao.paths import Project
 from nianbao.publish import pages
 from nianbao.publish.atomic import write_atomic
@@ -24,7 +24,7 @@ def link(project: Project, page: Path) -> str:
 
 
 def report_row(project: Project, job: plan.Job) -> dict[str, Any]:
-    record = plan.read_record(project.build_record(job.agency, job.year)) or {}
+    record = records.read(project.build_record(job.agency, job.year)) or {}
     page = project.report_html(job.agency, job.year)
     headline = record.get("headline") or {}
     status = record.get("status")
@@ -50,7 +50,7 @@ def report_row(project: Project, job: plan.Job) -> dict[str, Any]:
 def summary_rows(project: Project, years: list[int]) -> list[dict[str, Any]]:
     rows = []
     for year in years:
-        record = plan.read_record(project.summary_record(year)) or {}
+        record = records.read(project.summary_record(year)) or {}
         page = project.summary_html(year)
         if not record and not page.is_file():
             continue

@@ -1,9 +1,10 @@
 """Which reports a batch must build: the cheap first half of `make reports`.
 
-Each built report leaves a record, `output/<agency>/<year>/build.json`, that lists exactly the files the
-report was computed from — like the dependency files `gcc -MD` writes for make: its profile, opening
-balance, the figures of every year its cumulative counts add up, its narrative, the template and its
-format definition — each with its size and modification time, plus a signature of nianbao's own code and
+Each built report leaves a record (`records.py`), `output/<agency>/<year>/build.json`, that lists
+exactly the files the report was computed from — like the dependency files `gcc -MD` writes for make:
+every input its build read (its snapshot: profile, opening balance, the figures of every year it chains,
+its narrative, the template) and its format definitions, each with its size and modification time as
+read, the folder listings it depended on (the years on file), plus a signature of nianbao's own code and
 the project's lock file. A report is up to date when its record says "built" and none of that changed.
 
 This module imports nothing heavy (no pandas, papermill, nbconvert or matplotlib): a run with nothing
@@ -13,13 +14,13 @@ to do reads the records and stats the files, and that is all.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nianbao.batch import records
+from nianbao.inputs.snapshot import Snapshot, Stamp
 from nianbao.paths import PACKAGE_DIR, Project
-from nianbao.publish.atomic import write_atomic
 
 if TYPE_CHECKING:
     from nianbao.build import Built
@@ -48,7 +49,7 @@ def jobs(project: Project, year: int | None = None) -> list[Job]:
     ]
 
 
-def stamp(path: Path) -> list[int] | None:
+def stamp(path: Path) -> Stamp:
     """What identifies a file's version cheaply: [size, mtime in ns]; None when it is missing."""
     try:
         info = path.stat()
@@ -80,34 +81,34 @@ def resolve(project: Project, name: str) -> Path:
     return project.root / name
 
 
-def stamps(project: Project, paths: list[Path]) -> dict[str, list[int] | None]:
+def stamps(project: Project, paths: list[Path]) -> dict[str, Stamp]:
     return {key(project, path): stamp(path) for path in paths}
 
 
-def read_record(path: Path) -> dict[str, Any] | None:
-    try:
-        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return record
-
-
-def record_bytes(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-
-
 def up_to_date(project: Project, record: dict[str, Any] | None, output: Path, code: str) -> bool:
-    """Whether the output a record describes still matches every input it lists."""
-    if not record or record.get("status") != "built" or record.get("code") != code:
+    """Whether the output a record describes still matches every input and listing it lists."""
+    if not record or record["status"] != records.BUILT or record["code"] != code:
         return False
     if not output.is_file():
         return False
-    inputs: dict[str, Any] = record.get("inputs") or {}
-    return bool(inputs) and all(stamp(resolve(project, name)) == seen for name, seen in inputs.items())
+    inputs: dict[str, Any] = record["inputs"]
+    listings: dict[str, Any] = record["listings"]
+    return (
+        bool(inputs)
+        and all(stamp(resolve(project, name)) == seen for name, seen in inputs.items())
+        and all(_listing(project, key) == seen for key, seen in listings.items())
+    )
+
+
+def _listing(project: Project, key: str) -> list[Any] | None:
+    try:
+        return project.listing(key)
+    except ValueError:  # a record from another version of nianbao: stale
+        return None
 
 
 def report_up_to_date(project: Project, job: Job, code: str) -> bool:
-    record = read_record(project.build_record(job.agency, job.year))
+    record = records.read(project.build_record(job.agency, job.year))
     return up_to_date(project, record, project.report_html(job.agency, job.year), code)
 
 
@@ -128,33 +129,14 @@ def format_files(years: list[int]) -> list[Path]:
     return files
 
 
-def candidates(project: Project, agency: str, year: int) -> list[Path]:
-    """Every file a report of `year` might read: stamped before the build reads them (so an edit made
-    during the build shows next time), then narrowed to what the build did read."""
-    years = [y for y in project.years(agency) if y <= year]
-    data = [path for y in years for path in sorted(project.year_dir(agency, y).glob("*")) if path.is_file()]
-    files = [project.template, project.profile(agency), project.opening(agency), *data]
-    return [*files, project.narrative(agency, year), *format_files(years)]
-
-
 def agencies_for(project: Project, year: int) -> list[str]:
     """The agencies with data for `year`: what that year's district summary adds up."""
     return [agency for agency in project.agencies() if year in project.years(agency)]
 
 
-def summary_inputs(project: Project, year: int) -> list[Path]:
-    """Every file the district summary reads: each agency's report inputs up to `year`, the district's."""
-    files = [project.summary_profile, project.summary_narrative(year)]
-    for agency in agencies_for(project, year):
-        files += candidates(project, agency, year)
-    return files
-
-
 def summary_up_to_date(project: Project, year: int, code: str) -> bool:
-    record = read_record(project.summary_record(year))
-    if record and set(record.get("inputs") or {}) != {key(project, p) for p in summary_inputs(project, year)}:
-        return False  # an agency was added or removed
-    return up_to_date(project, record, project.summary_html(year), code)
+    # The record lists which agencies there were and their years: one added or removed makes it stale.
+    return up_to_date(project, records.read(project.summary_record(year)), project.summary_html(year), code)
 
 
 def stale(project: Project, year: int | None = None) -> tuple[list[Job], list[Job]]:
@@ -167,28 +149,44 @@ def stale(project: Project, year: int | None = None) -> tuple[list[Job], list[Jo
     return todo, fresh
 
 
-def record_built(
-    project: Project, built: Built, seen: dict[str, list[int] | None] | None = None, code: str | None = None
-) -> None:
-    """After a successful build: the record of exactly the files it read, as stamped in `seen` before the
-    build read them (a batch), or now (a lone `make report`), and the figures the index shows."""
-    from nianbao.build import input_files  # the build is done: its modules are loaded anyway
-    from nianbao.figures.headline import headline
+def input_stamps(project: Project, inputs: Snapshot, years: list[int]) -> dict[str, Stamp]:
+    """What a build read, as stamped when read, and the format definitions of its years."""
+    return {**inputs.stamps(), **stamps(project, format_files(years))}
 
-    figures = built.figures
-    assert figures is not None
+
+def record_built(project: Project, built: Built, code: str | None = None) -> None:
+    """After a successful build: what it wrote, what it read (from its snapshot), the figures the index
+    shows; and the check that passed on the way."""
+    from nianbao.figures.headline import headline  # the build is done: its modules are loaded anyway
+
+    figures, inputs = built.figures, built.inputs
+    if figures is None or inputs is None:
+        raise ValueError("a Built without figures or inputs cannot be recorded")  # a bug
     model = figures.model
-    read = [*input_files(project, model), *format_files(sorted(model.history))]
-    if seen is None:
-        seen = stamps(project, read)
-    used = {key(project, path) for path in read}
-    record = {
-        "status": "built",
-        "error": None,
-        "name": model.profile.name,
-        "format": model.format.id,
-        "headline": headline(figures),
-        "inputs": {name: stamp for name, stamp in seen.items() if name in used},
-        "code": code or code_signature(project),
-    }
-    write_atomic(project.build_record(model.profile.slug, model.year), record_bytes(record))
+    # Which agencies exist only mattered to refuse a wrong slug: a new agency does not make this stale.
+    listings = {key: value for key, value in inputs.listings.items() if key != "agencies"}
+    record = records.build_record(
+        records.BUILT,
+        name=model.profile.name,
+        format_id=model.format.id,
+        headline=headline(figures),
+        warnings=list(built.warnings),
+        outputs=records.digests([built.notebook, built.html], project.root),
+        inputs=input_stamps(project, inputs, sorted(model.history)),
+        listings=listings,
+        code=code or code_signature(project),
+    )
+    records.write(project.build_record(model.profile.slug, model.year), record)
+    records.write(
+        project.check_record(model.profile.slug, model.year), records.check_record(None, list(built.warnings))
+    )
+
+
+def record_failed(project: Project, job: Job, error: str, checked: bool) -> None:
+    """After a failed build: the failure, keeping what the last good build wrote and read (its report is
+    still published); and the check's failure too when the data was at fault (`checked`)."""
+    path = project.build_record(job.agency, job.year)
+    previous = records.read(path) or records.build_record(records.FAILED)
+    records.write(path, {**previous, "status": records.FAILED, "error": error})
+    if checked:
+        records.write(project.check_record(job.agency, job.year), records.check_record(error, []))

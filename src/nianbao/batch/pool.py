@@ -30,10 +30,9 @@ from traitlets import Type
 from nianbao.batch import plan
 from nianbao.batch.zygote import Zygote
 from nianbao.build import build_report
-from nianbao.errors import NianbaoError
+from nianbao.errors import ExecutionError, NianbaoError
 from nianbao.notebook.execute import ProjectKernelManager
 from nianbao.paths import Project
-from nianbao.publish.atomic import write_atomic
 from nianbao.publish.export import exporter
 
 WARM_IMPORTS = "import nianbao.report"
@@ -79,18 +78,12 @@ class PooledKernelManager(ProjectKernelManager):
 
     # AsyncKernelManager builds clients from `client_factory` (a default class), not from `client_class`.
     client_factory = Type(QuickClient, klass="jupyter_client.asynchronous.AsyncKernelClient")
-    last_client: Any = None
 
     @property
     def kernel_spec(self) -> KernelSpec:
         spec = super().kernel_spec
         spec.argv = [*spec.argv, f"--IPKernelApp.exec_lines={WARM_IMPORTS}"]
         return spec
-
-    def client(self, **kwargs: Any) -> Any:
-        # nbclient leaves the client of a kernel it does not own open: keep it to close its sockets.
-        self.last_client = super().client(**kwargs)
-        return self.last_client
 
 
 class ForkedKernelManager(PooledKernelManager):
@@ -160,14 +153,11 @@ def build_one(
 ) -> dict[str, Any]:
     """Build one report, record how it went, and say so; a user error fails this report only."""
     started = time.perf_counter()
-    seen = plan.stamps(project, plan.candidates(project, job.agency, job.year))
-    record_path = project.build_record(job.agency, job.year)
-    previous = plan.read_record(record_path) or {}
     try:
         built = build_report(project, job.agency, job.year, km=km)
     except NianbaoError as err:
-        failed = {**previous, "status": "failed", "error": err.render()}
-        write_atomic(record_path, plan.record_bytes(failed))
+        # The data's fault unless the template's run failed: then the check itself had passed.
+        plan.record_failed(project, job, err.render(), checked=not isinstance(err, ExecutionError))
         return {
             "job": job,
             "status": "failed",
@@ -176,7 +166,7 @@ def build_one(
         }
     finally:
         kernels.stop(km)
-    plan.record_built(project, built, seen, code)
+    plan.record_built(project, built, code)
     return {
         "job": job,
         "status": "built",

@@ -14,19 +14,26 @@ in plain Python (no kernel: nothing of it is edited in JupyterLab), the one way 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup
 
-from nianbao.batch import plan
+from nianbao.batch import plan, records
 from nianbao.drawing import charts, tables
 from nianbao.errors import DataError, NianbaoError
 from nianbao.figures import numbers
 from nianbao.figures.derived import Figures
 from nianbao.figures.headline import values_of
 from nianbao.formats import ReportFormat
-from nianbao.inputs.load import load_agency_year, load_narrative, load_profile
+from nianbao.inputs import snapshot
+from nianbao.inputs.load import (
+    agencies_on_file,
+    load_agency_year,
+    load_narrative,
+    load_profile,
+    years_on_file,
+)
 from nianbao.inputs.model import AgencyYear, Number, Opening, YearData
 from nianbao.notebook.narrative import render_prose
 from nianbao.paths import SUMMARY, Project
@@ -43,7 +50,7 @@ TABLES = {
 
 def load_parts(project: Project, year: int) -> list[Figures]:
     """Every agency's figures for `year`: one broken agency makes the summary fail, naming it."""
-    agencies = plan.agencies_for(project, year)
+    agencies = [agency for agency in agencies_on_file(project) if year in years_on_file(project, agency)]
     if not agencies:
         raise DataError(f"没有任何机关有 {year} 年度的数据，无法汇总")
     return [Figures.derive(load_agency_year(project, agency, year)) for agency in agencies]
@@ -193,15 +200,24 @@ def render_page(project: Project, year: int) -> bytes:
 
 
 def build_summary(project: Project, year: int) -> None:
-    """Write `output/_district/<year>/summary.html` and its record; a user error is recorded, then raised."""
-    seen = plan.stamps(project, plan.summary_inputs(project, year))
+    """Write `output/_district/<year>/summary.html` and its record; a user error is recorded, then raised.
+
+    Every input is read once, into the summary's snapshot, which its record lists."""
     code = plan.code_signature(project)
     record_path = project.summary_record(year)
-    try:
-        page = render_page(project, year)
-    except NianbaoError as err:
-        write_atomic(record_path, plan.record_bytes({"status": "failed", "error": err.render()}))
-        raise
+    with snapshot.recording(project.root) as inputs:
+        try:
+            page = render_page(project, year)
+        except NianbaoError as err:
+            records.write(record_path, records.build_record(records.FAILED, error=err.render(), code=code))
+            raise
     write_atomic(project.summary_html(year), page)
-    record: Mapping[str, Any] = {"status": "built", "error": None, "inputs": seen, "code": code}
-    write_atomic(record_path, plan.record_bytes(dict(record)))
+    years = sorted({y for key, seen in inputs.listings.items() if key.startswith("years:") for y in seen})
+    record = records.build_record(
+        records.BUILT,
+        outputs=records.digests([project.summary_html(year)], project.root),
+        inputs=plan.input_stamps(project, inputs, [y for y in years if y <= year]),
+        listings=inputs.listings,
+        code=code,
+    )
+    records.write(record_path, record)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from nianbao.errors import DataError, did_you_mean
+from nianbao.inputs import snapshot
 
 WEB_ADDRESS = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[^\s<>\"'`]*)?")
 ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with or without BOM, then what Excel/WPS save on Chinese Windows
@@ -24,7 +25,7 @@ ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with or without BOM, then what Exc
 def read_text(path: Path, where: str) -> str:
     """A text file as staff save it: UTF-8 (with or without BOM) or GBK/GB18030, any line ends."""
     try:
-        raw = path.read_bytes()
+        raw = snapshot.read_bytes(path)  # through the build's snapshot, when there is one
     except FileNotFoundError:
         raise DataError("找不到这个文件", path=where) from None
     for encoding in ENCODINGS:

@@ -14,7 +14,7 @@ from typing import Any
 
 from nianbao.errors import DataError, did_you_mean
 from nianbao.formats import ReportFormat, all_formats, format_for_year
-from nianbao.inputs import national
+from nianbao.inputs import national, snapshot
 from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.files import Reader, as_count, flatten, read_text, read_yaml, shown
 from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
@@ -76,11 +76,16 @@ def _cumulative_year(year: int, cumulative: Mapping[str, int], where: str) -> Ye
 
 
 def agencies_on_file(project: Project) -> list[str]:
-    return project.agencies()
+    return _listed(project, "agencies")
 
 
 def years_on_file(project: Project, agency: str) -> list[int]:
-    return project.years(agency)
+    return _listed(project, f"years:{agency}")
+
+
+def _listed(project: Project, key: str) -> list[Any]:
+    """A listing of the project's folders, through the build's snapshot when there is one."""
+    return snapshot.listing(key, lambda: project.listing(key))
 
 
 def check_agency(project: Project, agency: str) -> str:

@@ -10,12 +10,13 @@ and fails its report, like a cell that raises, with the notebook kept as evidenc
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,17 @@ import nbformat
 import papermill
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.execute import ERROR_MARKER_TAG
 
 from nianbao.errors import ConfigError, ExecutionError
+from nianbao.inputs.snapshot import Snapshot
 from nianbao.notebook.cells import select_cells
+from nianbao.notebook.handover import hand_over
+from nianbao.notebook.template import read_template
 from nianbao.paths import Project
 
 KERNEL_NAME = "nianbao"
@@ -126,6 +131,13 @@ class ProjectKernelManager(AsyncKernelManager):
             metadata={},
         )
 
+    last_client: Any = None
+
+    def client(self, **kwargs: Any) -> Any:
+        # nbclient leaves the client of a kernel it does not own open: keep it to close its sockets.
+        self.last_client = super().client(**kwargs)
+        return self.last_client
+
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         # The kernel's own stdout/stderr carry only its logs (cell output travels over IOPub); on Ctrl-C
         # it logs a KeyboardInterrupt traceback that would bury our one calm message. NIANBAO_DEBUG keeps it.
@@ -135,15 +147,21 @@ class ProjectKernelManager(AsyncKernelManager):
         await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
-def execute(project: Project, agency: str, year: int, work_dir: Path, format_id: str, km: Any = None) -> Any:
-    """Step 3: run the template's cells for `format_id` with papermill in `work_dir`; on a failing cell
-    keep the evidence.
+def execute(
+    project: Project, agency: str, year: int, work_dir: Path, format_id: str, inputs: Snapshot, km: Any = None
+) -> Any:
+    """Step 3: run the template's cells for `format_id` with papermill in `work_dir`, the kernel loading
+    from `inputs` (the build's snapshot); on a failing cell keep the evidence.
 
     With `km` (a started kernel manager) papermill/nbclient use that kernel and leave it running:
-    the caller shuts it down."""
+    the caller shuts it down. Without, a kernel is started for this report and shut down after it."""
+    if km is None:
+        with own_kernel(project) as started:
+            return execute(project, agency, year, work_dir, format_id, inputs, started)
     executed = work_dir / "report.ipynb"
     timeout = cell_timeout()
-    template = select_cells(nbformat.read(project.template, as_version=4), format_id)  # type: ignore[no-untyped-call]
+    template = select_cells(read_template(project), format_id)
+    hand_over(km, inputs)
     try:
         notebook = papermill.execute_notebook(
             template,
@@ -188,6 +206,19 @@ def execute(project: Project, agency: str, year: int, work_dir: Path, format_id:
             f"（默认 {DEFAULT_CELL_TIMEOUT}），如 {TIMEOUT_VARIABLE}=600。上一次成功生成的报告没有被改动。",
         ) from err
     return normalise(notebook, project, output_path=project.report_notebook(agency, year))
+
+
+@contextlib.contextmanager
+def own_kernel(project: Project) -> Iterator[ProjectKernelManager]:
+    """A project kernel for one report, started in the project root and shut down after it."""
+    km = ProjectKernelManager()
+    run_sync(km.start_kernel)(cwd=str(project.root))
+    try:
+        yield km
+    finally:
+        if km.last_client is not None:
+            km.last_client.stop_channels()
+        run_sync(km.shutdown_kernel)(now=True)
 
 
 def code_cell_number(notebook: Any, index: int) -> int:

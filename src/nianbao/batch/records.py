@@ -1,0 +1,111 @@
+"""The build and check records: one schema for what a build wrote and what a check found, per report.
+
+`output/<agency>/<year>/build.json` (and `output/_district/<year>/build.json` for a summary) says how the
+last build ended, every file it wrote with its SHA-256, the warnings, the headline figures, and every
+input it read (from the build's snapshot) with the stamp it had when read — what `make reports` compares
+to decide staleness. `output/<agency>/<year>/check.json` says what the last check of the data found;
+`make check` writes it, and so does every build (a build checks first). The index reads only these
+records: it never loads data.
+
+A record that is missing, unreadable or not of this schema reads as no record (the report is then
+simply stale); records are written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from nianbao.paths import BUILD_RECORD, CHECK_RECORD
+from nianbao.publish.atomic import write_atomic
+
+SCHEMA = 1
+FILE_NAMES = (BUILD_RECORD, CHECK_RECORD)  # records, not published pages (they hold modification times)
+BUILT, FAILED, OK = "built", "failed", "ok"
+# Each field of a record and the JSON types it may hold; anything else makes the record unreadable.
+BUILD_FIELDS: dict[str, tuple[type, ...]] = {
+    "schema": (int,),
+    "status": (str,),
+    "error": (str, type(None)),
+    "name": (str, type(None)),
+    "format": (str, type(None)),
+    "headline": (dict,),
+    "warnings": (list,),
+    "outputs": (dict,),
+    "inputs": (dict,),
+    "listings": (dict,),
+    "code": (str, type(None)),
+}
+CHECK_FIELDS: dict[str, tuple[type, ...]] = {
+    "schema": (int,),
+    "status": (str,),
+    "error": (str, type(None)),
+    "warnings": (list,),
+}
+
+
+def build_record(
+    status: str,
+    *,
+    error: str | None = None,
+    name: str | None = None,
+    format_id: str | None = None,
+    headline: Mapping[str, Any] | None = None,
+    warnings: list[str] | None = None,
+    outputs: Mapping[str, str] | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    listings: Mapping[str, list[Any]] | None = None,
+    code: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "status": status,
+        "error": error,
+        "name": name,
+        "format": format_id,
+        "headline": dict(headline or {}),
+        "warnings": list(warnings or []),
+        "outputs": dict(outputs or {}),
+        "inputs": dict(inputs or {}),
+        "listings": dict(listings or {}),
+        "code": code,
+    }
+
+
+def check_record(error: str | None, warnings: list[str]) -> dict[str, Any]:
+    return {"schema": SCHEMA, "status": FAILED if error else OK, "error": error, "warnings": list(warnings)}
+
+
+def digests(paths: list[Path], root: Path) -> dict[str, str]:
+    """Each written file (project-relative) with its SHA-256."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in paths
+    }
+
+
+def dumps(record: Mapping[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write(path: Path, record: Mapping[str, Any]) -> None:
+    write_atomic(path, dumps(record))
+
+
+def read(path: Path, fields: Mapping[str, tuple[type, ...]] = BUILD_FIELDS) -> dict[str, Any] | None:
+    """The record at `path`, or None when there is none of this schema there."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict) or record.get("schema") != SCHEMA:
+        return None
+    if any(not isinstance(record.get(key), types) for key, types in fields.items()):
+        return None
+    return record
+
+
+def read_check(path: Path) -> dict[str, Any] | None:
+    return read(path, CHECK_FIELDS)
