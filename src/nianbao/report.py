@@ -21,14 +21,16 @@ from nianbao.paths import Project
 
 
 class Report:
-    def __init__(self, figures: Figures) -> None:
+    def __init__(self, figures: Figures, *, png: bool = True) -> None:
+        """`png=False`: charts without their PNG, for a page drawn outside a notebook (the summary)."""
         self.figures = figures
+        self.png = png
 
     def category_table(self) -> Output:
         return table_output(tables.category_table(self.figures))
 
     def category_chart(self) -> Output:
-        return chart_output(charts.category_chart(self.figures))
+        return chart_output(charts.category_chart(self.figures, png=self.png))
 
     def appendix_table(self) -> Output:
         return table_output(tables.appendix_table(self.figures))
@@ -45,7 +47,7 @@ class Report:
         return table_output(national_tables.review_table(*self._national("reviews")))
 
     def outcome_chart(self) -> Output:
-        return chart_output(charts.outcome_chart(self.figures))
+        return chart_output(charts.outcome_chart(self.figures, png=self.png))
 
     def _national(self, table: str) -> tuple[Any, Mapping[str, Number]]:
         """A national table's spec and the figures it shows; a template cell of another format is a bug."""

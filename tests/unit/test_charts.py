@@ -143,3 +143,8 @@ def test_chart_of_nothing_emits_no_warning(model: AgencyYear) -> None:
 )
 def test_wrap(label: str, width: int, expected: str) -> None:
     assert wrap(label, width) == expected
+
+
+def test_a_page_outside_a_notebook_gets_the_same_svg_without_a_png(figures: Figures) -> None:
+    page_only, both = category_chart(figures, png=False), category_chart(figures)
+    assert page_only.png is None and page_only.svg == both.svg

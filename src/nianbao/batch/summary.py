@@ -155,8 +155,9 @@ def breakdown_chart(key: str, heading: str, parts: Sequence[Figures]) -> str:
         counts,
         [numbers.count(count) for count in counts],
         charts.wrap(heading, 30),
+        png=False,  # a page, not a notebook: no exporter reads a PNG of it
     )
-    return chart.svg  # the SVG document as drawn: the page is not a notebook
+    return chart.svg
 
 
 def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[str, Markup]]:
@@ -173,8 +174,8 @@ def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[
 
 def drawn(figures: Figures) -> list[Markup]:
     """The format's tables and charts, drawn by the template's own `Report` methods, as its page shows
-    them (a table's HTML, a chart's SVG)."""
-    report, fmt = Report(figures), figures.model.format
+    them (a table's HTML, a chart's SVG: the page needs no PNG)."""
+    report, fmt = Report(figures, png=False), figures.model.format
     return [
         Markup(getattr(report, method)().shown())
         for method, part in DRAWINGS

@@ -16,4 +16,4 @@ PNG_MIMETYPE = "image/png"
 @dataclass(frozen=True)
 class Chart:
     svg: str  # the SVG document as matplotlib writes it (or its <svg> element, as a notebook keeps it)
-    png: bytes
+    png: bytes | None  # None: drawn for a page only, not for a notebook

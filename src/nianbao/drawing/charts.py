@@ -58,7 +58,7 @@ def wrap(label: str, width: int = LABEL_WIDTH) -> str:
     return "\n".join(label[i : i + width] for i in range(0, len(label), width)) or label
 
 
-def category_chart(figures: Figures) -> Chart:
+def category_chart(figures: Figures, *, png: bool = True) -> Chart:
     """A horizontal bar chart of the categories, each bar labelled with its count and share."""
     spec = figures.model.format.categories
     lines = figures.categories
@@ -66,29 +66,36 @@ def category_chart(figures: Figures) -> Chart:
         [(line.name, line.count, line.share) for line in lines],
         spec.unit,
         f"{spec.count_column}（{spec.unit}）",
+        png=png,
     )
 
 
-def outcome_chart(figures: Figures, unit: str = "件") -> Chart:
+def outcome_chart(figures: Figures, unit: str = "件", *, png: bool = True) -> Chart:
     """National formats: how the applications handled this year ended, as counts and shares of （七）总计."""
     if figures.national is None:
         raise ValueError("outcome_chart needs a national format")  # a bug: the template asks per format
     bars = [(outcome.short_label, outcome.count, outcome.share) for outcome in figures.national.outcomes]
-    return _bars(bars, unit, f"申请数（{unit}）")
+    return _bars(bars, unit, f"申请数（{unit}）", png=png)
 
 
-def _bars(bars: list[tuple[str, int, Decimal | None]], unit: str, xlabel: str) -> Chart:
+def _bars(bars: list[tuple[str, int, Decimal | None]], unit: str, xlabel: str, *, png: bool) -> Chart:
     """Labelled horizontal bars, first at the top, each with `count unit（share）`."""
     return bar_chart(
         [name for name, _, _ in bars],
         [count for _, count, _ in bars],
         [f"{numbers.count(count)}{unit}（{numbers.percent(share)}）" for _, count, share in bars],
         xlabel,
+        png=png,
     )
 
 
-def bar_chart(names: list[str], counts: list[int], bar_labels: list[str], xlabel: str) -> Chart:
-    """Horizontal bars in the reports' style, the first name at the top, each bar with its label."""
+def bar_chart(
+    names: list[str], counts: list[int], bar_labels: list[str], xlabel: str, *, png: bool = True
+) -> Chart:
+    """Horizontal bars in the reports' style, the first name at the top, each bar with its label.
+
+    `png=False` draws the SVG alone, for a page built outside a notebook (the district summary):
+    the PNG costs as much again and only exporters of notebooks read it."""
     cjk_font()
     labels = [wrap(name) for name in names]
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
@@ -102,8 +109,9 @@ def bar_chart(names: list[str], counts: list[int], bar_labels: list[str], xlabel
         ax.set_xlim(0, max(1, *counts) * 1.3)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
-        svg, png = io.StringIO(), io.BytesIO()
+        svg, raster = io.StringIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None})
-        fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        if png:
+            fig.savefig(raster, format="png", dpi=PNG_DPI, metadata={"Software": None})
         plt.close(fig)
-    return Chart(svg.getvalue(), png.getvalue())
+    return Chart(svg.getvalue(), raster.getvalue() if png else None)

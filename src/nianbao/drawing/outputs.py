@@ -54,13 +54,11 @@ def table_output(table: Table) -> Output:
 
 
 def chart_output(chart: Chart) -> Output:
-    return Output(
-        {
-            TEXT_MIMETYPE: "<nianbao chart>",
-            SVG_MIMETYPE: svg_element(chart.svg),
-            PNG_MIMETYPE: base64.b64encode(chart.png).decode("ascii"),
-        }
-    )
+    """The chart's SVG, and its PNG when it was drawn (always, in a notebook)."""
+    data = {TEXT_MIMETYPE: "<nianbao chart>", SVG_MIMETYPE: svg_element(chart.svg)}
+    if chart.png is not None:
+        data[PNG_MIMETYPE] = base64.b64encode(chart.png).decode("ascii")
+    return Output(data)
 
 
 def svg_element(svg: str) -> str:
