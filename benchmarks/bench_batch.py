@@ -97,7 +97,7 @@ def naive(project: Path, count: int) -> tuple[float, float]:
 def floor(project: Path) -> tuple[float, float, float]:
     """(import seconds, wall and CPU seconds per report) of the computation alone, in this process."""
     started = time.perf_counter()
-    from nianbao.drawing import charts, tables
+    from nianbao.drawing import charts, table_html, tables
     from nianbao.figures.derived import Figures, yearly_frame
     from nianbao.inputs.load import load_agency_year
     from nianbao.paths import Project
@@ -113,9 +113,9 @@ def floor(project: Path) -> tuple[float, float, float]:
             body = [
                 f"<h1>{figures.title}</h1>",
                 yearly_frame(figures.model).to_html(),
-                str(tables.category_table(figures)),
-                charts.category_chart(figures),
-                str(tables.appendix_table(figures)),
+                str(table_html.html(tables.category_table(figures))),
+                charts.category_chart(figures).svg,  # its PNG is drawn too, as in every report
+                str(table_html.html(tables.appendix_table(figures))),
             ]
             (out / f"{agency}.html").write_text("\n".join(body), encoding="utf-8")
 

@@ -1,8 +1,9 @@
 """What the template notebook calls: one object that holds a report's figures and draws its pieces.
 
 The notebook stays thin: `report = open_report(agency, year)`, then `report.category_table()` etc.
-Each method returns an IPython display object whose plain-text form is fixed, so executed notebooks
-carry no memory addresses.
+Each method returns a display object (`drawing.outputs.Output`) with every mimetype the executed
+notebook keeps: a table's HTML and its model as JSON, a chart's SVG and PNG, and a fixed plain-text
+form, so executed notebooks carry no memory addresses.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from IPython.display import HTML, SVG
-
 from nianbao.drawing import charts, national_tables, tables
+from nianbao.drawing.outputs import Output, chart_output, table_output
 from nianbao.figures.derived import Figures
 from nianbao.inputs import snapshot
 from nianbao.inputs.load import load_agency_year
@@ -23,32 +23,33 @@ from nianbao.paths import Project
 
 
 class Report:
-    def __init__(self, figures: Figures) -> None:
+    def __init__(self, figures: Figures, *, png: bool = True) -> None:
+        """`png=False`: charts without their PNG, for a page drawn outside a notebook (the summary)."""
         self.figures = figures
+        self.png = png
 
-    def category_table(self) -> HTML:
-        return HTML(str(tables.category_table(self.figures)))  # type: ignore[no-untyped-call]
+    def category_table(self) -> Output:
+        return table_output(tables.category_table(self.figures))
 
-    def category_chart(self) -> SVG:
-        return SVG(charts.category_chart(self.figures))  # type: ignore[no-untyped-call]
+    def category_chart(self) -> Output:
+        return chart_output(charts.category_chart(self.figures, png=self.png))
 
-    def appendix_table(self) -> HTML:
-        return HTML(str(tables.appendix_table(self.figures)))  # type: ignore[no-untyped-call]
+    def appendix_table(self) -> Output:
+        return table_output(tables.appendix_table(self.figures))
 
     # ---- national formats (gb2019, gb2021): tables 二, 三, 四 and the chart of outcomes
 
-    def active_table(self) -> HTML:
-        return HTML(str(national_tables.active_table(*self._national("active"))))  # type: ignore[no-untyped-call]
+    def active_table(self) -> Output:
+        return table_output(national_tables.active_table(*self._national("active")))
 
-    def application_table(self) -> HTML:
-        table = national_tables.application_table(*self._national("applications"))
-        return HTML(str(table))  # type: ignore[no-untyped-call]
+    def application_table(self) -> Output:
+        return table_output(national_tables.application_table(*self._national("applications")))
 
-    def review_table(self) -> HTML:
-        return HTML(str(national_tables.review_table(*self._national("reviews"))))  # type: ignore[no-untyped-call]
+    def review_table(self) -> Output:
+        return table_output(national_tables.review_table(*self._national("reviews")))
 
-    def outcome_chart(self) -> SVG:
-        return SVG(charts.outcome_chart(self.figures))  # type: ignore[no-untyped-call]
+    def outcome_chart(self) -> Output:
+        return chart_output(charts.outcome_chart(self.figures, png=self.png))
 
     def _national(self, table: str) -> tuple[Any, Mapping[str, Number]]:
         """A national table's spec and the figures it shows; a template cell of another format is a bug."""

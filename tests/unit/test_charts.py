@@ -1,17 +1,23 @@
-"""The category chart: Chinese glyphs present, SVG stable from run to run."""
+"""The category chart: Chinese glyphs present, SVG and PNG stable from run to run."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
+import struct
+import subprocess
+import sys
 import warnings
+import zlib
 
 import matplotlib.pyplot as plt
 import pytest
 
-from nianbao.drawing.charts import category_chart, wrap
+from nianbao.drawing.charts import PNG_DPI, category_chart, wrap
 from nianbao.figures.derived import Figures
 from nianbao.inputs.model import AgencyYear
+from nianbao.paths import Project
 
 
 def with_categories(model: AgencyYear, categories: tuple[tuple[str, int], ...]) -> Figures:
@@ -22,8 +28,9 @@ def with_categories(model: AgencyYear, categories: tuple[tuple[str, int], ...]) 
 def test_reference_chart_emits_no_warning(figures: Figures) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a "Glyph … missing from font(s)" warning would fail here
-        svg = category_chart(figures)
-    assert "<svg" in svg
+        chart = category_chart(figures)
+    assert "<svg" in chart.svg
+    assert chart.png.startswith(b"\x89PNG")
 
 
 def test_a_missing_glyph_would_be_noticed(model: AgencyYear) -> None:
@@ -34,7 +41,7 @@ def test_a_missing_glyph_would_be_noticed(model: AgencyYear) -> None:
 
 
 def test_chart_is_svg_without_date(figures: Figures) -> None:
-    svg = category_chart(figures)
+    svg = category_chart(figures).svg
     assert svg.startswith('<?xml version="1.0" encoding="utf-8"')
     assert "<svg" in svg
     assert svg.rstrip().endswith("</svg>")
@@ -43,18 +50,72 @@ def test_chart_is_svg_without_date(figures: Figures) -> None:
 
 
 def test_chart_draws_text_as_paths(figures: Figures) -> None:
-    svg = category_chart(figures)
+    svg = category_chart(figures).svg
     assert "<text" not in svg  # the viewer needs no CJK font
     assert svg.count("<path") > 50
 
 
 def test_chart_is_identical_on_every_call(figures: Figures) -> None:
-    assert category_chart(figures) == category_chart(figures)
+    first, second = category_chart(figures), category_chart(figures)
+    assert first.svg == second.svg
+    assert first.png == second.png
 
 
 def test_chart_depends_on_the_figures(model: AgencyYear, figures: Figures) -> None:
-    other = with_categories(model, (("机构职能", 9), ("其它", 8)))
-    assert category_chart(other) != category_chart(figures)
+    other, chart = (
+        category_chart(with_categories(model, (("机构职能", 9), ("其它", 8)))),
+        category_chart(figures),
+    )
+    assert other.svg != chart.svg and other.png != chart.png
+
+
+def chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """The (type, data) of every chunk of a PNG file, CRCs checked."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    found, at = [], 8
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        kind, data = png[at + 4 : at + 8], png[at + 8 : at + 8 + length]
+        assert struct.unpack(">I", png[at + 8 + length : at + 12 + length])[0] == zlib.crc32(kind + data)
+        found.append((kind, data))
+        at += 12 + length
+    return found
+
+
+def test_the_png_is_the_same_figure_at_a_fixed_resolution_without_metadata(figures: Figures) -> None:
+    found = chunks(category_chart(figures).png)
+    kinds = [kind for kind, _ in found]
+    assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND"
+    assert not {b"tEXt", b"iTXt", b"zTXt", b"tIME"} & set(kinds)  # no software version, no date
+    width, height = struct.unpack(">II", found[0][1][:8])
+    svg = category_chart(figures).svg
+    points = re.search(r'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert points is not None  # the SVG's size in points (1/72 in); the PNG's in pixels at PNG_DPI
+    assert (width, height) == (round(float(points[1]) / 72 * PNG_DPI), round(float(points[2]) / 72 * PNG_DPI))
+    (phys,) = [data for kind, data in found if kind == b"pHYs"]
+    assert struct.unpack(">IIB", phys) == (round(PNG_DPI / 0.0254),) * 2 + (1,)  # pixels per metre
+
+
+RENDER = """
+import hashlib, sys
+from pathlib import Path
+from nianbao.drawing.charts import category_chart
+from nianbao.figures.derived import Figures
+from nianbao.inputs.load import load_agency_year
+from nianbao.paths import Project
+chart = category_chart(Figures.derive(load_agency_year(Project(Path(sys.argv[1])), "minzheng", 2017)))
+print(hashlib.sha256(chart.png).hexdigest(), hashlib.sha256(chart.svg.encode()).hexdigest())
+"""
+
+
+@pytest.mark.slow
+def test_a_fresh_process_draws_the_same_bytes(project: Project, figures: Figures) -> None:
+    """Byte-stable across runs, not only across calls: another interpreter, with its own font caches."""
+    chart = category_chart(figures)
+    expected = [hashlib.sha256(chart.png).hexdigest(), hashlib.sha256(chart.svg.encode()).hexdigest()]
+    command = [sys.executable, "-c", RENDER, str(project.root)]
+    result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
+    assert result.stdout.split() == expected
 
 
 def test_chart_closes_its_figure_and_restores_settings(figures: Figures) -> None:
@@ -68,8 +129,8 @@ def test_chart_of_nothing_emits_no_warning(model: AgencyYear) -> None:
     figures = with_categories(model, (("机构职能", 0), ("其它", 0)))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        svg = category_chart(figures)
-    assert "<svg" in svg
+        chart = category_chart(figures)
+    assert "<svg" in chart.svg and chart.png.startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize(
@@ -82,3 +143,8 @@ def test_chart_of_nothing_emits_no_warning(model: AgencyYear) -> None:
 )
 def test_wrap(label: str, width: int, expected: str) -> None:
     assert wrap(label, width) == expected
+
+
+def test_a_page_outside_a_notebook_gets_the_same_svg_without_a_png(figures: Figures) -> None:
+    page_only, both = category_chart(figures, png=False), category_chart(figures)
+    assert page_only.png is None and page_only.svg == both.svg

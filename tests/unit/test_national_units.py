@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from nianbao.drawing.charts import outcome_chart
-from nianbao.drawing.national_tables import Cell, application_table, header_rows, value_text
+from nianbao.drawing.national_tables import application_table, value_text
+from nianbao.drawing.table_html import html, td
+from nianbao.drawing.table_model import Cell, header_rows
 from nianbao.figures.derived import Figures
 from nianbao.figures.national import Change, Outcome
 from nianbao.figures.numbers import amount
@@ -93,8 +95,14 @@ def test_header_rows_merge_groups_and_stretch_short_paths() -> None:
 
 
 def test_cells_are_escaped_and_spans_written_only_when_merged() -> None:
-    assert Cell("<b>&", "th", "x", rowspan=2).__html__() == '<th class="x" rowspan="2">&lt;b&gt;&amp;</th>'
-    assert Cell("1").__html__() == "<td>1</td>"
+    assert (
+        td(Cell("<b>&", header=True, rowspan=2, classes=("x",)))
+        == '<th class="x" rowspan="2">&lt;b&gt;&amp;</th>'
+    )
+    assert td(Cell("1")) == "<td>1</td>"
+    assert (
+        td(Cell("1", colspan=3, classes=("label", "total"))) == '<td class="label total" colspan="3">1</td>'
+    )
 
 
 def test_values_print_as_typed_with_a_unit_only_where_the_label_lacks_it() -> None:
@@ -115,9 +123,9 @@ def test_gb2019_other_processing_is_one_data_row(project: Project) -> None:
     model = load_agency_year(project, "shili", 2020)
     national = Figures.derive(model).national
     assert national is not None
-    html = str(application_table(model.format.applications, national.values))  # type: ignore[arg-type]
-    assert re.search(r'<td class="label" colspan="2">（六）其他处理</td>(<td class="num">\d+</td>){7}', html)
-    assert '<td class="label group" rowspan="20">三、本年度办理结果</td>' in html
+    page = str(html(application_table(model.format.applications, national.values)))  # type: ignore[arg-type]
+    assert re.search(r'<td class="label" colspan="2">（六）其他处理</td>(<td class="num">\d+</td>){7}', page)
+    assert '<td class="label group" rowspan="20">三、本年度办理结果</td>' in page
 
 
 # ---------------------------------------------------------------- derived figures
@@ -175,5 +183,5 @@ def test_a_year_with_no_applications_has_no_shares_and_a_clean_chart(project_dir
     assert [o.share for o in figures.national.outcomes] == [None] * 6
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        svg = outcome_chart(figures)
-    assert svg.startswith("<?xml")
+        chart = outcome_chart(figures)
+    assert chart.svg.startswith("<?xml")

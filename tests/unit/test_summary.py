@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from nianbao.batch import summary
+from nianbao.drawing.table_html import html
 from nianbao.errors import DataError
 from nianbao.figures.derived import Figures
 from nianbao.paths import Project
@@ -93,3 +94,30 @@ def test_the_national_page_draws_the_templates_tables(project: Project) -> None:
     assert "<title>示例区2025年政府信息公开工作年度报告（汇总）</title>" in page
     assert "（七）总计" in page and "行政复议" in page
     assert "全区共新收政府信息公开申请" in page
+
+
+def test_the_breakdown_is_a_table_model_one_row_per_agency_and_the_sum(
+    project: Project, parts: list[Figures], district: Figures
+) -> None:
+    columns = summary.breakdown_columns(district.model.format)
+    table = summary.breakdown_table(columns, district, parts)
+    assert [cell.text for cell in table.head[0]] == ["机关", *(heading for _, heading in columns)]
+    assert [row[0].text for row in table.body] == [part.model.profile.name for part in parts]
+    (total,) = table.foot
+    assert total[0].text == "合计" and total[0].header
+    first = [int(row[1].text.replace(",", "")) for row in table.body]
+    assert int(total[1].text.replace(",", "")) == sum(first) == district.line(columns[0][0]).value
+    assert summary.breakdown(columns, district, parts) == html(table)
+
+
+def test_the_summary_draws_what_its_format_defines(project: Project, district: Figures) -> None:
+    """The pieces follow the format definition's parts: pre2019's categories and 附表, national 二三四."""
+    assert [piece.count("<table") for piece in summary.drawn(district)] == [1, 0, 1]
+    national = summary.load_parts(project, 2025)
+    drawn = summary.drawn(Figures.derive(summary.district_model(project, 2025, national)))
+    assert [re.findall(r'class="nb-table nb-(\w+)"|<svg', piece) for piece in drawn] == [
+        ["active"],
+        ["applications"],
+        ["reviews"],
+        [""],
+    ]

@@ -1,4 +1,6 @@
-"""HTML tables in the official layout: labels from the format, figures from the data, text escaped."""
+"""The pre2019 tables in the official layout: labels from the format, figures from the data, text escaped.
+
+Each is a model (`Table`); these tests read the HTML its one renderer draws, as the page shows it."""
 
 from __future__ import annotations
 
@@ -9,13 +11,23 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
-from nianbao.drawing.tables import appendix_table, category_table
+from nianbao.drawing import tables
+from nianbao.drawing.table_html import html
+from nianbao.drawing.table_model import Cell
 from nianbao.figures.derived import Figures
 from nianbao.formats import FORMATS_DIR
 from nianbao.inputs.load import load_agency_year
 from nianbao.paths import Project
 
 Edit = Callable[[Path, str, str], None]  # the `edit` fixture of conftest.py
+
+
+def category_table(figures: Figures) -> Markup:
+    return html(tables.category_table(figures))
+
+
+def appendix_table(figures: Figures) -> Markup:
+    return html(tables.appendix_table(figures))
 
 
 def cells(table: str, part: str) -> list[list[str]]:
@@ -90,3 +102,24 @@ def test_text_from_the_data_is_escaped(project_dir: Path, edit: Edit) -> None:
     assert "&lt;b&gt;机构职能&lt;/b&gt; &amp; 编制" in table
     assert "<b>" not in table
     assert cells(table, "tbody")[0] == ["<b>机构职能</b> & 编制", "4", "23.5%"]
+
+
+def test_the_model_holds_the_cells_the_page_shows(figures: Figures) -> None:
+    table = tables.category_table(figures)
+    assert table.id == "categories" and not table.wrap_head
+    assert table.head == ((Cell("类别", header=True), Cell("条数", header=True), Cell("占比", header=True)),)
+    assert table.body[0] == (Cell("机构职能"), Cell("4", classes=("num",)), Cell("23.5%", classes=("num",)))
+    assert table.foot == (
+        (Cell("合计", header=True), Cell("17", classes=("num",)), Cell("100%", classes=("num",))),
+    )
+
+
+def test_the_appendix_model_marks_sub_rows_and_units(figures: Figures) -> None:
+    body = tables.appendix_table(figures).body
+    assert body[1] == (
+        Cell("其中：1.政府网站公开数", classes=("sub",)),
+        Cell("条", classes=("unit",)),
+        Cell("17", classes=("num",)),
+        Cell("192", classes=("num",)),
+    )
+    assert body[0][0] == Cell("主动公开文件数")

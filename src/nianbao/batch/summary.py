@@ -20,7 +20,8 @@ from typing import Any
 from markupsafe import Markup
 
 from nianbao.batch import plan, records
-from nianbao.drawing import charts, tables
+from nianbao.drawing import charts, table_html, tables
+from nianbao.drawing.table_model import Cell, Table
 from nianbao.errors import DataError, NianbaoError
 from nianbao.figures import numbers
 from nianbao.figures.derived import Figures
@@ -41,11 +42,17 @@ from nianbao.publish import pages
 from nianbao.publish.atomic import write_atomic
 from nianbao.report import Report
 
-# The template's tables and charts, by the kind of format (the same `Report` methods its cells call).
-TABLES = {
-    "cumulative": ("category_table", "category_chart", "appendix_table"),
-    "national": ("active_table", "application_table", "review_table", "outcome_chart"),
-}
+# The template's tables and charts in the order the summary shows them (the same `Report` methods its
+# cells call), each with the part of the format definition it draws: a year draws those its format has.
+DRAWINGS = (
+    ("category_table", "categories_spec"),
+    ("category_chart", "categories_spec"),
+    ("appendix_table", "appendix_spec"),
+    ("active_table", "active"),
+    ("application_table", "applications"),
+    ("review_table", "reviews"),
+    ("outcome_chart", "applications"),
+)
 
 
 def load_parts(project: Project, year: int) -> list[Figures]:
@@ -131,31 +138,33 @@ def breakdown_columns(fmt: ReportFormat) -> list[tuple[str, str]]:
 
 
 def breakdown(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[Figures]) -> Markup:
+    """The per-agency table, drawn by the one table renderer."""
+    return table_html.html(breakdown_table(columns, figures, parts))
+
+
+def breakdown_table(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[Figures]) -> Table:
     """机关 | each column: one row per agency, the district's total below."""
-    body = [
-        tables.row(
-            [("td", "", part.model.profile.name)]
-            + [("td", "num", numbers.count(int(values_of(part)[key]))) for key, _ in columns]
-        )
-        for part in parts
-    ]
-    total = [("th", "", "合计")] + [
-        ("td", "num", numbers.count(int(values_of(figures)[key]))) for key, _ in columns
-    ]
-    return tables.table(
-        "nb-breakdown", ["机关", *(heading for _, heading in columns)], body, [tables.row(total)]
-    )
+
+    def figures_of(of: Figures) -> tuple[Cell, ...]:
+        return tuple(tables.number(numbers.count(int(values_of(of)[key]))) for key, _ in columns)
+
+    head = tables.header(["机关", *(heading for _, heading in columns)])
+    body = tuple((Cell(part.model.profile.name), *figures_of(part)) for part in parts)
+    total = (Cell("合计", header=True), *figures_of(figures))
+    return Table("breakdown", head=(head,), body=body, foot=(total,))
 
 
 def breakdown_chart(key: str, heading: str, parts: Sequence[Figures]) -> str:
     """Each agency's figure in the first column of the breakdown, as bars."""
     counts = [int(values_of(part)[key]) for part in parts]
-    return charts.bar_chart(
+    chart = charts.bar_chart(
         [part.model.profile.name for part in parts],
         counts,
         [numbers.count(count) for count in counts],
         charts.wrap(heading, 30),
+        png=False,  # a page, not a notebook: no exporter reads a PNG of it
     )
+    return chart.svg
 
 
 def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[str, Markup]]:
@@ -171,10 +180,14 @@ def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[
 
 
 def drawn(figures: Figures) -> list[Markup]:
-    """The format's tables and charts, drawn by the template's own `Report` methods."""
-    report = Report(figures)
-    kind = "cumulative" if figures.model.format.cumulative else "national"
-    return [Markup(getattr(report, method)().data) for method in TABLES[kind]]
+    """The format's tables and charts, drawn by the template's own `Report` methods, as its page shows
+    them (a table's HTML, a chart's SVG: the page needs no PNG)."""
+    report, fmt = Report(figures, png=False), figures.model.format
+    return [
+        Markup(getattr(report, method)().shown())
+        for method, part in DRAWINGS
+        if getattr(fmt, part) is not None
+    ]
 
 
 def render_page(project: Project, year: int) -> bytes:
