@@ -10,13 +10,11 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from nianbao.figures.derived import Figures
 from nianbao.formats import FORMATS_DIR
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear
-from nianbao.notebook import pipeline
+from nianbao.notebook import paired, pipeline
 from nianbao.notebook.execute import dumps, execute
 from nianbao.paths import Project
 from nianbao.publish.atomic import publish
@@ -36,8 +34,9 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
 
     1. Load and check the agency's files (the checked model) — before any kernel starts.
     2. Derive the figures: totals, shares, rates, cumulative counts.
-    3. Prepare the template (the before-execution preprocessors): keep the format's cells and fill the
-       placeholders from the figures, so a wrong placeholder also fails before any kernel starts.
+    3. Prepare the template: check that the .ipynb agrees with its text form (the .md), then run the
+       before-execution preprocessors: keep the format's cells and fill the placeholders from the
+       figures, so a wrong placeholder also fails before any kernel starts.
     4. Execute the prepared template with papermill in a private working folder.
     5. Finish the executed notebook (the after-execution preprocessors): normalise it for
        reproducibility, add the reviewers' cell with the checks' warnings, record the provenance.
@@ -74,11 +73,11 @@ def check_report(project: Project, agency: str, year: int) -> tuple[str, ...]:
 
 
 def prepare_template(project: Project, figures: Figures) -> Any:
-    """Step 3: the template as this report runs it; messages name the template or the agency's
-    narrative file."""
+    """Step 3: the template as this report runs it (the .ipynb, once it agrees with its text form, the
+    .md); messages name the template or the agency's narrative file."""
     model = figures.model
     narrative = project.narrative(model.profile.slug, model.year)
-    template = nbformat.read(project.template, as_version=4)  # type: ignore[no-untyped-call]
+    template = paired.read_template(project)
     where, prose_where = project.relative(project.template), project.relative(narrative)
     return pipeline.apply(template, pipeline.before_execution(figures, where, prose_where))
 

@@ -15,7 +15,7 @@ from nianbao.errors import TemplateError
 from nianbao.figures.derived import Figures
 from nianbao.notebook import pipeline
 from nianbao.paths import Project
-from tests.unit.conftest import Edit
+from tests.templates import replace_in_cell
 
 TEMPLATE = "notebooks/annual_report.ipynb"
 
@@ -83,10 +83,10 @@ def no_kernel(*args: Any, **kwargs: Any) -> Any:
 
 
 def test_a_wrong_placeholder_stops_the_build_before_any_kernel(
-    project: Project, edit: Edit, monkeypatch: pytest.MonkeyPatch
+    project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(build, "execute", no_kernel)
-    edit(project.template, "{{ interpretation.calls }}", "{{ interpretation.cals }}")
+    replace_in_cell(project, "channels", "{{ interpretation.calls }}", "{{ interpretation.cals }}")
     with pytest.raises(
         TemplateError, match=rf"^{TEMPLATE} 第 \d+ 个单元格: 占位符无法填写：没有名为 cals 的数字或文字$"
     ):
