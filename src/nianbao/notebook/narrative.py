@@ -3,7 +3,8 @@
 Markdown cells of the template and the agency's `narrative.md` may contain named placeholders such as
 `{{ active.total }}` (and simple `{% if %}` conditions and `{% for %}` loops). They are filled from
 `Figures.context()` in the placeholder sandbox (`sandbox.py`), where an unknown name is an error, never an
-empty string, and every value is HTML-escaped where it is inserted.
+empty string, and every value is HTML-escaped where it is inserted. This module renders one text and
+numbers the sections; `placeholders.FillPlaceholders` fills a whole notebook with it.
 """
 
 from __future__ import annotations
