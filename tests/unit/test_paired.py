@@ -158,7 +158,8 @@ def test_a_text_form_that_is_not_valid_yaml(project: Project) -> None:
     assert message(project) == (
         f"{MD}: 无法读取：单元格的选项或文件开头的元数据不是合法的 YAML"
         "（Code cell 0 at line 14 could not be read: Invalid YAML; while parsing a flow sequence）"
-        "\n  处理办法：在 JupyterLab 中打开 .ipynb 查看，或用 git diff 找出改坏的地方。"
+        "\n  处理办法：按上面的行号改正 .md（可用 git diff 查看改了什么）；"
+        "或运行 make sync-md，按 .ipynb 重写 .md（.md 中没有同步的改动会丢失）。"
     )
 
 

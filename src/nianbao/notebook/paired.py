@@ -73,7 +73,8 @@ def read_text(path: Path, where: str) -> Any:
         raise TemplateError(
             f"无法读取：单元格的选项或文件开头的元数据不是合法的 YAML（{first_line}）",
             path=where,
-            hint="在 JupyterLab 中打开 .ipynb 查看，或用 git diff 找出改坏的地方。",
+            hint="按上面的行号改正 .md（可用 git diff 查看改了什么）；"
+            "或运行 make sync-md，按 .ipynb 重写 .md（.md 中没有同步的改动会丢失）。",
         ) from err
 
 
