@@ -27,7 +27,7 @@ BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report check reports summary index bench test lint format lab lock golden clean
+.PHONY: help setup report check reports summary index bench test lint format lab sync sync-md lock golden clean
 
 help: ## 列出所有命令 / list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,6 +65,8 @@ index: $(STAMP) ## 重新生成索引页 output/index.html
 bench: $(STAMP) ## 批量生成的性能测试（约十分钟）/ benchmark the batch: make bench [AGENCIES=50]
 	$(BIN)/python -m benchmarks.bench_batch --agencies="$${NIANBAO_AGENCIES:-50}"
 
+# AGENCY and YEAR are exported to every recipe (see the top): the tests' own `make` calls would take
+# them as given on the command line (`make check` would check minzheng 2017 only), so pytest runs without.
 test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
 	$(BIN)/python -m pytest
 
@@ -79,6 +81,21 @@ format: $(STAMP) ## 自动格式化代码 / format the code with ruff
 
 lab: $(STAMP) ## 用 JupyterLab 打开项目，编辑模板中的文字 / open JupyterLab on the project
 	$(BIN)/jupyter lab --notebook-dir=. notebooks/annual_report.ipynb
+
+# The template is two files that jupytext pairs (notebooks/jupytext.toml): the .md people edit and
+# review, and the .ipynb papermill runs. `jupytext --sync` takes the cells from the newer file and keeps
+# the .ipynb's cell ids; touching the .md first makes the direction the target's, not the files' dates
+# (a checkout changes those). The .ipynb is written only if it changes (else the batch would rebuild
+# every report).
+TEMPLATE_MD := notebooks/annual_report.md
+TEMPLATE_IPYNB := notebooks/annual_report.ipynb
+sync: $(STAMP) ## 编辑 .md 之后：按 notebooks/annual_report.md 更新 .ipynb / rewrite the template .ipynb from its .md
+	@test -f $(TEMPLATE_MD) || { echo "错误：找不到 $(TEMPLATE_MD)；运行 make sync-md 由 .ipynb 生成它" >&2; exit 1; }
+	@touch $(TEMPLATE_MD)
+	$(BIN)/jupytext --sync $(TEMPLATE_MD)
+
+sync-md: $(STAMP) ## 在 JupyterLab 以外改了 .ipynb 之后：按 .ipynb 更新 .md / rewrite the template .md from its .ipynb
+	$(BIN)/jupytext --to md:myst $(TEMPLATE_IPYNB)
 
 lock: $(STAMP) ## 根据 pyproject.toml 重新生成锁定文件 / regenerate requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -o requirements.lock

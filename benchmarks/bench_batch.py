@@ -28,7 +28,7 @@ import nbformat
 from tests.synthetic import make_project
 
 from nianbao.formats import format_for_year
-from nianbao.notebook.cells import select_cells
+from nianbao.notebook.cells import SelectFormatCells
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -79,9 +79,10 @@ def naive(project: Path, count: int) -> tuple[float, float]:
     fmt = format_for_year(YEAR)
     assert fmt is not None
     template = out / f"template-{fmt.id}.ipynb"
-    nbformat.write(
-        select_cells(nbformat.read(project / "notebooks/annual_report.ipynb", 4), fmt.id), template
+    selected, _ = SelectFormatCells(format_id=fmt.id)(
+        nbformat.read(project / "notebooks/annual_report.ipynb", 4), {}
     )
+    nbformat.write(selected, template)
 
     def loop() -> None:
         for agency in agencies(project)[:count]:

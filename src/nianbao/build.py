@@ -10,18 +10,14 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from nianbao.figures.derived import Figures
 from nianbao.formats import FORMATS_DIR
 from nianbao.inputs import snapshot
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear
 from nianbao.inputs.snapshot import Snapshot
-from nianbao.notebook.cells import select_cells
+from nianbao.notebook import paired, pipeline
 from nianbao.notebook.execute import dumps, execute
-from nianbao.notebook.narrative import fill_notebook
-from nianbao.notebook.template import read_template
 from nianbao.paths import Project
 from nianbao.publish.atomic import publish
 from nianbao.publish.export import REVIEW_TAG, to_html
@@ -41,13 +37,16 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
 
     1. Load and check the agency's files (the checked model) — before any kernel starts. Every input is
        read once, into the build's snapshot: all later steps, the kernel's included, use those bytes.
-    2. Derive the figures: totals, shares, rates, cumulative counts; fill the template's placeholders
-       once on the unexecuted template, so a wrong placeholder also fails before any kernel starts.
-    3. Execute the template notebook with papermill in a private working folder, the kernel loading
+    2. Derive the figures: totals, shares, rates, cumulative counts.
+    3. Prepare the template: check that the .ipynb agrees with its text form (the .md), then run the
+       before-execution preprocessors: keep the format's cells and fill the placeholders from the
+       figures, so a wrong placeholder also fails before any kernel starts.
+    4. Execute the prepared template with papermill in a private working folder, the kernel loading
        from the snapshot.
-    4. Fill the narrative placeholders of the executed notebook from the figures.
-    5. Export the executed notebook to one self-contained HTML page.
-    6. Publish both files atomically: a failure in any step leaves the last good report untouched.
+    5. Finish the executed notebook (the after-execution preprocessors): normalise it for
+       reproducibility, add the reviewers' cell with the checks' warnings, record the provenance.
+    6. Export the executed notebook to one self-contained HTML page.
+    7. Publish both files atomically: a failure in any step leaves the last good report untouched.
 
     Warnings of the checks go into the executed notebook, for reviewers, never into the public page.
 
@@ -57,13 +56,9 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
     with snapshot.recording(project.root) as inputs:
         model = load_agency_year(project, agency, year)
         figures = Figures.derive(model)
-        fill_template(project, figures)
+        template = prepare_template(project, figures)
         with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
-            notebook = execute(project, agency, year, Path(work), model.format.id, inputs, km=km)
-    fill(project, notebook, figures)
-    add_review_notes(notebook, model.warnings)
-    notebook.metadata["nianbao"] = provenance(model, inputs)
-    html = to_html(notebook)
+            executed = execute(project, agency, year, Path(work), template, inputs, km=km)
     built = Built(
         project.report_notebook(agency, year),
         project.report_html(agency, year),
@@ -71,45 +66,42 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
         figures,
         inputs,
     )
+    notebook = finish(project, executed, built, provenance(model, inputs))
+    html = to_html(notebook)
     publish({built.notebook: dumps(notebook), built.html: html})
     project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
     return built
 
 
 def check_report(project: Project, agency: str, year: int) -> tuple[str, ...]:
-    """Everything `build_report` checks before and after execution, without a kernel: load and check the
-    files (step 1), derive the figures (step 2) and fill the template's placeholders (step 4).
-    Returns the warnings; raises the first user error."""
+    """Everything `build_report` checks without a kernel: load and check the files (step 1), derive
+    the figures (step 2) and prepare the template (step 3). Returns the warnings; raises the first
+    user error."""
     model = load_agency_year(project, agency, year)
-    fill_template(project, Figures.derive(model))
+    prepare_template(project, Figures.derive(model))
     return model.warnings
 
 
-def fill_template(project: Project, figures: Figures) -> None:
-    """Fill the placeholders of the unexecuted template: every narrative fault shows before execution."""
-    fill(project, select_cells(read_template(project), figures.model.format.id), figures)
-
-
-def fill(project: Project, notebook: Any, figures: Figures) -> None:
-    """Fill `notebook`'s placeholders; messages name the template or the agency's narrative file."""
+def prepare_template(project: Project, figures: Figures) -> Any:
+    """Step 3: the template as this report runs it (the .ipynb, once it agrees with its text form, the
+    .md); messages name the template or the agency's narrative file."""
     model = figures.model
     narrative = project.narrative(model.profile.slug, model.year)
-    fill_notebook(
-        notebook, figures, where=project.relative(project.template), prose_where=project.relative(narrative)
-    )
+    template = paired.read_template(project)
+    where, prose_where = project.relative(project.template), project.relative(narrative)
+    return pipeline.apply(template, pipeline.before_execution(figures, where, prose_where))
 
 
-def add_review_notes(notebook: Any, warnings: tuple[str, ...]) -> None:
-    """A first cell for reviewers listing the checks' warnings; the exporter leaves it out of the HTML."""
-    if warnings:
-        lines = "\n".join(f"- {warning}" for warning in warnings)
-        text = f"**校验警告（{len(warnings)} 条）**，请审阅者核实：\n\n{lines}"
-    else:
-        text = "**校验结果**：全部规则通过，没有警告。"
-    cell = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
-        f"<!-- 仅供审阅，不进入公开的 HTML -->\n{text}", id=REVIEW_TAG, metadata={"tags": [REVIEW_TAG]}
+def finish(project: Project, executed: Any, built: Built, provenance: dict[str, Any]) -> Any:
+    """Step 5: the executed notebook as published (and as the HTML is exported from)."""
+    preprocessors = pipeline.after_execution(
+        input_path=project.relative(project.template),
+        output_path=project.relative(built.notebook),
+        warnings=built.warnings,
+        review_tag=REVIEW_TAG,
+        provenance=provenance,
     )
-    notebook.cells.insert(0, cell)
+    return pipeline.apply(executed, preprocessors)
 
 
 def provenance(model: AgencyYear, inputs: Snapshot) -> dict[str, Any]:

@@ -4,13 +4,13 @@ batch fails those reports and goes on."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -21,6 +21,7 @@ from nianbao.cli import main
 from nianbao.errors import ConfigError
 from nianbao.notebook.execute import cell_timeout
 from nianbao.paths import Project
+from tests.templates import edit_template
 
 HANG = "print('waiting')\nimport time\ntime.sleep(10**6)"
 BAD_VALUE = (
@@ -56,11 +57,12 @@ def test_a_bad_timeout_stops_the_report_before_any_kernel(
 
 def hang_the_template(project: Project) -> None:
     """A shared code cell, right after the one that loads the data, that never ends."""
-    template = json.loads(project.template.read_text(encoding="utf-8"))
-    load = next(n for n, cell in enumerate(template["cells"]) if cell["id"] == "load")
-    cell = nbformat.v4.new_code_cell(HANG, id="hang")  # type: ignore[no-untyped-call]
-    template["cells"].insert(load + 1, json.loads(json.dumps(cell)))
-    project.template.write_text(json.dumps(template, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def insert(notebook: Any) -> None:
+        load = next(n for n, cell in enumerate(notebook.cells) if cell.id == "load")
+        notebook.cells.insert(load + 1, nbformat.v4.new_code_cell(HANG, id="hang"))  # type: ignore[no-untyped-call]
+
+    edit_template(project, insert)
 
 
 def nianbao(project: Project, *args: str) -> subprocess.CompletedProcess[str]:

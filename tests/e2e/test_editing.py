@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from nianbao.build import build_report
 from nianbao.errors import ExecutionError, TemplateError
 from nianbao.paths import Project
+from tests.templates import cell, edit_template, replace_in_cell, restore, template_files
 
 pytestmark = pytest.mark.slow
 
@@ -21,10 +20,7 @@ def test_edited_prose_and_template_wording_reach_the_html(project: Project) -> N
         ),
         encoding="utf-8",
     )
-    template = json.loads(project.template.read_text(encoding="utf-8"))
-    policy = next(cell for cell in template["cells"] if cell["id"] == "channels")
-    policy["source"] = [line.replace("全年现场接待", "全年共现场接待群众") for line in policy["source"]]
-    project.template.write_text(json.dumps(template, ensure_ascii=False, indent=1), encoding="utf-8")
+    replace_in_cell(project, "channels", "全年现场接待", "全年共现场接待群众")
 
     html = build_report(project, "minzheng", 2017).html.read_text(encoding="utf-8")
 
@@ -35,12 +31,7 @@ def test_edited_prose_and_template_wording_reach_the_html(project: Project) -> N
 def test_a_misspelt_placeholder_names_the_cell_and_keeps_the_last_report(project: Project) -> None:
     built = build_report(project, "minzheng", 2017)
     before = built.html.read_bytes()
-    template = json.loads(project.template.read_text(encoding="utf-8"))
-    cell = next(cell for cell in template["cells"] if cell["id"] == "channels")
-    cell["source"] = [
-        line.replace("{{ interpretation.calls }}", "{{ interpretation.cals }}") for line in cell["source"]
-    ]
-    project.template.write_text(json.dumps(template, ensure_ascii=False, indent=1), encoding="utf-8")
+    replace_in_cell(project, "channels", "{{ interpretation.calls }}", "{{ interpretation.cals }}")
 
     with pytest.raises(
         TemplateError, match=r"notebooks/annual_report.ipynb 第 \d+ 个单元格.*没有名为 cals 的数字或文字"
@@ -52,11 +43,10 @@ def test_a_misspelt_placeholder_names_the_cell_and_keeps_the_last_report(project
 def test_a_failing_cell_keeps_its_notebook_apart_and_the_last_report(project: Project) -> None:
     built = build_report(project, "minzheng", 2017)
     before = {path: path.read_bytes() for path in (built.html, built.notebook)}
-    good_template = project.template.read_bytes()
-    template = json.loads(good_template)
-    cell = next(cell for cell in template["cells"] if cell["id"] == "appendix")
-    cell["source"] = ["report.no_such_table()"]
-    project.template.write_text(json.dumps(template, ensure_ascii=False, indent=1), encoding="utf-8")
+    good_template = template_files(project)
+    edit_template(
+        project, lambda notebook: setattr(cell(notebook, "appendix"), "source", "report.no_such_table()")
+    )
 
     with pytest.raises(ExecutionError, match=r"模板第 \d+ 个代码单元格执行失败：AttributeError") as caught:
         build_report(project, "minzheng", 2017)
@@ -67,6 +57,6 @@ def test_a_failing_cell_keeps_its_notebook_apart_and_the_last_report(project: Pr
     assert "papermill-error-cell-tag" in failed.read_text(encoding="utf-8")  # papermill's banner
     assert {path: path.read_bytes() for path in before} == before
 
-    project.template.write_bytes(good_template)
+    restore(good_template)
     build_report(project, "minzheng", 2017)
     assert not failed.exists()  # a fixed failure leaves no stale evidence behind

@@ -12,6 +12,7 @@ import pytest
 from nianbao.batch import plan, records
 from nianbao.build import build_report
 from nianbao.paths import Project
+from tests.templates import edit_template
 
 pytestmark = pytest.mark.slow
 
@@ -22,14 +23,14 @@ REWRITE = f"""\
 from pathlib import Path
 _figures = Path({FIGURES!r})
 _text = _figures.read_text(encoding="utf-8")
-_figures.write_text(_text.replace("    机构职能: 4", "    机构职能: 9"), encoding="utf-8")
-"""
+_figures.write_text(_text.replace("    机构职能: 4", "    机构职能: 9"), encoding="utf-8")"""
 
 
 def add_rewriting_cell(project: Project) -> None:
-    template = nbformat.read(project.template, as_version=4)
-    template.cells.insert(1, nbformat.v4.new_code_cell(REWRITE, id="rewrite-figures"))
-    nbformat.write(template, project.template)
+    edit_template(
+        project,
+        lambda notebook: notebook.cells.insert(1, nbformat.v4.new_code_cell(REWRITE, id="rewrite-figures")),
+    )
 
 
 def test_text_tables_and_provenance_all_come_from_the_first_version(project: Project) -> None:
@@ -54,6 +55,7 @@ def test_the_record_lists_what_was_read_so_the_new_version_makes_it_stale(projec
     assert record is not None
     assert set(record["inputs"]) == {
         "notebooks/annual_report.ipynb",
+        "notebooks/annual_report.md",
         "params/minzheng.yaml",
         "data/minzheng/opening.yaml",
         FIGURES,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import nbformat
 import pytest
 
 from nianbao.formats import ReportFormat, all_formats
-from nianbao.notebook.cells import formats_of, select_cells
+from nianbao.notebook.cells import SelectFormatCells, formats_of
 from nianbao.notebook.narrative import rendered_sections
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "annual_report.ipynb"
@@ -23,6 +24,11 @@ def notebook() -> Any:
     nb = nbformat.read(TEMPLATE, as_version=4)  # type: ignore[no-untyped-call]
     nbformat.validate(nb)
     return nb
+
+
+def select(notebook: Any, format_id: str) -> Any:
+    """The template's cells for one format (on a copy: the module's fixture is shared)."""
+    return SelectFormatCells(format_id=format_id)(copy.deepcopy(notebook), {})[0]
 
 
 def code_cells(notebook: Any) -> list[Any]:
@@ -67,7 +73,7 @@ def test_parameters_cell_comes_first(notebook: Any) -> None:
 
 @pytest.mark.parametrize("fmt", all_formats(), ids=lambda fmt: fmt.id)
 def test_every_section_placeholder_is_a_section_of_the_format(notebook: Any, fmt: ReportFormat) -> None:
-    cells = select_cells(notebook, fmt.id)
+    cells = select(notebook, fmt.id)
     used = [name for source in markdown_sources(cells) for name in SECTION_PLACEHOLDER.findall(source)]
     known = {section.id for section in fmt.sections}
     assert used, "the template uses no {{ sections.X }} at all"
@@ -76,7 +82,7 @@ def test_every_section_placeholder_is_a_section_of_the_format(notebook: Any, fmt
 
 @pytest.mark.parametrize("fmt", all_formats(), ids=lambda fmt: fmt.id)
 def test_template_renders_every_section_once_in_format_order(notebook: Any, fmt: ReportFormat) -> None:
-    cells = select_cells(notebook, fmt.id)
+    cells = select(notebook, fmt.id)
     found = rendered_sections(markdown_sources(cells), fmt, where="notebooks/annual_report.ipynb")
     assert found == [section.id for section in fmt.sections]
 
@@ -89,7 +95,7 @@ def test_every_format_tag_names_a_format(notebook: Any) -> None:
 
 def test_the_pre2019_report_keeps_exactly_the_cells_it_had_before_the_national_formats(notebook: Any) -> None:
     """The minzheng 2017 report must not change: its cells are the template's cells before gb2019/gb2021."""
-    selected = select_cells(notebook, "pre2019")
+    selected = select(notebook, "pre2019")
     assert [cell.id for cell in selected.cells] == [
         "parameters",
         "load",

@@ -7,8 +7,11 @@ removed, so a report's executed notebook is exactly what it would be from a temp
 
 from __future__ import annotations
 
-import copy
 from typing import Any
+
+from traitlets import Unicode
+
+from nianbao.notebook.preprocessor import NotebookPreprocessor
 
 PREFIX = "format:"
 
@@ -18,17 +21,26 @@ def formats_of(cell: Any) -> list[str]:
     return [tag.removeprefix(PREFIX) for tag in cell.metadata.get("tags", []) if tag.startswith(PREFIX)]
 
 
-def select_cells(notebook: Any, format_id: str) -> Any:
-    """A copy of `notebook` with the cells of `format_id` and the shared ones, without `format:` tags."""
-    selected = copy.deepcopy(notebook)
-    selected.cells = [cell for cell in selected.cells if format_id in (formats_of(cell) or [format_id])]
-    for cell in selected.cells:
-        tags = cell.metadata.get("tags")
-        if tags is None:
-            continue
-        kept = [tag for tag in tags if not tag.startswith(PREFIX)]
-        if kept:
-            cell.metadata["tags"] = kept
-        else:
-            del cell.metadata["tags"]
-    return selected
+class SelectFormatCells(NotebookPreprocessor):
+    """Keep the cells of `format_id` and the shared ones, in order, without their `format:` tags."""
+
+    format_id = Unicode(help="The report format whose cells are kept, e.g. 'gb2021'.").tag(config=True)
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        if not self.format_id:
+            raise ValueError("SelectFormatCells needs a format_id")
+        nb.cells = [cell for cell in nb.cells if self.format_id in (formats_of(cell) or [self.format_id])]
+        for cell in nb.cells:
+            _drop_format_tags(cell)
+        return nb, resources
+
+
+def _drop_format_tags(cell: Any) -> None:
+    tags = cell.metadata.get("tags")
+    if tags is None:
+        return
+    kept = [tag for tag in tags if not tag.startswith(PREFIX)]
+    if kept:
+        cell.metadata["tags"] = kept
+    else:
+        del cell.metadata["tags"]  # a cell tagged only for formats ends with no `tags` at all, as before

@@ -1,8 +1,8 @@
 """Derived figures → executed notebook: papermill runs the template in the project's own interpreter.
 
-The result is normalised so that the same inputs give a byte-identical notebook: papermill's and
-nbclient's timestamps are dropped, the injected-parameters cell gets a fixed id and paths are stored
-relative to the project.
+It runs the template as the before-execution preprocessors left it (`pipeline.py`: the report's
+format's cells, placeholders filled) and returns papermill's notebook as it is: the after-execution
+preprocessors normalise it (`normalise.py`).
 
 Each code cell may run NIANBAO_CELL_TIMEOUT seconds (default 180); a cell still running then is stopped
 and fails its report, like a cell that raises, with the notebook kept as evidence.
@@ -32,13 +32,11 @@ from papermill.execute import ERROR_MARKER_TAG
 
 from nianbao.errors import ConfigError, ExecutionError
 from nianbao.inputs.snapshot import Snapshot
-from nianbao.notebook.cells import select_cells
 from nianbao.notebook.handover import hand_over
-from nianbao.notebook.template import read_template
+from nianbao.notebook.normalise import Normalise
 from nianbao.paths import Project
 
 KERNEL_NAME = "nianbao"
-PAPERMILL_VOLATILE = ("start_time", "end_time", "duration")
 TIMEOUT_VARIABLE = "NIANBAO_CELL_TIMEOUT"
 DEFAULT_CELL_TIMEOUT = 180  # seconds
 MAX_CELL_TIMEOUT = 86_400  # a day; far larger values overflow zmq's poll timeout (milliseconds, a C long)
@@ -148,19 +146,18 @@ class ProjectKernelManager(AsyncKernelManager):
 
 
 def execute(
-    project: Project, agency: str, year: int, work_dir: Path, format_id: str, inputs: Snapshot, km: Any = None
+    project: Project, agency: str, year: int, work_dir: Path, template: Any, inputs: Snapshot, km: Any = None
 ) -> Any:
-    """Step 3: run the template's cells for `format_id` with papermill in `work_dir`, the kernel loading
-    from `inputs` (the build's snapshot); on a failing cell keep the evidence.
+    """Step 4: run `template` (the template prepared for this report) with papermill in `work_dir`, the
+    kernel loading from `inputs` (the build's snapshot); on a failing cell keep the evidence.
 
     With `km` (a started kernel manager) papermill/nbclient use that kernel and leave it running:
     the caller shuts it down. Without, a kernel is started for this report and shut down after it."""
     if km is None:
         with own_kernel(project) as started:
-            return execute(project, agency, year, work_dir, format_id, inputs, started)
+            return execute(project, agency, year, work_dir, template, inputs, started)
     executed = work_dir / "report.ipynb"
     timeout = cell_timeout()
-    template = select_cells(read_template(project), format_id)
     hand_over(km, inputs)
     try:
         notebook = papermill.execute_notebook(
@@ -197,7 +194,10 @@ def execute(
         failed_copy = project.failed_notebook(agency, year)
         mark_timed_out(err.notebook, err.cell_index, stopped)
         failed_copy.parent.mkdir(parents=True, exist_ok=True)
-        failed_copy.write_bytes(dumps(normalise(err.notebook, project, output_path=failed_copy)))
+        evidence = Normalise(
+            input_path=project.relative(project.template), output_path=project.relative(failed_copy)
+        )
+        failed_copy.write_bytes(dumps(evidence(err.notebook, {})[0]))
         raise ExecutionError(
             f"{stopped}。",
             path=project.relative(project.template),
@@ -205,7 +205,7 @@ def execute(
             f"若它确实需要更久，可用环境变量 {TIMEOUT_VARIABLE} 设置每个代码单元格最多执行的秒数"
             f"（默认 {DEFAULT_CELL_TIMEOUT}），如 {TIMEOUT_VARIABLE}=600。上一次成功生成的报告没有被改动。",
         ) from err
-    return normalise(notebook, project, output_path=project.report_notebook(agency, year))
+    return notebook
 
 
 @contextlib.contextmanager
@@ -248,22 +248,7 @@ def mark_timed_out(notebook: Any, index: int, message: str) -> None:
     notebook.cells.insert(0, top)
 
 
-def normalise(notebook: Any, project: Project, output_path: Path) -> Any:
-    """Drop everything that changes from run to run without the inputs changing."""
-    meta = notebook.metadata.get("papermill", {})
-    for key in (*PAPERMILL_VOLATILE, "exception"):
-        meta.pop(key, None)
-    meta["input_path"] = project.relative(project.template)
-    meta["output_path"] = project.relative(output_path)
-    for cell in notebook.cells:
-        cell.metadata.pop("execution", None)
-        for key in PAPERMILL_VOLATILE:
-            cell.metadata.get("papermill", {}).pop(key, None)
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.id = "injected-parameters"
-    return notebook
-
-
 def dumps(notebook: Any) -> bytes:
+    """The notebook's bytes as written: nbformat's JSON (sorted keys) and a final newline."""
     text: str = nbformat.writes(notebook)  # type: ignore[no-untyped-call]
     return (text + "\n").encode("utf-8")

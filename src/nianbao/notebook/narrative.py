@@ -3,7 +3,8 @@
 Markdown cells of the template and the agency's `narrative.md` may contain named placeholders such as
 `{{ active.total }}` (and simple `{% if %}` conditions and `{% for %}` loops). They are filled from
 `Figures.context()` in the placeholder sandbox (`sandbox.py`), where an unknown name is an error, never an
-empty string, and every value is HTML-escaped where it is inserted.
+empty string, and every value is HTML-escaped where it is inserted. This module renders one text and
+numbers the sections; `placeholders.FillPlaceholders` fills a whole notebook with it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from markupsafe import Markup
 
 from nianbao.errors import TemplateError, did_you_mean
 from nianbao.figures import numbers
-from nianbao.figures.derived import Figures
 from nianbao.formats import ReportFormat
 from nianbao.notebook import sandbox
 
@@ -97,27 +97,6 @@ def section_context(section_ids: list[str], fmt: ReportFormat) -> dict[str, Any]
     }
 
 
-def fill_notebook(notebook: Any, figures: Figures, where: str, prose_where: str) -> None:
-    """Step 4: fill every markdown cell of the executed notebook from the figures and the agency's prose.
-
-    `where` names the template and `prose_where` the agency's narrative file in messages."""
-    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
-    fmt = figures.model.format
-    context = figures.context()
-    sections = section_context(rendered_sections([cell.source for cell in markdown], fmt, where), fmt)
-    context["sections"] = sections["sections"]
-    context["report"].update(parts=sections["parts"], part_count=sections["part_count"])
-    context["prose"] = {
-        part_id: render_prose(text, context, where=f"{prose_where}（“# {_heading(fmt, part_id)}”一段）")
-        for part_id, text in figures.model.narrative.items()
-    }
-    context["subheads"] = subheads(fmt, context["prose"])
-    for index, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type == "markdown":
-            cell.source = render(cell.source, context, where=f"{where} 第 {index} 个单元格")
-    notebook.metadata["title"] = figures.title
-
-
 def subheads(fmt: ReportFormat, prose: Mapping[str, Markup]) -> dict[str, list[dict[str, Any]]]:
     """The agency's parts that are sub-heads of a section (the five of 一、总体情况), numbered （一）…,
     by section id, so the template lists them in the format's order with the format's headings."""
@@ -131,5 +110,6 @@ def subheads(fmt: ReportFormat, prose: Mapping[str, Markup]) -> dict[str, list[d
     return result
 
 
-def _heading(fmt: ReportFormat, part_id: str) -> str:
+def heading(fmt: ReportFormat, part_id: str) -> str:
+    """The heading of the agency's part `part_id` in its narrative file (as in messages)."""
     return next(spec.heading for spec in fmt.prose if spec.id == part_id)

@@ -1,0 +1,36 @@
+"""The reviewers' cell: the checks' warnings on top of the executed notebook, never on the public page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nbformat
+from traitlets import List, Unicode
+
+from nianbao.notebook.preprocessor import NotebookPreprocessor
+
+
+class AddReviewNotes(NotebookPreprocessor):
+    """Insert a first Markdown cell listing `warnings` (or saying there are none), tagged `tag`.
+
+    The exporter removes cells with that tag, so the note stays in `report.ipynb` for reviewers only."""
+
+    warnings = List(Unicode(), help="The checks' warnings, one message each.")
+    tag = Unicode(
+        help="The tag (and cell id) of cells for reviewers only, that the exporter leaves out."
+    ).tag(config=True)
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        if not self.tag:
+            raise ValueError("AddReviewNotes needs the tag the exporter removes")
+        cell = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
+            f"<!-- 仅供审阅，不进入公开的 HTML -->\n{self.text()}", id=self.tag, metadata={"tags": [self.tag]}
+        )
+        nb.cells.insert(0, cell)
+        return nb, resources
+
+    def text(self) -> str:
+        if not self.warnings:
+            return "**校验结果**：全部规则通过，没有警告。"
+        lines = "\n".join(f"- {warning}" for warning in self.warnings)
+        return f"**校验警告（{len(self.warnings)} 条）**，请审阅者核实：\n\n{lines}"
