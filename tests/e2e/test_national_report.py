@@ -259,6 +259,7 @@ def test_provenance_lists_the_tables_and_no_opening_balance(report: Report) -> N
         f"data/shili/{now}/figures.yaml",
         f"data/shili/{now}/narrative.md",
         "notebooks/annual_report.ipynb",
+        "notebooks/annual_report.md",
         "params/shili.yaml",
     ]
     assert not any("format:" in tag for cell in notebook.cells for tag in cell.metadata.get("tags", []))
