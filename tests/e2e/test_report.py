@@ -226,7 +226,10 @@ def test_bad_data_stops_with_a_message_and_keeps_the_last_report(built: Run) -> 
     finally:
         figures.write_bytes(good)
     assert result.returncode != 0
-    assert 'data/minzheng/2017/figures.yaml: 字段 apply.online 应为非负整数，实际为 "abc"' in result.stderr
+    assert (
+        'data/minzheng/2017/figures.yaml: 第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 "abc"'
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
 

@@ -1,12 +1,12 @@
 """The district summary (汇总报告): one year's figures of every agency, summed, in one page.
 
 The summary is computed the way an agency's report is, from a checked model, for any format: the
-district's year is the agencies' typed figures summed key by key (categories merged by name; totals
-left out, `Figures.derive` recomputes them), so its tables, shares and totals equal the sums of the
-agency reports. Formats with 历年累计 (pre2019) get as opening balance the agencies' cumulative counts
-at the end of the previous year; the national formats get the summed previous year for their
-year-on-year changes. Its profile is `params/_district.yaml` (an agency's fields) and its prose
-`data/_district/<year>/narrative.md` (the headings of that year's format).
+district's years (this one, and the one before when every agency has it) are the agencies' typed
+figures summed key by key (categories merged by name; the format's totals left out, `Figures.derive`
+recomputes them), so its tables, shares and totals equal the sums of the agency reports; chained
+figures (历年累计) start from the agencies' at the end of the year before. What it draws and which
+columns compare the agencies are the format's `summary:`. Its profile is `params/_district.yaml` (an
+agency's fields) and its prose `data/_district/<year>/narrative.md` (the headings of that year's format).
 
 The tables and charts are drawn by the very `Report` methods the template calls; the page is put together
 in plain Python (no kernel: nothing of it is edited in JupyterLab), the one way every page is (`pages.py`).
@@ -24,8 +24,8 @@ from nianbao.drawing import charts, tables
 from nianbao.errors import DataError, NianbaoError
 from nianbao.figures import numbers
 from nianbao.figures.derived import Figures
-from nianbao.figures.headline import values_of
 from nianbao.formats import ReportFormat
+from nianbao.inputs.derive import format_of, history_values
 from nianbao.inputs.load import load_agency_year, load_narrative, load_profile
 from nianbao.inputs.model import AgencyYear, Number, Opening, YearData
 from nianbao.notebook.narrative import render_prose
@@ -33,12 +33,6 @@ from nianbao.paths import SUMMARY, Project
 from nianbao.publish import pages
 from nianbao.publish.atomic import write_atomic
 from nianbao.report import Report
-
-# The template's tables and charts, by the kind of format (the same `Report` methods its cells call).
-TABLES = {
-    "cumulative": ("category_table", "category_chart", "appendix_table"),
-    "national": ("active_table", "application_table", "review_table", "outcome_chart"),
-}
 
 
 def load_parts(project: Project, year: int) -> list[Figures]:
@@ -49,14 +43,16 @@ def load_parts(project: Project, year: int) -> list[Figures]:
     return [Figures.derive(load_agency_year(project, agency, year)) for agency in agencies]
 
 
-def summed(datas: Sequence[YearData]) -> YearData:
+def summed(datas: Sequence[YearData], fmt: ReportFormat) -> YearData:
     """The agencies' typed figures of one year, key by key; categories merged by name, first seen first.
 
-    Totals (`*.total`) are left out even where an agency typed one: the derivation recomputes them."""
+    The totals the format computes are left out even where an agency typed one: the derivation
+    recomputes them."""
+    computed = {total.key for total in fmt.sums}
     values: dict[str, Number] = {}
     for data in datas:
         for key, value in data.values.items():
-            if not key.endswith(".total"):
+            if key not in computed:
                 values[key] = values.get(key, 0) + value
     categories: dict[str, int] = {}
     for data in datas:
@@ -71,16 +67,21 @@ def summed(datas: Sequence[YearData]) -> YearData:
     )
 
 
-def opening_before(fmt: ReportFormat, year: int, parts: Sequence[Figures]) -> Opening:
-    """The agencies' 历年累计 at the end of the previous year, summed, for every typed appendix row."""
-    cumulative = {
-        row.id: sum(part.line(row.id).cumulative - part.line(row.id).value for part in parts)
-        for row in fmt.appendix.typed_rows
-    }
-    return Opening(year - 1, cumulative)
+def opening_before(fmt: ReportFormat, year: int, parts: Sequence[Figures]) -> Opening | None:
+    """The agencies' chained figures (历年累计) at the end of the year before `year`, summed, for every
+    row whose opening balance is typed; None when the format's history chains nothing."""
+    if fmt.history.opening is None:
+        return None
+    key = fmt.history.key
+    before = [history_values(part.model)[year - 1] for part in parts]
+    return Opening(
+        year - 1, {row.id: sum(int(v[f"{key}.{row.id}"]) for v in before) for row in fmt.history.opening_rows}
+    )
 
 
 def district_model(project: Project, year: int, parts: Sequence[Figures]) -> AgencyYear:
+    """The district as one agency: this year and the year before (when every agency has it on file),
+    each the agencies' sum; chained figures start from the agencies' at the end of the year before."""
     fmt = parts[0].model.format
     if not project.summary_profile.is_file():
         raise DataError(
@@ -89,38 +90,21 @@ def district_model(project: Project, year: int, parts: Sequence[Figures]) -> Age
             hint="复制任一机关的 params/<机关>.yaml 为 params/_district.yaml，"
             "填写区（县）政府信息公开主管部门的信息。",
         )
-    history = {year: summed([part.model.current for part in parts])}
-    previous = [part.model.previous for part in parts]
-    if not fmt.cumulative and all(data is not None for data in previous):
-        history[year - 1] = summed([data for data in previous if data is not None])
+    years = [y for y in (year - 1, year) if all(y in part.model.history for part in parts)]
+    history = {y: summed([part.model.history[y] for part in parts], format_of(y)) for y in years}
     return AgencyYear(
         format=fmt,
         profile=load_profile(project, SUMMARY),
         year=year,
-        history=dict(sorted(history.items())),
-        opening=opening_before(fmt, year, parts) if fmt.cumulative else None,
+        history=history,
+        opening=opening_before(fmt, years[0], parts),
         narrative=load_narrative(project, fmt, SUMMARY, year),
     )
 
 
 def breakdown_columns(fmt: ReportFormat) -> list[tuple[str, str]]:
-    """(key, heading) of the per-agency table: the format's top-level totals."""
-    if fmt.cumulative:
-        return [(row.id, f"{row.label}（{row.unit}）") for row in fmt.appendix.rows if row.parent is None]
-    columns = []
-    if fmt.applications is not None:
-        columns += [
-            (f"{row.id}.{fmt.applications.total.id}", row.label)
-            for row in fmt.applications.rows
-            if row.parent is None and row.kind == "data"
-        ]
-    if fmt.reviews is not None:
-        columns += [
-            (column.id, "".join(column.group) + column.label)
-            for column in fmt.reviews.columns
-            if column.derive is not None
-        ]
-    return columns
+    """(key, heading) of the per-agency table: the format's `summary.breakdown`."""
+    return list(fmt.summary.breakdown)
 
 
 def breakdown(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[Figures]) -> Markup:
@@ -128,12 +112,12 @@ def breakdown(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[
     body = [
         tables.row(
             [("td", "", part.model.profile.name)]
-            + [("td", "num", numbers.count(int(values_of(part)[key]))) for key, _ in columns]
+            + [("td", "num", numbers.count(int(part.values[key]))) for key, _ in columns]
         )
         for part in parts
     ]
     total = [("th", "", "合计")] + [
-        ("td", "num", numbers.count(int(values_of(figures)[key]))) for key, _ in columns
+        ("td", "num", numbers.count(int(figures.values[key]))) for key, _ in columns
     ]
     return tables.table(
         "nb-breakdown", ["机关", *(heading for _, heading in columns)], body, [tables.row(total)]
@@ -142,7 +126,7 @@ def breakdown(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[
 
 def breakdown_chart(key: str, heading: str, parts: Sequence[Figures]) -> str:
     """Each agency's figure in the first column of the breakdown, as bars."""
-    counts = [int(values_of(part)[key]) for part in parts]
+    counts = [int(part.values[key]) for part in parts]
     return charts.bar_chart(
         [part.model.profile.name for part in parts],
         counts,
@@ -164,10 +148,9 @@ def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[
 
 
 def drawn(figures: Figures) -> list[Markup]:
-    """The format's tables and charts, drawn by the template's own `Report` methods."""
+    """The format's tables and charts (`summary.draw`), drawn by the template's own `Report` methods."""
     report = Report(figures)
-    kind = "cumulative" if figures.model.format.cumulative else "national"
-    return [Markup(getattr(report, method)().data) for method in TABLES[kind]]
+    return [Markup(getattr(report, method)().data) for method in figures.format.summary.draw]
 
 
 def render_page(project: Project, year: int) -> bytes:
