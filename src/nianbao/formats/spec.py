@@ -216,6 +216,16 @@ class ReportFormat:
                 return section
         raise KeyError(section_id)
 
+    def file_of(self, key: str) -> str | None:
+        """The input file a typed figure is written in: a file table's (applications.csv), the opening
+        balance's (opening.yaml, in the agency's folder), or the year's figures.yaml (None)."""
+        for table in self.file_tables:
+            if key in table.cells():
+                return table.file
+        if self.history.key is not None and key.startswith(f"{self.history.key}."):
+            return self.history.opening
+        return None
+
     def label(self, key: str) -> str:
         """How a message names a figure: its label in the printed form, else its key."""
         return self.labels.get(key.removeprefix(PREVIOUS), key)
