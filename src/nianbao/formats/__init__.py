@@ -134,6 +134,7 @@ def _formats(searched: tuple[Path, ...]) -> tuple[ReportFormat, ...]:
                 raise ConfigError(
                     f"格式 {before.id}（{before.span}）和格式 {after.id}（{after.span}）适用的年度重叠："
                     f"{before.files[0]}、{after.files[0]}",
+                    path=after.files[0],
                     hint="每一年度只能有一种格式（现行格式 last: 9999 除外："
                     "较晚开始的格式在它的年度取代现行格式）。",
                 )

@@ -66,9 +66,9 @@ def extended(raw: Mapping[str, Any], part: Mapping[str, Any] | None) -> dict[str
 
 def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None = None) -> ReportFormat:
     """`raw`: the definition with its part merged in (`extended`); `files`: where it was read from."""
-    only(raw, KEYS, "格式定义")
-    format_id = text(required(raw, "id", "格式定义"), "id")
-    years = mapping(required(raw, "years", "格式定义"), "years")
+    only(raw, KEYS, "")
+    format_id = text(required(raw, "id", ""), "id")
+    years = mapping(required(raw, "years", ""), "years")
     only(years, ("first", "last"), "years")
     first, last = (_year(years, name) for name in ("first", "last"))
     if first > last:
@@ -112,7 +112,7 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
 
     return ReportFormat(
         id=format_id,
-        title=text(required(raw, "title", "格式定义"), "title"),
+        title=text(required(raw, "title", ""), "title"),
         first_year=first,
         last_year=last,
         sections=tuple(build(Section, item, at) for at, item in _listed(raw, "sections", required=True)),
@@ -147,7 +147,7 @@ def _year(years: Mapping[str, Any], name: str) -> int:
 def _listed(raw: Mapping[str, Any], key: str, required: bool = False) -> list[tuple[str, Any]]:
     """(path for messages, item) of each item of a list-valued key."""
     if key not in raw and required:
-        raise DefinitionError(f"格式定义缺少 {key}")
+        raise DefinitionError(f"缺少 {key}")
     return [(f"{key}[{i}]", item) for i, item in enumerate(sequence(raw.get(key) or [], key))]
 
 
@@ -159,7 +159,7 @@ def _known(keys: tuple[str, ...], known: set[str], at: str) -> None:
 
 def _history(raw: Any, appendix: Appendix | None) -> History:
     if raw is None:
-        raise DefinitionError(f"格式定义缺少 history（年度之间如何衔接：kind: {' 或 '.join(HISTORY_KINDS)}）")
+        raise DefinitionError(f"缺少 history（年度之间如何衔接：kind: {' 或 '.join(HISTORY_KINDS)}）")
     items = mapping(raw, "history")
     only(items, ("kind", "key", "opening", "published"), "history")
     kind = required(items, "kind", "history")

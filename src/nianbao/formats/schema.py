@@ -34,6 +34,11 @@ def shown(value: Any) -> str:
     return "空值" if value is None else repr(value) if not isinstance(value, str) else f'"{value}"'
 
 
+def _in(at: str) -> str:
+    """Where in the file, before a message: `active.blocks[0] 中` (nothing at the top level)."""
+    return f"{at} 中" if at else ""
+
+
 def mapping(raw: Any, at: str) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping):
         raise DefinitionError(f"{at} 应为一组“键: 值”，实际为 {shown(raw)}")
@@ -62,13 +67,13 @@ def only(raw: Mapping[str, Any], allowed: Sequence[str], at: str) -> None:
     for key in raw:
         if key not in allowed:
             raise DefinitionError(
-                f"{at} 中有未知的键 {key}{did_you_mean(str(key), allowed)}；可用的键：{'、'.join(allowed)}"
+                f"{_in(at)}有未知的键 {key}{did_you_mean(str(key), allowed)}；可用的键：{'、'.join(allowed)}"
             )
 
 
 def required(raw: Mapping[str, Any], key: str, at: str) -> Any:
     if key not in raw:
-        raise DefinitionError(f"{at} 缺少 {key}")
+        raise DefinitionError(f"{_in(at)}缺少 {key}")
     return raw[key]
 
 
@@ -84,7 +89,7 @@ def build(cls: type[T], raw: Any, at: str, **given: Any) -> T:
     for name, field in fields.items():
         if name not in values:
             if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-                raise DefinitionError(f"{at} 缺少 {name}")
+                raise DefinitionError(f"{_in(at)}缺少 {name}")
             continue
         expected = SIMPLE.get(str(field.type))
         value = values[name]
