@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from nianbao.batch import index
 from nianbao.build import check_report
 from nianbao.cli import main
 from nianbao.errors import ConfigError, DataError, FormatError
 from nianbao.figures.derived import Figures
-from nianbao.formats import PATH_VARIABLE, all_formats, format_for_year
+from nianbao.figures.headline import headline
+from nianbao.formats import PATH_VARIABLE, all_formats, format_for_year, index_columns
 from nianbao.inputs.load import load_agency_year
 from nianbao.paths import Project
 from tests import custom_format
@@ -88,6 +90,20 @@ def test_without_the_variable_year_3000_is_read_as_the_format_in_force(
         load_agency_year(project, AGENCY, YEAR)  # gb2021 governs every year from 2021 on
 
 
+def test_its_headline_is_a_column_of_the_index(custom: Project, formats: Path) -> None:
+    definition = DEFINITION + "headline:\n  - {id: letters, label: 来信（件）, key: letters.mail.received}\n"
+    (formats / f"{FORMAT_ID}.yaml").write_text(definition, encoding="utf-8")
+    assert index_columns() == (
+        ("active", "主动公开（条）"),
+        ("apply", "受理申请（条）"),
+        ("letters", "来信（件）"),
+    )
+    assert headline(Figures.derive(load_agency_year(custom, AGENCY, YEAR))) == {"letters": 30}
+    page = index.render(custom).decode("utf-8")
+    assert "<th>受理申请（条）</th><th>来信（件）</th><th>报告</th>" in page
+    assert '<td class="num">—</td><td class="num">—</td><td class="num">—</td>' in page  # nothing built yet
+
+
 # ---------------------------------------------------------------- wrong definitions
 
 
@@ -140,6 +156,11 @@ BROKEN = [
         broken("id: letters3000", "id: letters3000\nextends: _nothing"),
         "格式定义有误：找不到 extends 指定的共用部分 _nothing.yaml",
         id="unknown-part",
+    ),
+    pytest.param(
+        DEFINITION + "headline:\n  - {id: apply, label: 来信（件）, key: letters.mail.received}\n",
+        "格式定义有误：索引页的列 apply 的标题是 来信（件），而格式 pre2019 中是 受理申请（条）",
+        id="headline-heading-differs",
     ),
     pytest.param(broken("sections:", "sections: ["), "格式定义的 YAML 格式错误第 ", id="yaml-syntax"),
     pytest.param("- 一种格式\n", "格式定义有误：文件内容应为“键: 值”的一组", id="not-a-mapping"),

@@ -138,17 +138,16 @@ def _formats(searched: tuple[Path, ...]) -> tuple[ReportFormat, ...]:
                     hint="每一年度只能有一种格式（现行格式 last: 9999 除外："
                     "较晚开始的格式在它的年度取代现行格式）。",
                 )
+    first: dict[str, tuple[str, str]] = {}  # headline column → (its heading, the format that gave it)
     for fmt in loaded:
         for headline in fmt.headline:
-            other = next(
-                (h for f in loaded for h in f.headline if h.id == headline.id and h.label != headline.label),
-                None,
-            )
-            if other is not None:
+            label, given_by = first.setdefault(headline.id, (headline.label, fmt.id))
+            if label != headline.label:
                 raise ConfigError(
-                    f"索引页的列 {headline.id} 在各格式中的标题不同：{headline.label}、{other.label}",
+                    f"格式定义有误：索引页的列 {headline.id} 的标题是 {headline.label}，"
+                    f"而格式 {given_by} 中是 {label}",
                     path=fmt.files[0],
-                    hint="同一 id 的 headline 在每种格式中是同一列，标题要一字不差。",
+                    hint="id 相同的 headline 在每种格式中是索引页的同一列，标题要一字不差。",
                 )
     return tuple(loaded)
 
