@@ -8,6 +8,8 @@ a cumulative history, the label of every figure, and the lists a rule's `each:` 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,16 @@ from nianbao.formats.spec import (
     ShareSpec,
     SummarySpec,
 )
-from nianbao.formats.tables import Appendix, ApplicationTable, Field, Named
+from nianbao.formats.tables import (
+    ActiveTable,
+    Appendix,
+    ApplicationTable,
+    CategorySpec,
+    Field,
+    Named,
+    ReviewTable,
+    Sum,
+)
 
 KEYS = (
     "id",
@@ -64,52 +75,75 @@ def extended(raw: Mapping[str, Any], part: Mapping[str, Any] | None) -> dict[str
     return {**part, **own, **added}
 
 
+@dataclass(frozen=True)
+class Tables:
+    """The tables a definition declares (each may be absent), and what follows from them."""
+
+    categories: CategorySpec | None
+    appendix: Appendix | None
+    active: ActiveTable | None
+    applications: ApplicationTable | None
+    reviews: ReviewTable | None
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any], format_id: str) -> Tables:
+        def table(key: str, read: Any) -> Any:
+            return read(raw[key], key) if key in raw else None
+
+        return cls(
+            categories=table("categories", tables.categories),
+            appendix=table("appendix", tables.appendix),
+            active=table("active", tables.active_table),
+            applications=table("applications", partial(tables.application_table, format_id=format_id)),
+            reviews=table("reviews", tables.review_table),
+        )
+
+    def fields(self) -> dict[str, Field]:
+        """The figures tables 二 and 四 add to figures.yaml."""
+        return {
+            **(self.active.fields() if self.active else {}),
+            **(self.reviews.fields() if self.reviews else {}),
+        }
+
+    def sums(self) -> tuple[Sum, ...]:
+        """Every total the tables compute: the appendix's, then table 三's, then table 四's."""
+        categories = self.categories.field if self.categories else None
+        if self.appendix and categories is None and any(r.derive == "categories" for r in self.appendix.rows):
+            raise DefinitionError("appendix 中有 derive: categories 的行，但格式没有 categories（类别）")
+        return (
+            *(self.appendix.sums(categories) if self.appendix else ()),
+            *(self.applications.sums() if self.applications else ()),
+            *(self.reviews.sums() if self.reviews else ()),
+        )
+
+    def lists(self) -> dict[str, tuple[Named, ...]]:
+        """The lists a rule's `each:` may name: table 三's columns and rows, table 二's, the appendix's."""
+        return {
+            **(self.applications.lists() if self.applications else {}),
+            **(self.active.lists() if self.active else {}),
+            **(self.appendix.lists() if self.appendix else {}),
+        }
+
+
 def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None = None) -> ReportFormat:
     """`raw`: the definition with its part merged in (`extended`); `files`: where it was read from."""
     only(raw, KEYS, "")
     format_id = text(required(raw, "id", ""), "id")
-    years = mapping(required(raw, "years", ""), "years")
-    only(years, ("first", "last"), "years")
-    first, last = (_year(years, name) for name in ("first", "last"))
-    if first > last:
-        raise DefinitionError(f"years：first（{first}）不能晚于 last（{last}）")
-
-    categories = tables.categories(raw["categories"], "categories") if "categories" in raw else None
-    appendix = tables.appendix(raw["appendix"], "appendix") if "appendix" in raw else None
-    active = tables.active_table(raw["active"], "active") if "active" in raw else None
-    applications = (
-        tables.application_table(raw["applications"], "applications", format_id)
-        if "applications" in raw
-        else None
-    )
-    reviews = tables.review_table(raw["reviews"], "reviews") if "reviews" in raw else None
-
+    first, last = _years(raw)
+    parts = Tables.of(raw, format_id)
     fields = {
         key: tables.field(str(key), value, f"fields.{key}")
         for key, value in mapping(raw.get("fields") or {}, "fields").items()
     }
-    for table in (active, reviews):
-        fields.update(table.fields() if table else {})
-    history = _history(raw.get("history"), appendix)
-    sums = (
-        *(appendix.sums(categories.field if categories else None) if appendix else ()),
-        *(applications.sums() if applications else ()),
-        *(reviews.sums() if reviews else ()),
-    )
-    if appendix and any(row.derive == "categories" for row in appendix.rows) and categories is None:
-        raise DefinitionError("appendix 中有 derive: categories 的行，但格式没有 categories（类别）")
-    labels = _labels(fields, appendix, applications, history)
-    known = {*labels, *(s.key for s in sums)}
-    lists: dict[str, tuple[Named, ...]] = {
-        **(applications.lists() if applications else {}),
-        **(active.lists() if active else {}),
-        **(appendix.lists() if appendix else {}),
-    }
-    expansion = Expansion(lists)
-    parsed_rules = tuple(rule for i, item in _listed(raw, "rules") for rule in rules(item, expansion, i))
+    fields.update(parts.fields())
+    history = _history(raw.get("history"), parts.appendix)
+    sums = parts.sums()
+    labels = _labels(fields, parts.appendix, parts.applications, history)
+    known = {*labels, *(total.key for total in sums)}
+    expansion = Expansion(parts.lists())
+    parsed_rules = tuple(rule for at, item in _listed(raw, "rules") for rule in rules(item, expansion, at))
     for rule in parsed_rules:
         _known(rule.keys, known, f"规则 {rule.id}")
-
     return ReportFormat(
         id=format_id,
         title=text(required(raw, "title", ""), "title"),
@@ -120,21 +154,34 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
         fields=fields,
         rules=parsed_rules,
         history=history,
-        categories_spec=categories,
-        appendix_spec=appendix,
-        active=active,
-        applications=applications,
-        reviews=reviews,
+        categories_spec=parts.categories,
+        appendix_spec=parts.appendix,
+        active=parts.active,
+        applications=parts.applications,
+        reviews=parts.reviews,
         sums=sums,
-        shares=tuple(_share(item, at, labels, known, applications) for at, item in _listed(raw, "shares")),
+        shares=tuple(
+            _share(item, at, labels, known, parts.applications) for at, item in _listed(raw, "shares")
+        ),
         changes=tuple(_change(item, at, known) for at, item in _listed(raw, "changes")),
-        carry_over=tuple(c for at, item in _listed(raw, "carry_over") for c in _carry(item, at, expansion)),
+        carry_over=tuple(
+            c for at, item in _listed(raw, "carry_over") for c in _carry(item, at, expansion, known)
+        ),
         headline=tuple(_headline(item, at, known) for at, item in _listed(raw, "headline")),
-        summary=_summary(raw.get("summary"), labels, fields, appendix, known),
+        summary=_summary(raw.get("summary"), labels, fields, parts.appendix, known),
         labels=labels,
         extends=extends,
         files=files,
     )
+
+
+def _years(raw: Mapping[str, Any]) -> tuple[int, int]:
+    years = mapping(required(raw, "years", ""), "years")
+    only(years, ("first", "last"), "years")
+    first, last = (_year(years, name) for name in ("first", "last"))
+    if first > last:
+        raise DefinitionError(f"years：first（{first}）不能晚于 last（{last}）")
+    return first, last
 
 
 def _year(years: Mapping[str, Any], name: str) -> int:
@@ -247,15 +294,17 @@ def _change(raw: Any, at: str, known: set[str]) -> ChangeSpec:
     return change
 
 
-def _carry(raw: Any, at: str, expansion: Expansion) -> list[CarryOver]:
-    """`{each: …, to: <next year's key>, from: <this year's keys>}`, expanded like a rule."""
+def _carry(raw: Any, at: str, expansion: Expansion, known: set[str]) -> list[CarryOver]:
+    """`{each: …, to: <this year's key>, from: <the year before's keys>}`, expanded like a rule."""
     items = mapping(raw, at)
     only(items, ("each", "to", "from"), at)
     target = text(required(items, "to", at), f"{at}.to")
-    return [
+    carried = [
         CarryOver(Expansion.fill(target, bound), expansion.keys(required(items, "from", at), bound, at))
         for bound in expansion.bindings(items.get("each"), at)
     ]
+    _known(tuple(item.key for item in carried), known, f"{at}.to")
+    return carried
 
 
 def _headline(raw: Any, at: str, known: set[str]) -> Headline:
