@@ -228,3 +228,9 @@ def test_a_bare_dash_in_yaml_says_how_to_write_not_applicable(project: Project) 
     with pytest.raises(DataError) as caught:
         load_agency_year(project, "shili", 2025)
     assert '不适用的格请写 "-"（加引号）或 —、/' in caught.value.render()
+
+
+def test_not_applicable_in_the_opening_balance_is_warned_about(project: Project) -> None:
+    replace(project.opening("minzheng"), "  complaints: 0", '  complaints: "/"')
+    (warning,) = load_agency_year(project, "minzheng", 2017).warnings
+    assert warning.startswith("data/minzheng/opening.yaml: 第 16 行：字段 cumulative.complaints（")

@@ -56,14 +56,14 @@ def check_history(project: Project, model: AgencyYear) -> tuple[str, ...]:
     """Apply each year's own format's rules to every year the model reads, each chained to the year
     before (the first to the opening balance, when there is one). A broken rule is reported against
     the file its figures are typed in (table 三's rules against the CSV). Returns the warnings, oldest
-    year first, each year's typed cells' before its rules'."""
+    year first (the opening balance's first), each year's typed cells' before its rules'."""
     agency = model.profile.slug
     values = history_values(model)
     previous: Year | None = None
     if model.opening is not None:
         opening = project.agency_dir(agency) / str(model.format.history.opening)
         previous = Year(model.opening.as_of, values[model.opening.as_of], project.relative(opening))
-    warnings: list[str] = []
+    warnings = list(model.opening.warnings if model.opening else ())
     for year in sorted(model.history):
         warnings += model.history[year].warnings
         for file, rules in format_of(year).rule_files():

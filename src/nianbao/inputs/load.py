@@ -208,15 +208,10 @@ def load_opening(project: Project, agency: str, fmt: ReportFormat) -> Opening:
         {f"{key}.{k}": line for k, line in getattr(balances, "lines", {}).items()},
     )
     rows.only(f"{key}.{row.id}" for row in fmt.history.opening_rows)
-    return Opening(as_of, {row.id: _count(rows, f"{key}.{row.id}", fmt) for row in fmt.history.opening_rows})
-
-
-def _count(reader: Reader, key: str, fmt: ReportFormat) -> int:
-    """A count that must be given (never computed here)."""
-    cell = reader.figure(key, "count", "", fmt.label(key))
-    if cell is None:
-        raise ValueError(key)  # a figure that is not computed is never None
-    return int(cell.value)
+    read = Typed()
+    for row in fmt.history.opening_rows:
+        read.put(row.id, rows.figure(f"{key}.{row.id}", "count", "", fmt.label(f"{key}.{row.id}")))
+    return Opening(as_of, {row: int(value) for row, value in read.values.items()}, tuple(read.warnings))
 
 
 def load_narrative(project: Project, fmt: ReportFormat, agency: str, year: int) -> dict[str, str]:

@@ -59,6 +59,7 @@ class Opening:
 
     as_of: int
     cumulative: Mapping[str, int]
+    warnings: tuple[str, ...] = ()  # what reviewers should check about how its cells were typed
 
 
 @dataclass(frozen=True)
