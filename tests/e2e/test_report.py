@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -65,6 +66,9 @@ def make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     would point the real environment at a temporary folder.
     """
     stamp = Path(sys.prefix) / ".nianbao-installed"
+    # Under `make test` the outer make exports its AGENCY and YEAR (minzheng, 2017): left in the
+    # environment, they would read as given and narrow `make reports` and `make check` to one report.
+    env = {key: value for key, value in os.environ.items() if key not in ("AGENCY", "YEAR", "AGENCIES")}
     return subprocess.run(
         ["make", "--no-print-directory", "-o", str(stamp), *args, f"VENV={sys.prefix}"],
         cwd=root,
@@ -72,6 +76,7 @@ def make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
         timeout=300,
+        env=env,
     )
 
 
