@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.figures.derived import Figures
-from nianbao.formats import FORMATS_DIR
 from nianbao.inputs import snapshot
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear
@@ -113,9 +112,10 @@ def provenance(model: AgencyYear, inputs: Snapshot) -> dict[str, Any]:
 def _format_provenance(model: AgencyYear) -> dict[str, Any]:
     """The format by id and hash, and the shared part it extends (gb2019/gb2021 → _national.yaml)."""
     fmt = model.format
-    result: dict[str, Any] = {"id": fmt.id, "sha256": _sha256(FORMATS_DIR / f"{fmt.id}.yaml")}
+    own, *parts = fmt.files  # a format may be defined outside the package (NIANBAO_FORMATS_PATH)
+    result: dict[str, Any] = {"id": fmt.id, "sha256": _sha256(own)}
     if fmt.extends:
-        result["extends"] = {fmt.extends: _sha256(FORMATS_DIR / f"{fmt.extends}.yaml")}
+        result["extends"] = {fmt.extends: _sha256(parts[0])}
     return result
 
 

@@ -54,9 +54,9 @@ class Report:
     def _national(self, table: str) -> tuple[Any, Mapping[str, Number]]:
         """A national table's spec and the figures it shows; a template cell of another format is a bug."""
         spec = getattr(self.figures.model.format, table)
-        if spec is None or self.figures.national is None:
+        if spec is None:
             raise ValueError(f"format {self.figures.model.format.id} has no table {table}")
-        return spec, self.figures.national.values
+        return spec, self.figures.values
 
 
 # The inputs the build handed this kernel (`notebook/handover.py`), as JSON; None when the template runs

@@ -127,7 +127,8 @@ def test_a_broken_agency_fails_alone_and_keeps_its_last_report(rebuilt: Path) ->
     others = len(plan.jobs(Project(rebuilt))) - 3  # all but shili-huanbao 2017, 2018 and shili-renshe 2017
     assert f"已生成 2 份，无需重新生成 {others} 份，失败 1 份" in result.stdout
     assert (
-        "shili-renshe 2017：data/shili-renshe/2017/figures.yaml: 字段 interpretation.calls" in result.stderr
+        "shili-renshe 2017：data/shili-renshe/2017/figures.yaml: 第 17 行：字段 interpretation.calls"
+        in result.stderr
     )
     assert "汇总 2017：data/shili-renshe/2017/figures.yaml" in result.stderr
     assert report.read_bytes() == before

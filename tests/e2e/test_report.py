@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -65,6 +66,9 @@ def make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     would point the real environment at a temporary folder.
     """
     stamp = Path(sys.prefix) / ".nianbao-installed"
+    # Under `make test` the outer make exports its AGENCY and YEAR (minzheng, 2017): left in the
+    # environment, they would read as given and narrow `make reports` and `make check` to one report.
+    env = {key: value for key, value in os.environ.items() if key not in ("AGENCY", "YEAR", "AGENCIES")}
     return subprocess.run(
         ["make", "--no-print-directory", "-o", str(stamp), *args, f"VENV={sys.prefix}"],
         cwd=root,
@@ -72,6 +76,7 @@ def make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
         timeout=300,
+        env=env,
     )
 
 
@@ -199,6 +204,7 @@ def test_executed_notebook_is_kept_for_review_without_machine_paths(built: Run) 
         "data/minzheng/2017/narrative.md",
         "data/minzheng/opening.yaml",
         "notebooks/annual_report.ipynb",
+        "notebooks/annual_report.md",
         "params/minzheng.yaml",
     ]
     raw = path.read_text(encoding="utf-8")
@@ -226,7 +232,10 @@ def test_bad_data_stops_with_a_message_and_keeps_the_last_report(built: Run) -> 
     finally:
         figures.write_bytes(good)
     assert result.returncode != 0
-    assert 'data/minzheng/2017/figures.yaml: 字段 apply.online 应为非负整数，实际为 "abc"' in result.stderr
+    assert (
+        'data/minzheng/2017/figures.yaml: 第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 "abc"'
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
 

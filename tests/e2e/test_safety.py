@@ -173,8 +173,8 @@ def test_make_check_validates_without_building(project: Project) -> None:
     result = make(project.root, "check", "AGENCY=minzheng", "YEAR=2017")
     assert result.returncode != 0
     assert (
-        "错误：minzheng 2017：data/minzheng/2017/figures.yaml: 字段 apply.online 应为非负整数，实际为 -3"
-        in result.stderr
+        "错误：minzheng 2017：data/minzheng/2017/figures.yaml: "
+        "第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 -3" in result.stderr
     )
     assert "校验了 1 份报告的数据，1 份有错误。" in result.stderr
     check = records.read_check(project.check_record("minzheng", 2017)) or {}

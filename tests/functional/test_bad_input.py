@@ -94,45 +94,42 @@ CASES = [
     # ---- figures.yaml: types
     Case(
         "count-text",
-        F + '字段 apply.online 应为非负整数，实际为 "abc"',
+        F + '第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 "abc"',
         FIGURES,
         "  online: 0",
         "  online: abc",
     ),
     Case(
         "count-negative",
-        F + "字段 apply.online 应为非负整数，实际为 -1",
+        F + "第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 -1",
         FIGURES,
         "  online: 0",
         "  online: -1",
     ),
     Case(
         "count-fraction",
-        F + "字段 apply.online 应为非负整数，实际为 1.5",
+        F + "第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 1.5",
         FIGURES,
         "  online: 0",
         "  online: 1.5",
     ),
     Case(
-        "count-empty", F + "字段 apply.online 应为非负整数，实际为 空值", FIGURES, "  online: 0", "  online:"
+        "count-empty",
+        F + "第 26 行：字段 apply.online（网络申请数）没有填写；没有的请填 0",
+        FIGURES,
+        "  online: 0",
+        "  online:",
     ),
     Case(
         "count-yes",
-        F + "字段 apply.online 应为非负整数，实际为 True",
+        F + "第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 True",
         FIGURES,
         "  online: 0",
         "  online: yes",
     ),
     Case(
-        "count-fullwidth-digits",
-        F + '字段 apply.online 应为非负整数，实际为 "１２"',
-        FIGURES,
-        "  online: 0",
-        "  online: １２",
-    ),
-    Case(
         "category-negative",
-        F + "字段 active.categories.工作动态 应为非负整数，实际为 -2",
+        F + "第 17 行：字段 active.categories.工作动态（类别“工作动态”的条数）应为非负整数，实际为 -2",
         FIGURES,
         "    工作动态: 2",
         "    工作动态: -2",
@@ -149,14 +146,14 @@ CASES = [
     ),
     Case(
         "amount-negative",
-        F + "字段 fees.collected 应为非负的金额（元），实际为 -5",
+        F + "第 40 行：字段 fees.collected（收取的费用）应为非负的金额（元），实际为 -5",
         FIGURES,
         "  collected: 0",
         "  collected: -5",
     ),
     Case(
         "amount-text",
-        F + '字段 fees.collected 应为非负的金额（元），实际为 "五十"',
+        F + '第 40 行：字段 fees.collected（收取的费用）应为非负的金额（元），实际为 "五十"',
         FIGURES,
         "  collected: 0",
         "  collected: 五十",
@@ -183,7 +180,7 @@ CASES = [
         "  number: 二 ",
     ),
     # ---- figures.yaml: keys and syntax
-    Case("key-missing", F + "缺少字段 active.gazette", FIGURES, "  gazette: 0 ", "  "),
+    Case("key-missing", F + "缺少字段 active.gazette（政府公报公开数）", FIGURES, "  gazette: 0 ", "  "),
     Case(
         "key-typo",
         F + "未知字段 apply.onlne（是不是 apply.online、apply.in_person？）；允许的字段："
@@ -437,7 +434,11 @@ CASES = [
         "as_of: 2015",
     ),
     Case(
-        "opening-row-missing", OP + "缺少字段 cumulative.active.gazette", OPENING, "  active.gazette: 0\n", ""
+        "opening-row-missing",
+        OP + "缺少字段 cumulative.active.gazette（政府公报公开数的历年累计）",
+        OPENING,
+        "  active.gazette: 0\n",
+        "",
     ),
     Case(
         "opening-row-twice-outside",

@@ -10,18 +10,17 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nianbao.figures.derived import Figures, appendix_lines, cumulative_frame
+from nianbao.figures.derived import Figures, appendix_lines
 from nianbao.figures.numbers import percent
 from nianbao.figures.shares import rate, shares
 from nianbao.formats import ReportFormat, format_for_year
+from nianbao.inputs.derive import history_values, opening_values
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
-from nianbao.inputs.totals import opening_values
 from nianbao.paths import Project
 
 Edit = Callable[[Path, str, str], None]  # the `edit` fixture of conftest.py
@@ -91,11 +90,12 @@ def expected_opening(opening: Opening, row_id: str) -> int:
     return opening.cumulative[row_id]
 
 
-def as_table(frame: pd.DataFrame) -> dict[int, dict[str, int]]:
-    """A year × row frame as plain ints, in the frame's order."""
+def cumulative_table(model: AgencyYear) -> dict[int, dict[str, int]]:
+    """历年累计 of every row at the end of every year on file, as the derive engine chains them."""
+    years = history_values(model)
     return {
-        int(str(year)): {str(row): int(value) for row, value in values.items()}
-        for year, values in frame.to_dict(orient="index").items()
+        year: {row.id: int(years[year][f"cumulative.{row.id}"]) for row in FMT.appendix.rows}
+        for year in sorted(model.history)
     }
 
 
@@ -240,7 +240,7 @@ def test_cumulative_chains_over_three_years() -> None:
         year_data(2017, {"active.website": 17, "apply.online": 1}, [4, 1, 6, 2, 4]),
     ]
     model = agency_year(2014, {"active.total": 150, "active.website": 150, "apply.online": 3}, years)
-    cumulative = as_table(cumulative_frame(model))
+    cumulative = cumulative_table(model)
     assert list(cumulative) == [2015, 2016, 2017]
     assert [cumulative[year]["active.total"] for year in cumulative] == [158, 168, 185]
     assert [cumulative[year]["active.website"] for year in cumulative] == [158, 168, 185]
@@ -271,7 +271,7 @@ def chains(draw: st.DrawFn) -> AgencyYear:
 @FEWER
 @given(chains())
 def test_cumulative_chains_from_the_opening_balance(model: AgencyYear) -> None:
-    cumulative = as_table(cumulative_frame(model))
+    cumulative = cumulative_table(model)
     years = sorted(model.history)
     assert list(cumulative) == years
     first = years[0]
@@ -285,7 +285,7 @@ def test_cumulative_chains_from_the_opening_balance(model: AgencyYear) -> None:
 @FEWER
 @given(chains())
 def test_appendix_lines_are_the_report_years_row(model: AgencyYear) -> None:
-    cumulative = as_table(cumulative_frame(model))
+    cumulative = cumulative_table(model)
     for line in appendix_lines(model):
         assert line.value == expected_value(model.current, line.id)
         assert line.cumulative == cumulative[model.year][line.id]
@@ -337,14 +337,9 @@ def test_context_categories(figures: Figures) -> None:
 
 
 def test_share_of_parent_is_a_dash_for_zero_totals(figures: Figures) -> None:
-    assert figures.share_of_parent() == {
-        "apply.in_person": "—",
-        "apply.online": "—",
-        "apply.letter_fax": "—",
-        "reply.granted": "—",
-        "reply.partial": "—",
-        "reply.refused": "—",
-        "reply.other": "—",
+    assert figures.context()["share"] == {
+        "apply": {"in_person": "—", "online": "—", "letter_fax": "—"},
+        "reply": {"granted": "—", "partial": "—", "refused": "—", "other": "—"},
     }
 
 
@@ -381,5 +376,5 @@ def test_context_without_any_active_information(model: AgencyYear) -> None:
 def test_opening_values_derive_sum_rows() -> None:
     opening = Opening(2016, {row: 0 for row in OPENING_ROWS} | {"reply.granted": 3, "reply.refused": 2})
     values = opening_values(FMT, opening)
-    assert values["reply.total"] == 5
-    assert values["apply.total"] == 0
+    assert values["cumulative.reply.total"] == 5
+    assert values["cumulative.apply.total"] == 0

@@ -148,25 +148,46 @@ def test_year_without_a_report_format(project_dir: Path) -> None:
     ("old", "new", "message"),
     [
         pytest.param(
-            "  online: 0", "  online: -1", "字段 apply.online 应为非负整数，实际为 -1", id="negative"
-        ),
-        pytest.param("  online: 0", "  online: 三", '字段 apply.online 应为非负整数，实际为 "三"', id="text"),
-        pytest.param(
-            "  online: 0", '  online: "3"', '字段 apply.online 应为非负整数，实际为 "3"', id="quoted"
-        ),
-        pytest.param(
-            "  online: 0", "  online: 1.5", "字段 apply.online 应为非负整数，实际为 1.5", id="fraction"
+            "  online: 0",
+            "  online: -1",
+            "第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 -1",
+            id="negative",
         ),
         pytest.param(
-            "  online: 0", "  online: 1.0", "字段 apply.online 应为非负整数，实际为 1.0", id="float"
+            "  online: 0",
+            "  online: 三",
+            '第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 "三"',
+            id="text",
         ),
-        pytest.param("  online: 0", "  online: yes", "字段 apply.online 应为非负整数，实际为 True", id="yes"),
-        pytest.param("  online: 0", "  online:", "字段 apply.online 应为非负整数，实际为 空值", id="empty"),
-        pytest.param("  online: 0\n", "", "缺少字段 apply.online$", id="missing"),
+        pytest.param(
+            "  online: 0",
+            "  online: 1.5",
+            "第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 1.5",
+            id="fraction",
+        ),
+        pytest.param(
+            "  online: 0",
+            "  online: 1.0",
+            "第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 1.0",
+            id="float",
+        ),
+        pytest.param(
+            "  online: 0",
+            "  online: yes",
+            "第 26 行：字段 apply.online（网络申请数）应为非负整数，实际为 True",
+            id="yes",
+        ),
+        pytest.param(
+            "  online: 0",
+            "  online:",
+            "第 26 行：字段 apply.online（网络申请数）没有填写；没有的请填 0",
+            id="empty",
+        ),
+        pytest.param("  online: 0\n", "", "缺少字段 apply.online（网络申请数）$", id="missing"),
         pytest.param(
             "    工作动态: 2",
             "    工作动态: -2",
-            "字段 active.categories.工作动态 应为非负整数，实际为 -2",
+            "第 17 行：字段 active.categories.工作动态（类别“工作动态”的条数）应为非负整数，实际为 -2",
             id="negative-category",
         ),
         pytest.param(
@@ -175,19 +196,19 @@ def test_year_without_a_report_format(project_dir: Path) -> None:
         pytest.param(
             "  collected: 0",
             "  collected: -5",
-            "字段 fees.collected 应为非负的金额（元），实际为 -5",
+            "第 40 行：字段 fees.collected（收取的费用）应为非负的金额（元），实际为 -5",
             id="negative-money",
         ),
         pytest.param(
             "  collected: 0",
             "  collected: 五元",
-            '字段 fees.collected 应为非负的金额（元），实际为 "五元"',
+            '第 40 行：字段 fees.collected（收取的费用）应为非负的金额（元），实际为 "五元"',
             id="money-as-text",
         ),
         pytest.param(
             "  collected: 0",
             "  collected: .nan",
-            "字段 fees.collected 应为非负的金额（元），实际为 nan",
+            "第 40 行：字段 fees.collected（收取的费用）应为非负的金额（元），实际为 nan",
             id="money-nan",
         ),
         pytest.param(

@@ -13,9 +13,9 @@ import pytest
 
 from nianbao.errors import DataError, FormatError
 from nianbao.formats import format_for_year
+from nianbao.inputs.derive import year_values
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear
-from nianbao.inputs.national import totals
 from nianbao.paths import Project
 
 YEARS = range(2019, 2026)
@@ -118,7 +118,7 @@ def test_totals_are_computed(project: Project) -> None:
     model = load_agency_year(project, "shili", 2025)
     table = model.format.applications
     assert table is not None
-    values = {**model.current.values, **totals(model.format, model.current.values)}
+    values = year_values(model.format, model.current, None)
     assert "apply.new.total" not in model.current.values  # nobody typed it
     assert values["apply.new.total"] == sum(values[f"apply.new.{c.id}"] for c in table.columns)
     for column in table.all_columns:
@@ -238,24 +238,29 @@ def test_a_correct_typed_review_total_is_accepted(project_dir: Path) -> None:
             2025,
             "    decisions:",
             "    decisions: -1",
-            "字段 active.licensing.decisions 应为非负整数，实际为 -1",
+            "第 18 行：字段 active.licensing.decisions（行政许可：本年处理决定数量）应为非负整数，实际为 -1",
             id="count",
         ),
         pytest.param(
-            2025, "  upheld:", "  upheld: 1.5", "字段 review.upheld 应为非负整数，实际为 1.5", id="review"
+            2025,
+            "  upheld:",
+            "  upheld: 1.5",
+            "第 27 行：字段 review.upheld（行政复议结果维持）应为非负整数，实际为 1.5",
+            id="review",
         ),
         pytest.param(
             2020,
             "    delta:",
             '    delta: "减2"',
-            '字段 active.licensing.delta（行政许可：本年增/减）应为整数（减少写负数），实际为 "减2"',
+            "第 19 行：字段 active.licensing.delta（行政许可：本年增/减）"
+            '应为整数（减少写负数），实际为 "减2"',
             id="signed",
         ),
         pytest.param(
             2025,
             "    amount_wan_yuan:",
             "    amount_wan_yuan: -3",
-            "字段 active.fees.amount_wan_yuan（行政事业性收费：本年收费金额（单位：万元））"
+            "第 24 行：字段 active.fees.amount_wan_yuan（行政事业性收费：本年收费金额（单位：万元））"
             "应为非负的金额（万元），实际为 -3",
             id="amount",
         ),
@@ -263,7 +268,7 @@ def test_a_correct_typed_review_total_is_accepted(project_dir: Path) -> None:
             2025,
             "  info_processing:",
             "  info_processing:",
-            "字段 fees.info_processing（收取的信息处理费）应为非负的金额（元），实际为 空值",
+            "第 44 行：字段 fees.info_processing（收取的信息处理费）没有填写；没有的请填 0",
             id="blank",
         ),
     ],

@@ -13,11 +13,11 @@ from nianbao.drawing.charts import outcome_chart
 from nianbao.drawing.national_tables import application_table, value_text
 from nianbao.drawing.table_html import html, td
 from nianbao.drawing.table_model import Cell, header_rows
-from nianbao.figures.derived import Figures
-from nianbao.figures.national import Change, Outcome
-from nianbao.figures.numbers import amount
+from nianbao.figures.derived import Figures, Outcome
+from nianbao.figures.numbers import amount, change
 from nianbao.formats import all_formats, format_for_year
 from nianbao.formats.tables import Column
+from nianbao.inputs.derive import Change
 from nianbao.inputs.load import load_agency_year
 from nianbao.paths import Project
 
@@ -121,9 +121,8 @@ def test_values_print_as_typed_with_a_unit_only_where_the_label_lacks_it() -> No
 
 def test_gb2019_other_processing_is_one_data_row(project: Project) -> None:
     model = load_agency_year(project, "shili", 2020)
-    national = Figures.derive(model).national
-    assert national is not None
-    page = str(html(application_table(model.format.applications, national.values)))  # type: ignore[arg-type]
+    figures = Figures.derive(model)
+    page = str(html(application_table(model.format.applications, figures.values)))  # type: ignore[arg-type]
     assert re.search(r'<td class="label" colspan="2">（六）其他处理</td>(<td class="num">\d+</td>){7}', page)
     assert '<td class="label group" rowspan="20">三、本年度办理结果</td>' in page
 
@@ -141,7 +140,7 @@ def test_gb2019_other_processing_is_one_data_row(project: Project) -> None:
     ],
 )
 def test_change_from_last_year(current: int, previous: int, text: str) -> None:
-    assert Change("new", "新收政府信息公开申请", "件", current, previous).text == text
+    assert change(Change("new", "新收政府信息公开申请", "件", current, previous)) == text
 
 
 def test_outcome_labels_drop_the_number_and_the_explanation() -> None:
@@ -151,9 +150,8 @@ def test_outcome_labels_drop_the_number_and_the_explanation() -> None:
 
 def test_outcome_shares_add_up_to_100_with_the_handled_total_as_base(project: Project) -> None:
     for year in range(2019, 2026):
-        national = Figures.derive(load_agency_year(project, "shili", year)).national
-        assert national is not None
-        assert [o.id for o in national.outcomes] == [
+        figures = Figures.derive(load_agency_year(project, "shili", year))
+        assert [o.id for o in figures.outcomes] == [
             "granted",
             "partial",
             "withheld",
@@ -161,15 +159,14 @@ def test_outcome_shares_add_up_to_100_with_the_handled_total_as_base(project: Pr
             "not_processed",
             "other",
         ]
-        assert national.outcome_total == national.values["apply.result.total.total"]
-        assert sum(o.share or 0 for o in national.outcomes) == 100
+        assert figures.context()["outcome"]["total"] == figures.values["apply.result.total.total"]
+        assert sum(o.share or 0 for o in figures.outcomes) == 100
 
 
 def test_first_year_has_no_changes(project: Project) -> None:
-    national = Figures.derive(load_agency_year(project, "shili", 2019)).national
-    assert national is not None
-    assert national.changes == ()
-    assert national.context()["yoy"]["available"] is False
+    figures = Figures.derive(load_agency_year(project, "shili", 2019))
+    assert figures.changes == ()
+    assert figures.context()["yoy"]["available"] is False
 
 
 def test_a_year_with_no_applications_has_no_shares_and_a_clean_chart(project_dir: Path) -> None:
@@ -179,8 +176,7 @@ def test_a_year_with_no_applications_has_no_shares_and_a_clean_chart(project_dir
     path.write_text("\n".join(zeroed) + "\n", encoding="utf-8")
     project = Project(project_dir)
     figures = Figures.derive(load_agency_year(project, "shili", 2025))
-    assert figures.national is not None
-    assert [o.share for o in figures.national.outcomes] == [None] * 6
+    assert [o.share for o in figures.outcomes] == [None] * 6
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         chart = outcome_chart(figures)

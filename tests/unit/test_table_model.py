@@ -31,8 +31,8 @@ def every_sample_table(project: Project) -> dict[str, Table]:
     found["appendix"] = tables.appendix_table(old)
     for year in (2020, 2025):
         model = load_agency_year(project, "shili", year)
-        national = Figures.derive(model).national
-        assert national is not None and model.format.active and model.format.applications
+        national = Figures.derive(model)
+        assert model.format.active and model.format.applications
         assert model.format.reviews
         found[f"active {year}"] = national_tables.active_table(model.format.active, national.values)
         applications = national_tables.application_table(model.format.applications, national.values)

@@ -1,5 +1,6 @@
 """`output/index.html`: one page listing every agency × year with a link to its report, how its last
-build went, and two headline figures — read from the build records, so it costs no data loading.
+build went, and its headline figures (the formats' `headline:`, one column per id) — read from the build
+records, so it costs no data loading.
 
 Deterministic: rows sorted by agency and year, no dates or times, the reports' own CSS inlined.
 """
@@ -10,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.batch import plan, records
+from nianbao.formats import index_columns
 from nianbao.paths import Project
 from nianbao.publish import pages
 from nianbao.publish.atomic import write_atomic
 
 TITLE = "政府信息公开工作年度报告索引"
-HEADLINE = ("主动公开（条）", "受理申请（条）")
 
 
 def link(project: Project, page: Path) -> str:
@@ -23,7 +24,8 @@ def link(project: Project, page: Path) -> str:
     return page.relative_to(project.root / "output").as_posix()
 
 
-def report_row(project: Project, job: plan.Job) -> dict[str, Any]:
+def report_row(project: Project, job: plan.Job, columns: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """One report's line; `columns`: the headline columns (id, heading), a figure or — in each."""
     record = records.read(project.build_record(job.agency, job.year)) or {}
     page = project.report_html(job.agency, job.year)
     headline = record.get("headline") or {}
@@ -31,8 +33,7 @@ def report_row(project: Project, job: plan.Job) -> dict[str, Any]:
     row = {
         "name": record.get("name") or job.agency,
         "year": job.year,
-        "active": headline.get("active", "—"),
-        "apply": headline.get("apply", "—"),
+        "figures": [headline.get(column, "—") for column, _ in columns],
         "link": link(project, page) if page.is_file() else None,
         "link_text": "查看报告",
         "error": None,
@@ -67,7 +68,8 @@ def summary_rows(project: Project, years: list[int]) -> list[dict[str, Any]]:
 
 
 def render(project: Project) -> bytes:
-    rows = [report_row(project, job) for job in plan.jobs(project)]
+    columns = index_columns()
+    rows = [report_row(project, job, columns) for job in plan.jobs(project)]
     years = sorted({row["year"] for row in rows})
     counts = {state: sum(row["state"] == state for row in rows) for state in ("built", "failed", "missing")}
     body = pages.render_body(
@@ -76,7 +78,7 @@ def render(project: Project) -> bytes:
             "title": TITLE,
             "rows": rows,
             "summaries": summary_rows(project, years),
-            "headline": HEADLINE,
+            "headline": [heading for _, heading in columns],
             "counts": counts,
         },
     )

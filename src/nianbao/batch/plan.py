@@ -123,9 +123,9 @@ def format_files(years: list[int]) -> list[Path]:
     files: list[Path] = []
     for year in years:
         fmt = format_for_year(year)
-        for format_id in (fmt.id, fmt.extends) if fmt else ():
-            if format_id and format_file(format_id) not in files:
-                files.append(format_file(format_id))
+        for path in fmt.files if fmt else ():  # the package's, or NIANBAO_FORMATS_PATH's
+            if path not in files:
+                files.append(path)
     return files
 
 

@@ -1,12 +1,12 @@
 """The district summary (汇总报告): one year's figures of every agency, summed, in one page.
 
 The summary is computed the way an agency's report is, from a checked model, for any format: the
-district's year is the agencies' typed figures summed key by key (categories merged by name; totals
-left out, `Figures.derive` recomputes them), so its tables, shares and totals equal the sums of the
-agency reports. Formats with 历年累计 (pre2019) get as opening balance the agencies' cumulative counts
-at the end of the previous year; the national formats get the summed previous year for their
-year-on-year changes. Its profile is `params/_district.yaml` (an agency's fields) and its prose
-`data/_district/<year>/narrative.md` (the headings of that year's format).
+district's years (this one, and the one before when every agency has it) are the agencies' typed
+figures summed key by key (categories merged by name; the format's totals left out, `Figures.derive`
+recomputes them), so its tables, shares and totals equal the sums of the agency reports; chained
+figures (历年累计) start from the agencies' at the end of the year before. What it draws and which
+columns compare the agencies are the format's `summary:`. Its profile is `params/_district.yaml` (an
+agency's fields) and its prose `data/_district/<year>/narrative.md` (the headings of that year's format).
 
 The tables and charts are drawn by the very `Report` methods the template calls; the page is put together
 in plain Python (no kernel: nothing of it is edited in JupyterLab), the one way every page is (`pages.py`).
@@ -25,9 +25,9 @@ from nianbao.drawing.table_model import Cell, Table
 from nianbao.errors import DataError, NianbaoError
 from nianbao.figures import numbers
 from nianbao.figures.derived import Figures
-from nianbao.figures.headline import values_of
 from nianbao.formats import ReportFormat
 from nianbao.inputs import snapshot
+from nianbao.inputs.derive import format_of, history_values
 from nianbao.inputs.load import (
     agencies_on_file,
     load_agency_year,
@@ -42,18 +42,6 @@ from nianbao.publish import pages
 from nianbao.publish.atomic import write_atomic
 from nianbao.report import Report
 
-# The template's tables and charts in the order the summary shows them (the same `Report` methods its
-# cells call), each with the part of the format definition it draws: a year draws those its format has.
-DRAWINGS = (
-    ("category_table", "categories_spec"),
-    ("category_chart", "categories_spec"),
-    ("appendix_table", "appendix_spec"),
-    ("active_table", "active"),
-    ("application_table", "applications"),
-    ("review_table", "reviews"),
-    ("outcome_chart", "applications"),
-)
-
 
 def load_parts(project: Project, year: int) -> list[Figures]:
     """Every agency's figures for `year`: one broken agency makes the summary fail, naming it."""
@@ -63,14 +51,16 @@ def load_parts(project: Project, year: int) -> list[Figures]:
     return [Figures.derive(load_agency_year(project, agency, year)) for agency in agencies]
 
 
-def summed(datas: Sequence[YearData]) -> YearData:
+def summed(datas: Sequence[YearData], fmt: ReportFormat) -> YearData:
     """The agencies' typed figures of one year, key by key; categories merged by name, first seen first.
 
-    Totals (`*.total`) are left out even where an agency typed one: the derivation recomputes them."""
+    The totals the format computes are left out even where an agency typed one: the derivation
+    recomputes them."""
+    computed = {total.key for total in fmt.sums}
     values: dict[str, Number] = {}
     for data in datas:
         for key, value in data.values.items():
-            if not key.endswith(".total"):
+            if key not in computed:
                 values[key] = values.get(key, 0) + value
     categories: dict[str, int] = {}
     for data in datas:
@@ -85,16 +75,21 @@ def summed(datas: Sequence[YearData]) -> YearData:
     )
 
 
-def opening_before(fmt: ReportFormat, year: int, parts: Sequence[Figures]) -> Opening:
-    """The agencies' 历年累计 at the end of the previous year, summed, for every typed appendix row."""
-    cumulative = {
-        row.id: sum(part.line(row.id).cumulative - part.line(row.id).value for part in parts)
-        for row in fmt.appendix.typed_rows
-    }
-    return Opening(year - 1, cumulative)
+def opening_before(fmt: ReportFormat, year: int, parts: Sequence[Figures]) -> Opening | None:
+    """The agencies' chained figures (历年累计) at the end of the year before `year`, summed, for every
+    row whose opening balance is typed; None when the format's history chains nothing."""
+    if fmt.history.opening is None:
+        return None
+    key = fmt.history.key
+    before = [history_values(part.model)[year - 1] for part in parts]
+    return Opening(
+        year - 1, {row.id: sum(int(v[f"{key}.{row.id}"]) for v in before) for row in fmt.history.opening_rows}
+    )
 
 
 def district_model(project: Project, year: int, parts: Sequence[Figures]) -> AgencyYear:
+    """The district as one agency: this year and the year before (when every agency has it on file),
+    each the agencies' sum; chained figures start from the agencies' at the end of the year before."""
     fmt = parts[0].model.format
     if not project.summary_profile.is_file():
         raise DataError(
@@ -103,38 +98,21 @@ def district_model(project: Project, year: int, parts: Sequence[Figures]) -> Age
             hint="复制任一机关的 params/<机关>.yaml 为 params/_district.yaml，"
             "填写区（县）政府信息公开主管部门的信息。",
         )
-    history = {year: summed([part.model.current for part in parts])}
-    previous = [part.model.previous for part in parts]
-    if not fmt.cumulative and all(data is not None for data in previous):
-        history[year - 1] = summed([data for data in previous if data is not None])
+    years = [y for y in (year - 1, year) if all(y in part.model.history for part in parts)]
+    history = {y: summed([part.model.history[y] for part in parts], format_of(y)) for y in years}
     return AgencyYear(
         format=fmt,
         profile=load_profile(project, SUMMARY),
         year=year,
-        history=dict(sorted(history.items())),
-        opening=opening_before(fmt, year, parts) if fmt.cumulative else None,
+        history=history,
+        opening=opening_before(fmt, years[0], parts),
         narrative=load_narrative(project, fmt, SUMMARY, year),
     )
 
 
 def breakdown_columns(fmt: ReportFormat) -> list[tuple[str, str]]:
-    """(key, heading) of the per-agency table: the format's top-level totals."""
-    if fmt.cumulative:
-        return [(row.id, f"{row.label}（{row.unit}）") for row in fmt.appendix.rows if row.parent is None]
-    columns = []
-    if fmt.applications is not None:
-        columns += [
-            (f"{row.id}.{fmt.applications.total.id}", row.label)
-            for row in fmt.applications.rows
-            if row.parent is None and row.kind == "data"
-        ]
-    if fmt.reviews is not None:
-        columns += [
-            (column.id, "".join(column.group) + column.label)
-            for column in fmt.reviews.columns
-            if column.derive is not None
-        ]
-    return columns
+    """(key, heading) of the per-agency table: the format's `summary.breakdown`."""
+    return list(fmt.summary.breakdown)
 
 
 def breakdown(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[Figures]) -> Markup:
@@ -146,7 +124,7 @@ def breakdown_table(columns: list[tuple[str, str]], figures: Figures, parts: Seq
     """机关 | each column: one row per agency, the district's total below."""
 
     def figures_of(of: Figures) -> tuple[Cell, ...]:
-        return tuple(tables.number(numbers.count(int(values_of(of)[key]))) for key, _ in columns)
+        return tuple(tables.number(numbers.count(int(of.values[key]))) for key, _ in columns)
 
     head = tables.header(["机关", *(heading for _, heading in columns)])
     body = tuple((Cell(part.model.profile.name), *figures_of(part)) for part in parts)
@@ -156,7 +134,7 @@ def breakdown_table(columns: list[tuple[str, str]], figures: Figures, parts: Seq
 
 def breakdown_chart(key: str, heading: str, parts: Sequence[Figures]) -> str:
     """Each agency's figure in the first column of the breakdown, as bars."""
-    counts = [int(values_of(part)[key]) for part in parts]
+    counts = [int(part.values[key]) for part in parts]
     chart = charts.bar_chart(
         [part.model.profile.name for part in parts],
         counts,
@@ -180,14 +158,10 @@ def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[
 
 
 def drawn(figures: Figures) -> list[Markup]:
-    """The format's tables and charts, drawn by the template's own `Report` methods, as its page shows
-    them (a table's HTML, a chart's SVG: the page needs no PNG)."""
-    report, fmt = Report(figures, png=False), figures.model.format
-    return [
-        Markup(getattr(report, method)().shown())
-        for method, part in DRAWINGS
-        if getattr(fmt, part) is not None
-    ]
+    """The format's tables and charts (`summary.draw`), drawn by the template's own `Report` methods,
+    as its page shows them (a table's HTML, a chart's SVG: the page needs no PNG)."""
+    report = Report(figures, png=False)
+    return [Markup(getattr(report, method)().shown()) for method in figures.format.summary.draw]
 
 
 def render_page(project: Project, year: int) -> bytes:

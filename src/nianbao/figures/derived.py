@@ -1,40 +1,27 @@
-"""Checked model → derived figures: totals, shares, rates and cumulative counts.
+"""Checked model → derived figures: every figure of the report's year, its shares, its tables' lines,
+its changes from last year, and the one context its placeholders read — for any format.
 
-Nothing here is typed by a person; everything is computed from the model, so a total can never differ
-from its parts and a cumulative count always chains from the year before.
+Nothing here is typed by a person. The totals and chains come from the derive engine
+(`inputs/derive.py`), so a total can never differ from its parts and a cumulative count always chains
+from the year before; the shares are the format's (`shares:`), rounded so they add up to 100.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
-
 from nianbao.figures import numbers
-from nianbao.figures.national import NationalFigures
 from nianbao.figures.shares import nest, rate, shares
-from nianbao.inputs.model import AgencyYear, YearData
-from nianbao.inputs.totals import opening_values, row_values
+from nianbao.formats import ReportFormat, ShareSpec
+from nianbao.inputs.derive import Change, changes, history_values
+from nianbao.inputs.model import AgencyYear, Number, YearData
 
-
-def yearly_frame(model: AgencyYear) -> pd.DataFrame:
-    """Appendix rows (columns) by year (index), one row per year on file since the opening balance."""
-    fmt = model.format
-    frame = pd.DataFrame.from_dict(
-        {year: row_values(fmt, data) for year, data in sorted(model.history.items())}, orient="index"
-    )
-    return frame[[row.id for row in fmt.appendix.rows]]
-
-
-def cumulative_frame(model: AgencyYear) -> pd.DataFrame:
-    """历年累计 for every row at the end of every year: opening balance plus the running sum (F1)."""
-    if model.opening is None:
-        raise ValueError(f"format {model.format.id} has no cumulative counts")  # a bug: pre2019 only
-    opening = pd.Series(opening_values(model.format, model.opening))
-    yearly = yearly_frame(model)
-    return yearly.cumsum() + opening[yearly.columns]
+# “（二）部分公开（区分处理的，只计这一情形，不计其他情形）” → “部分公开” for the chart and the prose
+NUMBER_AND_EXPLANATION = re.compile(r"^（[一二三四五六七八九十]+）|（[^（）]*）$")
 
 
 @dataclass(frozen=True)
@@ -56,14 +43,23 @@ class CategoryLine:
     share: Decimal | None
 
 
-def appendix_lines(model: AgencyYear) -> tuple[AppendixLine, ...]:
-    """The appendix table for the report's year: this year's value and 历年累计 of every row."""
-    values = {str(k): int(v) for k, v in yearly_frame(model).loc[model.year].to_dict().items()}
-    cumulative = {str(k): int(v) for k, v in cumulative_frame(model).loc[model.year].to_dict().items()}
-    return tuple(
-        AppendixLine(row.id, row.label, row.unit, row.parent, values[row.id], cumulative[row.id])
-        for row in model.format.appendix.rows
-    )
+@dataclass(frozen=True)
+class Outcome:
+    """One part of a share the format lists (table 三's kinds of result: （一）予以公开 …), all applicants."""
+
+    id: str  # the part's id: granted, partial, withheld, …
+    label: str
+    count: int
+    share: Decimal | None
+
+    @property
+    def short_label(self) -> str:
+        return short_label(self.label)
+
+
+def short_label(label: str) -> str:
+    """A row's label without its number and its explanation, as the chart and the prose name it."""
+    return NUMBER_AND_EXPLANATION.sub("", label)
 
 
 def category_lines(data: YearData) -> tuple[CategoryLine, ...]:
@@ -75,21 +71,92 @@ def category_lines(data: YearData) -> tuple[CategoryLine, ...]:
     )
 
 
+def appendix_lines(model: AgencyYear) -> tuple[AppendixLine, ...]:
+    """The appendix for the report's year: this year's value and the chained figure of every row."""
+    return _appendix(model.format, history_values(model)[model.year])
+
+
+def _appendix(fmt: ReportFormat, values: Mapping[str, Number]) -> tuple[AppendixLine, ...]:
+    chained = {chain.of: chain.key for chain in fmt.history.chains}
+    return tuple(
+        AppendixLine(
+            row.id, row.label, row.unit, row.parent, int(values[row.id]), int(values[chained[row.id]])
+        )
+        for row in fmt.appendix_rows
+    )
+
+
+def yearly_frame(model: AgencyYear) -> Any:
+    """The figures of every year the report reads as a pandas table: years down, the appendix's rows
+    (every figure, for a format without an appendix) across — for a notebook author looking at the data."""
+    import pandas as pd  # only here: the reports themselves need no pandas
+
+    years = history_values(model)
+    columns = [row.id for row in model.format.appendix_rows] or list(years[model.year])
+    frame = pd.DataFrame.from_dict({year: years[year] for year in sorted(model.history)}, orient="index")
+    return frame[columns]
+
+
+def shared(spec: ShareSpec, values: Mapping[str, Number]) -> list[tuple[int, Decimal | None]]:
+    """(count, share) of each part of `spec`: of their sum (largest remainder), or a rate of `of`."""
+    counts = [int(sum(values[key] for key in part.keys)) for part in spec.parts]
+    if spec.of is not None:
+        return [(counts[0], rate(counts[0], int(values[spec.of])))]
+    return list(zip(counts, shares(counts), strict=True))
+
+
 @dataclass(frozen=True)
 class Figures:
     """Every derived figure of one report, and the context its narrative placeholders read."""
 
     model: AgencyYear
+    values: Mapping[str, Number]  # this year's figures, typed and derived (chained ones included), by key
+    previous: Mapping[str, Number] | None  # last year's, when last year is on file
     appendix: tuple[AppendixLine, ...]
     categories: tuple[CategoryLine, ...]
-    national: NationalFigures | None = None  # the national formats' tables, shares and changes
+    shares: Mapping[str, Decimal | None]  # by key: share.apply.online, outcome.granted.share, …
+    lists: Mapping[str, tuple[Outcome, ...]]  # the shares' parts the format lists, by name (outcomes)
+    changes: tuple[Change, ...]  # empty when last year is not on file
 
     @classmethod
     def derive(cls, model: AgencyYear) -> Figures:
         """Step 2: compute every derived figure from the checked model."""
-        if not model.format.cumulative:
-            return cls(model, (), (), NationalFigures.derive(model))
-        return cls(model, appendix_lines(model), category_lines(model.current))
+        years = history_values(model)
+        values = years[model.year]
+        previous = years[model.year - 1] if model.previous is not None else None
+        fmt = model.format
+        share_values: dict[str, Decimal | None] = {}
+        lists: dict[str, tuple[Outcome, ...]] = {}
+        for spec in fmt.shares:
+            parts = shared(spec, values)
+            for part, (_, share) in zip(spec.parts, parts, strict=True):
+                share_values[spec.at(spec.key, part)] = share
+            if spec.list is not None:
+                lists[spec.list] = tuple(
+                    Outcome(part.id, part.label, count, share)
+                    for part, (count, share) in zip(spec.parts, parts, strict=True)
+                )
+        return cls(
+            model=model,
+            values=values,
+            previous=previous,
+            appendix=_appendix(fmt, values),
+            categories=category_lines(model.current),
+            shares=share_values,
+            lists=lists,
+            changes=changes(fmt, values, previous),
+        )
+
+    @property
+    def format(self) -> ReportFormat:
+        return self.model.format
+
+    @property
+    def shown(self) -> Mapping[str, str]:
+        """The cells typed as "not applicable" (—, /), by key: printed as typed instead of 0."""
+        return self.model.current.shown
+
+    # ---- what the drawings read
 
     def line(self, row_id: str) -> AppendixLine:
         return next(line for line in self.appendix if line.id == row_id)
@@ -104,26 +171,67 @@ class Figures:
         known = [line.share for line in self.categories if line.share is not None]
         return sum(known, Decimal(0)) if known else None
 
-    def share_of_parent(self) -> dict[str, str]:
-        """Each sub-row's share of a total that is the sum of its rows (e.g. online among all applications).
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """The parts of the share listed as `outcomes` (table 三's kinds of result), for the chart."""
+        return self.lists.get("outcomes", ())
 
-        Only `sum` totals: their rows are exclusive, so the shares add up to 100. The channels of
-        主动公开 may overlap (one document on the website and in the gazette) and get no share.
-        """
-        result: dict[str, str] = {}
-        appendix = self.model.format.appendix
-        for total in (row for row in appendix.rows if row.derive == "sum"):
-            children = [child.id for child in appendix.children(total.id)]
-            values = [self.line(child).value for child in children]
-            for child, share in zip(children, shares(values), strict=True):
-                result[child] = numbers.percent(share)
-        return result
+    # ---- the placeholders
+
+    @property
+    def change_sentence(self) -> str:
+        """“新收政府信息公开申请88件，比上年增加3件（增长3.5%）；予以公开…”."""
+        return "；".join(
+            f"{change.label}{numbers.count(int(change.current))}{change.unit}，{numbers.change(change)}"
+            for change in self.changes
+        )
 
     def context(self) -> dict[str, Any]:
-        """Named values for the narrative: `{{ active.total }}`, `{{ cumulative.active.total }}`, …"""
-        model, data, profile = self.model, self.model.current, self.model.profile
-        context = self.national.context() if self.national else self._appendix_context()
-        context["agency"] = {
+        """Named values for the narrative: every figure by key (`{{ apply.new.total }}`,
+        `{{ cumulative.active.total }}`), the shares (`{{ share.apply.online }}`), the lists of
+        categories and parts, the changes from last year (`yoy`), the agency and the report."""
+        flat: dict[str, Any] = dict(self.values)
+        flat.update({key: numbers.percent(share) for key, share in self.shares.items()})
+        for spec in self.format.shares:
+            parts = shared(spec, self.values)
+            for part, (count, _) in zip(spec.parts, parts, strict=True):
+                if spec.count is not None:
+                    flat[spec.at(spec.count, part)] = count
+                if spec.label is not None:
+                    flat[spec.at(spec.label, part)] = short_label(part.label)
+            if spec.total is not None:
+                flat[spec.total] = sum(count for count, _ in parts)
+        for category in self.format.category_specs:
+            flat[category.field] = [
+                {"name": line.name, "count": line.count, "share": numbers.percent(line.share)}
+                for line in self.categories
+            ]
+        for change in self.changes:
+            flat[f"yoy.{change.id}.text"] = numbers.change(change)
+            flat[f"yoy.{change.id}.previous"] = change.previous
+        context = nest(flat)
+        for name, listed in self.lists.items():
+            context[name] = [
+                {"label": o.short_label, "count": o.count, "share": numbers.percent(o.share)} for o in listed
+            ]
+        context.setdefault("yoy", {}).update(
+            available=bool(self.changes),
+            previous_year=self.model.previous.year if self.model.previous else None,
+            sentence=self.change_sentence,
+        )
+        context["agency"] = self._agency()
+        context["report"] = {
+            "year": self.model.year,
+            "title": self.title,
+            "number": self.document_number,
+            "date": numbers.date(self.model.current.date),
+            "period": f"{self.model.year}年1月1日至{self.model.year}年12月31日",
+        }
+        return context
+
+    def _agency(self) -> dict[str, Any]:
+        profile = self.model.profile
+        return {
             "name": profile.name,
             "self_reference": profile.self_reference,
             "district": profile.district,
@@ -135,30 +243,6 @@ class Figures:
                 "phone": profile.contact.phone,
             },
         }
-        context["report"] = {
-            "year": model.year,
-            "title": self.title,
-            "number": self.document_number,
-            "date": numbers.date(data.date),
-            "period": f"{model.year}年1月1日至{model.year}年12月31日",
-        }
-        return context
-
-    def _appendix_context(self) -> dict[str, Any]:
-        """pre2019: the figures, 历年累计 (`cumulative.…`), shares of parent rows, categories."""
-        data = self.model.current
-        values: dict[str, Any] = dict(data.values)
-        values.update({line.id: line.value for line in self.appendix})
-        total = self.line("active.total").value
-        values["active.electronic_rate"] = numbers.percent(rate(int(data.values["active.electronic"]), total))
-        values["active.categories"] = [
-            {"name": line.name, "count": line.count, "share": numbers.percent(line.share)}
-            for line in self.categories
-        ]
-        context = nest(values)
-        context["cumulative"] = nest({line.id: line.cumulative for line in self.appendix})
-        context["share"] = nest(self.share_of_parent())
-        return context
 
     @property
     def title(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from nianbao.inputs.derive import Change
+
 NOT_APPLICABLE = "—"  # a share of nothing: printed instead of a division by zero
 DIGITS = "零一二三四五六七八九"
 
@@ -33,6 +35,24 @@ def amount(value: Decimal) -> str:
     """An amount as staff typed it, without trailing zeros (12.50 → 12.5, 0.00 → 0); the unit is elsewhere."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def change(change: Change) -> str:
+    """“比上年增加3件（增长25%）”, “比上年减少2件（下降10%）”, “与上年持平”; no % from a zero base."""
+    if change.delta == 0:
+        return "与上年持平"
+    word, trend = ("增加", "增长") if change.delta > 0 else ("减少", "下降")
+    text = f"比上年{word}{abs(change.delta)}{change.unit}"
+    if change.rate is not None:
+        text += f"（{trend}{percent(change.rate)}）"
+    return text
+
+
+def cell(value: int | Decimal, shown: str | None = None) -> str:
+    """A table's cell: as typed when it was typed as "not applicable" (—), else the figure."""
+    if shown is not None:
+        return shown
+    return amount(value) if isinstance(value, Decimal) else count(int(value))
 
 
 def date(value: dt.date) -> str:

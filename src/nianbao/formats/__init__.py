@@ -1,311 +1,201 @@
-"""Report formats as declarative data.
+"""Report formats as declarative data, and the one place formats differ.
 
 Each `<id>.yaml` beside this file defines one format: its sections, the figures a person types, its
-tables with their labels and units, and its consistency rules. The loader, the checks and the renderer
-all read these definitions; no label is written anywhere else. `pre2019` has the Fujian appendix; the
+tables with their labels and units, the totals and shares it computes, how its years chain (its
+history), its consistency rules, its headline figures and its district summary. The loader, the
+checks, the derivation and the renderer all read these definitions; no label is written anywhere else,
+and no code outside this package asks which format it has. `pre2019` has the Fujian appendix; the
 national formats (`gb2019`, `gb2021`) have tables 二, 三 and 四 and share their common part through
 `extends: _national` (files whose name starts with `_` are parts, not formats).
+
+More formats may be defined outside the package, in the folders the environment variable
+`NIANBAO_FORMATS_PATH` names (several separated by the system's path separator, `:` or `;`); such a
+format may extend a part of its own folder or the package's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from nianbao.formats.tables import (
-    ActiveTable,
-    ApplicationTable,
-    Field,
-    ReviewTable,
-    active_table,
-    application_table,
-    review_table,
+from nianbao.errors import ConfigError
+from nianbao.formats.parse import extended, parse
+from nianbao.formats.rules import PREVIOUS, Rule
+from nianbao.formats.schema import DefinitionError
+from nianbao.formats.spec import (
+    OPEN_ENDED,
+    CarryOver,
+    Chain,
+    ChangeSpec,
+    Headline,
+    History,
+    ProseSpec,
+    ReportFormat,
+    Section,
+    SharePart,
+    ShareSpec,
+    SummarySpec,
 )
+from nianbao.formats.tables import Field, Sum
 
 FORMATS_DIR = Path(__file__).parent
+PATH_VARIABLE = "NIANBAO_FORMATS_PATH"
+HINT = (
+    "格式定义的写法见 nianbao 自带的格式（src/nianbao/formats/ 中的 gb2021.yaml 等）"
+    "和 README 的“自定义报告格式”。"
+)
+
+__all__ = [
+    "FORMATS_DIR",
+    "OPEN_ENDED",
+    "PATH_VARIABLE",
+    "PREVIOUS",
+    "CarryOver",
+    "Chain",
+    "ChangeSpec",
+    "Field",
+    "Headline",
+    "History",
+    "ProseSpec",
+    "ReportFormat",
+    "Rule",
+    "Section",
+    "SharePart",
+    "ShareSpec",
+    "Sum",
+    "SummarySpec",
+    "all_formats",
+    "folders",
+    "format_for_year",
+    "index_columns",
+]
 
 
-@dataclass(frozen=True)
-class Section:
-    id: str
-    label: str
+def folders(environ: Mapping[str, str] | None = None) -> tuple[Path, ...]:
+    """The package's formats, then each folder `NIANBAO_FORMATS_PATH` names, in its order."""
+    value = (os.environ if environ is None else environ).get(PATH_VARIABLE, "")
+    named = [Path(part) for part in value.split(os.pathsep) if part.strip()]
+    for folder in named:
+        if not folder.is_dir():
+            raise ConfigError(
+                f"环境变量 {PATH_VARIABLE} 指定的文件夹 {folder} 不存在",
+                hint=f"{PATH_VARIABLE} 应为存放格式定义（<格式>.yaml）的文件夹；不用自定义格式时不要设置它。",
+            )
+    return (FORMATS_DIR, *(folder.resolve() for folder in named))
 
 
-@dataclass(frozen=True)
-class ProseSpec:
-    id: str
-    heading: str
-    part_of: str | None = None  # a sub-head of a section (the five parts of 一、总体情况)
-
-
-@dataclass(frozen=True)
-class CategorySpec:
-    field: str
-    name_column: str
-    count_column: str
-    share_column: str
-    unit: str
-    total_label: str
-
-
-@dataclass(frozen=True)
-class AppendixRow:
-    id: str
-    label: str
-    unit: str
-    parent: str | None = None
-    derive: str | None = None  # None: typed; "sum": sum of its child rows; "categories": sum of categories
-
-
-@dataclass(frozen=True)
-class Appendix:
-    title: str
-    label_column: str
-    unit_column: str
-    cumulative_column: str
-    rows: tuple[AppendixRow, ...]
-
-    def children(self, row_id: str) -> tuple[AppendixRow, ...]:
-        return tuple(row for row in self.rows if row.parent == row_id)
-
-    @property
-    def typed_rows(self) -> tuple[AppendixRow, ...]:
-        """Rows whose cumulative opening balance a person types (the others are derived)."""
-        return tuple(row for row in self.rows if row.derive != "sum")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One consistency check: `sum(left) <kind> sum(right)`.
-
-    Keys name figures of the report's year; a key written `prev:<key>` names that figure in the previous
-    year, so the rule is checked only when the previous year is on file (year chaining). A rule with
-    `each: {col: [...]}` in the YAML is expanded into one rule per value, `{col}` substituted everywhere.
-    """
-
-    id: str
-    kind: str  # "equal" or "at_most"
-    left: tuple[str, ...]
-    right: tuple[str, ...]
-    message: str
-    severity: str = "error"  # "error" stops the run; "warning" is reported and listed for reviewers
-    optional: bool = False  # checked only in the years whose files give every figure it reads
-
-    @property
-    def chains(self) -> bool:
-        return any(key.startswith(PREVIOUS) for key in (*self.left, *self.right))
-
-
-PREVIOUS = "prev:"
-RULE_KINDS = ("equal", "at_most")
-SEVERITIES = ("error", "warning")
-OPEN_ENDED = 9999  # `years: {last: 9999}`: the format in force today
-
-
-@dataclass(frozen=True)
-class ChangeSpec:
-    """A figure whose change from last year the report states (new applications, disclosures, reviews)."""
-
-    id: str
-    key: str
-    label: str
-    unit: str
-
-
-@dataclass(frozen=True)
-class ReportFormat:
-    id: str
-    title: str
-    first_year: int
-    last_year: int
-    sections: tuple[Section, ...]
-    prose: tuple[ProseSpec, ...]
-    fields: dict[str, Field]
-    rules: tuple[Rule, ...]
-    categories_spec: CategorySpec | None = None  # pre2019 only
-    appendix_spec: Appendix | None = None  # pre2019 only: the appendix with its 历年累计
-    active: ActiveTable | None = None  # national formats: table 二
-    applications: ApplicationTable | None = None  # national formats: table 三
-    reviews: ReviewTable | None = None  # national formats: table 四
-    changes: tuple[ChangeSpec, ...] = ()  # figures compared with last year's
-    extends: str | None = None  # the shared part (`_national`) its definition builds on
-
-    def covers(self, year: int) -> bool:
-        return self.first_year <= year <= self.last_year
-
-    @property
-    def span(self) -> str:
-        """The years it governs, as a message shows them: 2008—2018, or 2021 年起 for the current format."""
-        return (
-            f"{self.first_year} 年起"
-            if self.last_year >= OPEN_ENDED
-            else f"{self.first_year}—{self.last_year}"
-        )
-
-    @property
-    def categories(self) -> CategorySpec:
-        if self.categories_spec is None:
-            raise ValueError(f"format {self.id} has no categories")  # a bug: only pre2019 code asks
-        return self.categories_spec
-
-    @property
-    def appendix(self) -> Appendix:
-        if self.appendix_spec is None:
-            raise ValueError(f"format {self.id} has no appendix")  # a bug: only pre2019 code asks
-        return self.appendix_spec
-
-    @property
-    def cumulative(self) -> bool:
-        """Whether reports carry 历年累计 counts, which need an opening balance (pre2019 only)."""
-        return self.appendix_spec is not None
-
-    def section(self, section_id: str) -> Section:
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        raise KeyError(section_id)
-
-
-def _categories(raw: dict[str, Any]) -> CategorySpec:
-    columns = raw["columns"]
-    return CategorySpec(
-        field=raw["field"],
-        name_column=columns["name"],
-        count_column=columns["count"],
-        share_column=columns["share"],
-        unit=raw["unit"],
-        total_label=raw["total_label"],
-    )
-
-
-def _parse(raw: dict[str, Any]) -> ReportFormat:
-    extends = raw.get("extends")
-    raw = _extended(raw)
-    fields = {key: Field(id=key, **value) for key, value in raw.get("fields", {}).items()}
-    active = active_table(raw["active"]) if "active" in raw else None
-    applications = application_table(raw["applications"], raw["id"]) if "applications" in raw else None
-    reviews = review_table(raw["reviews"]) if "reviews" in raw else None
-    for table in (active, reviews):
-        fields.update(table.fields() if table else {})
-    lists = {**(applications.lists() if applications else {}), **(active.lists() if active else {})}
-    if "appendix" in raw:  # pre2019: `each: {row: appendix}` runs over every appendix row
-        lists["appendix"] = tuple((row["id"], row["label"]) for row in raw["appendix"]["rows"])
-    return ReportFormat(
-        id=raw["id"],
-        title=raw["title"],
-        first_year=int(raw["years"]["first"]),
-        last_year=int(raw["years"]["last"]),
-        sections=tuple(Section(**item) for item in raw["sections"]),
-        prose=tuple(ProseSpec(**item) for item in raw["prose"]),
-        fields=fields,
-        rules=tuple(rule for item in raw.get("rules", []) for rule in _rules(item, lists)),
-        categories_spec=_categories(raw["categories"]) if "categories" in raw else None,
-        appendix_spec=_appendix(raw["appendix"]) if "appendix" in raw else None,
-        active=active,
-        applications=applications,
-        reviews=reviews,
-        changes=tuple(ChangeSpec(**item) for item in raw.get("changes", [])),
-        extends=extends,
-    )
-
-
-def _appendix(appendix: dict[str, Any]) -> Appendix:
-    columns = appendix["columns"]
-    return Appendix(
-        title=appendix["title"],
-        label_column=columns["label"],
-        unit_column=columns["unit"],
-        cumulative_column=columns["cumulative"],
-        rows=tuple(AppendixRow(**row) for row in appendix["rows"]),
-    )
-
-
-def _extended(raw: dict[str, Any]) -> dict[str, Any]:
-    """A format that says `extends: _part` gets that part's keys; its own keys win, rules add up."""
-    if "extends" not in raw:
-        return raw
-    with (FORMATS_DIR / f"{raw['extends']}.yaml").open(encoding="utf-8") as handle:
-        base: dict[str, Any] = yaml.safe_load(handle)
-    own = {key: value for key, value in raw.items() if key != "extends"}
-    return {**base, **own, "rules": [*base.get("rules", []), *own.get("rules", [])]}
-
-
-Named = tuple[str, str]  # (id, label) of a value that a rule's `each:` runs over
-
-
-def _label(value_id: str, lists: Mapping[str, tuple[Named, ...]]) -> str:
-    """The label of a row or column named by id in a rule (规章 for active.regulations), else the id."""
-    return next((label for members in lists.values() for i, label in members if i == value_id), value_id)
-
-
-def _rules(raw: dict[str, Any], listed: Mapping[str, Sequence[str | Named]]) -> list[Rule]:
-    """One rule from the YAML, expanded over its `each:` values (their product, in order).
-
-    An `each:` list may be written out or name one of the format's `lists` (e.g. `columns` of table
-    三); `{name}` is replaced by the value's id, `{name.label}` by its label. A key containing `[list]`
-    stands for one key per member of that list (a sum over e.g. the `leaves` of table 三).
-    """
-    if raw["kind"] not in RULE_KINDS or raw.get("severity", "error") not in SEVERITIES:
-        raise ValueError(f"rule {raw['id']}: unknown kind or severity")  # a bug in a shipped format
-    lists = {  # a member given by id alone is its own label
-        name: tuple((m, m) if isinstance(m, str) else m for m in members) for name, members in listed.items()
-    }
-    bindings: list[dict[str, Named]] = [{}]
-    for name, values in raw.get("each", {}).items():
-        named = (
-            lists[values]
-            if isinstance(values, str)
-            else tuple((str(v), _label(str(v), lists)) for v in values)
-        )
-        bindings = [{**bound, name: value} for bound in bindings for value in named]
-
-    def fill(text: str, bound: dict[str, Named]) -> str:
-        for name, (value_id, label) in bound.items():
-            text = text.replace(f"{{{name}.label}}", label).replace(f"{{{name}}}", value_id)
-        return text
-
-    def expand(key: str) -> list[str]:
-        for name, members in lists.items():
-            if f"[{name}]" in key:
-                return [key.replace(f"[{name}]", member) for member, _ in members]
-        return [key]
-
-    def keys(side: str | list[str], bound: dict[str, Named]) -> tuple[str, ...]:
-        sides = [side] if isinstance(side, str) else side
-        return tuple(expanded for key in sides for expanded in expand(fill(key, bound)))
-
-    return [
-        Rule(
-            id=raw["id"],
-            kind=raw["kind"],
-            left=keys(raw["left"], bound),
-            right=keys(raw["right"], bound),
-            message=fill(raw["message"], bound),
-            severity=raw.get("severity", "error"),
-            optional=bool(raw.get("optional", False)),
-        )
-        for bound in bindings
-    ]
-
-
-@cache
 def all_formats() -> tuple[ReportFormat, ...]:
-    """Every format definition shipped with nianbao, oldest first."""
-    loaded = []
-    for path in sorted(FORMATS_DIR.glob("[!_]*.yaml")):
-        with path.open(encoding="utf-8") as handle:
-            loaded.append(_parse(yaml.safe_load(handle)))
-    return tuple(sorted(loaded, key=lambda fmt: fmt.first_year))
+    """Every format: the package's and those of `NIANBAO_FORMATS_PATH`, oldest first."""
+    return _formats(folders())
 
 
 def format_for_year(year: int) -> ReportFormat | None:
-    """The format that governs reports for `year`, or None if nianbao does not support that year yet."""
+    """The format that governs reports for `year`, or None if nianbao does not support that year yet.
+
+    The format in force today (`last: 9999`) governs every later year, except those of a format that
+    begins after it (a newer format, or one defined for a few years in `NIANBAO_FORMATS_PATH`)."""
+    covering = [fmt for fmt in all_formats() if fmt.covers(year)]
+    return max(covering, key=lambda fmt: fmt.first_year, default=None)
+
+
+def index_columns() -> tuple[tuple[str, str], ...]:
+    """The index page's headline columns, (id, heading): every format's, in the order formats first
+    name them (the same id is the same column in every format)."""
+    columns: dict[str, str] = {}
     for fmt in all_formats():
-        if fmt.covers(year):
-            return fmt
-    return None
+        for headline in fmt.headline:
+            columns.setdefault(headline.id, headline.label)
+    return tuple(columns.items())
+
+
+@cache
+def _formats(searched: tuple[Path, ...]) -> tuple[ReportFormat, ...]:
+    loaded: list[ReportFormat] = []
+    for folder in searched:
+        for path in sorted(folder.glob("[!_]*.yaml")):
+            loaded.append(_load(path, searched))
+    loaded.sort(key=lambda fmt: fmt.first_year)
+    ids = [fmt.id for fmt in loaded]
+    for fmt in loaded:
+        if ids.count(fmt.id) > 1:
+            where = "、".join(str(f.files[0]) for f in loaded if f.id == fmt.id)
+            raise ConfigError(
+                f"格式 {fmt.id} 定义了两次：{where}", hint="自定义格式请用另一个 id（也是文件名）。"
+            )
+    for i, before in enumerate(loaded):
+        for after in loaded[i + 1 :]:
+            yields = before.last_year >= OPEN_ENDED and before.first_year < after.first_year
+            if after.first_year <= before.last_year and not yields:
+                raise ConfigError(
+                    f"格式 {before.id}（{before.span}）和格式 {after.id}（{after.span}）适用的年度重叠："
+                    f"{before.files[0]}、{after.files[0]}",
+                    path=after.files[0],
+                    hint="每一年度只能有一种格式（现行格式 last: 9999 除外："
+                    "较晚开始的格式在它的年度取代现行格式）。",
+                )
+    first: dict[str, tuple[str, str]] = {}  # headline column → (its heading, the format that gave it)
+    for fmt in loaded:
+        for headline in fmt.headline:
+            label, given_by = first.setdefault(headline.id, (headline.label, fmt.id))
+            if label != headline.label:
+                raise ConfigError(
+                    f"格式定义有误：索引页的列 {headline.id} 的标题是 {headline.label}，"
+                    f"而格式 {given_by} 中是 {label}",
+                    path=fmt.files[0],
+                    hint="id 相同的 headline 在每种格式中是索引页的同一列，标题要一字不差。",
+                )
+    return tuple(loaded)
+
+
+def _load(path: Path, searched: tuple[Path, ...]) -> ReportFormat:
+    raw = _read(path)
+    part_name = raw.get("extends")
+    part_path = _part(part_name, path, searched) if part_name is not None else None
+    part = _read(part_path) if part_path is not None else None
+    try:
+        fmt = parse(
+            extended(raw, part),
+            (path, *([part_path] if part_path else [])),
+            str(part_name) if part_name else None,
+        )
+    except DefinitionError as err:
+        raise ConfigError(f"格式定义有误：{err}", path=path, hint=HINT) from err
+    if fmt.id != path.stem:
+        raise ConfigError(f"格式定义有误：id 应与文件名相同（{path.stem}），实际为 {fmt.id}", path=path)
+    return fmt
+
+
+def _part(name: Any, path: Path, searched: tuple[Path, ...]) -> Path:
+    """The part a format extends: in its own folder first, then in the others."""
+    if not isinstance(name, str) or not name.startswith("_"):
+        raise ConfigError(
+            f"格式定义有误：extends 应为以 _ 开头的共用部分的名称（如 _national），实际为 {name!r}", path=path
+        )
+    for folder in (path.parent, *searched):
+        if (folder / f"{name}.yaml").is_file():
+            return folder / f"{name}.yaml"
+    raise ConfigError(f"格式定义有误：找不到 extends 指定的共用部分 {name}.yaml", path=path, hint=HINT)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f"第 {mark.line + 1} 行" if mark is not None else ""
+        raise ConfigError(
+            f"格式定义的 YAML 格式错误{line}：{getattr(err, 'problem', err)}", path=path
+        ) from err
+    except UnicodeDecodeError as err:
+        raise ConfigError("格式定义应以 UTF-8 编码保存", path=path) from err
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            "格式定义有误：文件内容应为“键: 值”的一组（id、title、years……）", path=path, hint=HINT
+        )
+    return raw

@@ -2,32 +2,34 @@
 
 The first column holds a row's label exactly as the format writes it, the other columns the six applicant
 columns under their exact labels (an optional 总计 column may follow). Label-only rows (（三）不予公开 …)
-may be present with empty cells or left out. A data row's blank cell is an error, never a silent 0. The
-总计 column and the （七）总计 row are computed; when typed they are kept so rules A2 and A3 compare them.
+may be present with empty cells or left out. Every cell is read by the cell-value contract (`cells.py`):
+a data row's blank cell is an error, never a silent 0; the 总计 column and the （七）总计 row are computed,
+so there a blank means "computed here", and a typed total is kept so rules A2 and A3 compare it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from pathlib import Path
 
 from nianbao.errors import DataError, did_you_mean
 from nianbao.formats.tables import ApplicationTable, Column, Row
+from nianbao.inputs.cells import Cell, Place, read_cell
 from nianbao.inputs.files import read_text
 
 HINT = "用 Excel / WPS 打开这个文件，对照纸质表格逐格填写；没有的填 0，不要留空。"
 
 
-def read_applications(path: Path, where: str, table: ApplicationTable) -> dict[str, int]:
-    """Every typed cell of table 三, by key (`apply.new.natural`); totals only if a person typed them."""
+def read_applications(path: Path, where: str, table: ApplicationTable) -> dict[str, Cell]:
+    """Every typed cell of table 三, by key (`apply.new.natural`), read by the cell-value contract;
+    totals only if a person typed them."""
     lines = _csv_lines(read_text(path, where), where)
     if not lines:
         raise DataError("文件是空的：应为表三，第一行是表头", path=where, hint=HINT)
     header_line, header = lines[0]
     columns = _header(header, header_line, where, table)
-    values: dict[str, int] = {}
+    values: dict[str, Cell] = {}
     seen: dict[str, int] = {}
     by_label = {row.label: row for row in table.rows}
     for number, cells in lines[1:]:
@@ -42,7 +44,7 @@ def read_applications(path: Path, where: str, table: ApplicationTable) -> dict[s
         if row.id in seen:
             raise DataError(f"第 {number} 行：“{label}” 在第 {seen[row.id]} 行已经出现过", path=where)
         seen[row.id] = number
-        values.update(_row(row, cells[1:], columns, number, where))
+        values.update(_row(row, cells[1:], columns, number, where, table))
     missing = [row.label for row in table.data_rows if row.derive is None and row.id not in seen]
     if missing:
         raise DataError(f"缺少以下行：{'、'.join(missing)}", path=where, hint=HINT)
@@ -84,7 +86,9 @@ def _header(cells: list[str], number: int, where: str, table: ApplicationTable) 
     )
 
 
-def _row(row: Row, cells: list[str], columns: tuple[Column, ...], number: int, where: str) -> dict[str, int]:
+def _row(
+    row: Row, cells: list[str], columns: tuple[Column, ...], number: int, where: str, table: ApplicationTable
+) -> dict[str, Cell]:
     if len(cells) > len(columns):
         raise DataError(f"第 {number} 行“{row.label}”：数字比表头的列多", path=where)
     if row.kind == "group":
@@ -94,25 +98,13 @@ def _row(row: Row, cells: list[str], columns: tuple[Column, ...], number: int, w
             )
         return {}
     cells = cells + [""] * (len(columns) - len(cells))
-    return {
-        f"{row.id}.{column.id}": _count(cell, row, column, number, where)
-        for column, cell in zip(columns, cells, strict=True)
-    }
-
-
-def _count(cell: str, row: Row, column: Column, number: int, where: str) -> int:
-    text = unicodedata.normalize(
-        "NFKC", cell
-    ).strip()  # full-width digits typed with a Chinese IME: １２ → 12
-    if not text:
-        raise DataError(
-            f"第 {number} 行“{row.label}”的“{column.label}”一格没有填写；没有的请填 0", path=where
-        )
-    if not text.isascii() or not text.isdigit():
-        raise DataError(
-            f'第 {number} 行“{row.label}”的“{column.label}”应为非负整数，实际为 "{text}"', path=where
-        )
-    return int(text)
+    values: dict[str, Cell] = {}
+    for column, text in zip(columns, cells, strict=True):
+        place = Place.table(where, number, row.label, column.label)
+        cell = read_cell(text, column.type, column.unit, place, computed=table.computed(row, column))
+        if cell is not None:  # a blank total is computed, like one left out
+            values[f"{row.id}.{column.id}"] = cell
+    return values
 
 
 def _csv_problem(err: csv.Error) -> str:

@@ -1,18 +1,19 @@
 """Consistency rules of a report format, applied to one year's figures.
 
 The rules themselves are data (`rules:` in the format's YAML, parsed into `Rule`s); this module only
-knows how to apply the two kinds. Every broken error rule of a file is reported in one `FormatError`
-naming the file, the rule and the figures on both sides; a broken warning rule becomes a message that
-the run prints and lists in the executed notebook for reviewers.
+knows how to apply the two kinds (`history.py` runs them over the years a report reads). Every broken
+error rule of a file is reported in one `FormatError` naming the file, the rule and the figures on
+both sides; a broken warning rule becomes a message that the run prints and lists in the executed
+notebook for reviewers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from nianbao.errors import FormatError
-from nianbao.formats import PREVIOUS, ReportFormat, Rule
+from nianbao.formats import PREVIOUS, Rule
 from nianbao.inputs.model import Number
 
 KINDS: dict[str, tuple[Callable[[Number, Number], bool], str]] = {
@@ -30,16 +31,18 @@ class Year:
     where: str
 
 
-def check_rules(fmt: ReportFormat, current: Year, previous: Year | None) -> tuple[str, ...]:
-    """Apply every rule of `fmt` to `current` and return the warnings; raise on any broken error rule.
+def check_rules(rules: Sequence[Rule], current: Year, previous: Year | None) -> tuple[str, ...]:
+    """Apply `rules` to `current` and return the warnings; raise on any broken error rule.
 
-    Chaining rules (those reading `prev:` figures) are skipped when `previous` is None: an agency's first
-    year on file has nothing to chain from.
+    Chaining rules (those reading `prev:` figures) are skipped when `previous` is None or lacks their
+    figures: an agency's first year on file, or a year after a format without them, has nothing to chain
+    from. An optional rule is skipped in the years whose files do not give every figure it reads.
     """
     errors: list[str] = []
     warnings: list[str] = []
-    for rule in fmt.rules:
-        if (rule.chains and previous is None) or (rule.optional and not _given(rule, current, previous)):
+    for rule in rules:
+        unchained = rule.chains and not _given(rule, None, previous)
+        if unchained or (rule.optional and not _given(rule, current, previous)):
             continue
         broken = _broken(rule, current, previous)
         if broken:
@@ -49,10 +52,13 @@ def check_rules(fmt: ReportFormat, current: Year, previous: Year | None) -> tupl
     return tuple(f"{current.where}: {warning}" for warning in warnings)
 
 
-def _given(rule: Rule, current: Year, previous: Year | None) -> bool:
-    """Whether the files give every figure an optional rule reads."""
-    for key in (*rule.left, *rule.right):
-        year = previous if key.startswith(PREVIOUS) else current
+def _given(rule: Rule, current: Year | None, previous: Year | None) -> bool:
+    """Whether the files give every figure a rule reads (only last year's when `current` is None)."""
+    for key in rule.keys:
+        chained = key.startswith(PREVIOUS)
+        if current is None and not chained:
+            continue
+        year = previous if chained else current
         if year is None or key.removeprefix(PREVIOUS) not in year.values:
             return False
     return True

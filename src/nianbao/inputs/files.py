@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Hashable, Iterable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import yaml
 
 from nianbao.errors import DataError, did_you_mean
 from nianbao.inputs import snapshot
+from nianbao.inputs.cells import Cell, Place, read_cell, shown
 
 WEB_ADDRESS = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[^\s<>\"'`]*)?")
 ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with or without BOM, then what Excel/WPS save on Chinese Windows
@@ -84,11 +84,10 @@ def read_yaml(path: Path, where: str) -> dict[str, Any]:
             mark = getattr(err, "context_mark", None) or mark
         line = f"第 {mark.line + 1} 行" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err)
-        raise DataError(
-            f"YAML 格式错误{line}：{problem}",
-            path=where,
-            hint="检查缩进和冒号（冒号后要有空格）。",
-        ) from err
+        hint = "检查缩进和冒号（冒号后要有空格）。"
+        if problem == "sequence entries are not allowed here":  # `decisions: -`: YAML reads a list
+            hint = '不适用的格请写 "-"（加引号）或 —、/；单独一个 - 在 YAML 中表示列表。' + hint
+        raise DataError(f"YAML 格式错误{line}：{problem}", path=where, hint=hint) from err
     repeated = min(_repeated(content, "", set()), key=lambda found: found[2], default=None)
     if repeated is not None:
         raise given_twice(*repeated, where=where)
@@ -132,20 +131,42 @@ def given_twice(key: str, first: int | None, again: int | None, *, where: str) -
 
 
 class Reader:
-    """Pulls typed values out of one parsed YAML file, naming the file and the field on every fault."""
+    """Pulls typed values out of one parsed YAML file, naming the file, the line and the field on every
+    fault. A figure's value is read by the cell-value contract (`cells.py`), as every input path's is."""
 
-    def __init__(self, content: Mapping[str, Any], where: str) -> None:
+    def __init__(
+        self, content: Mapping[str, Any], where: str, lines: Mapping[str, int | None] | None = None
+    ) -> None:
         self.content = content
         self.where = where
+        self.lines = lines or {}  # the line (from 1) of each key, when known
+
+    @classmethod
+    def of(cls, content: Mapping[str, Any], where: str, keep: Iterable[str] = ()) -> Reader:
+        """A reader over a parsed file, nested keys flattened to dotted ones (except those in `keep`)."""
+        lines: dict[str, int | None] = {}
+        flat: dict[str, Any] = {}
+        _flatten(content, "", set(keep), flat, lines, where, [])
+        return cls(flat, where, lines)
 
     def fail(self, message: str) -> DataError:
         return DataError(message, path=self.where)
 
     def section(self, key: str) -> Reader:
+        """A kept mapping (`published_cumulative:`) as a reader of its own dotted keys."""
         value = self.get(key)
         if not isinstance(value, dict):
             raise self.fail(f"字段 {key} 应为一组“字段: 值”，实际为 {shown(value)}")
-        return Reader(flatten({key: value}, self.where), self.where)
+        return Reader.of({key: value}, self.where)
+
+    def figure(self, key: str, kind: str, unit: str, label: str, computed: bool = False) -> Cell | None:
+        """A figure by the cell-value contract; None when it is computed here (left out or blank)."""
+        place = Place.field(self.where, key, label, self.lines.get(key))
+        if key not in self.content:
+            if computed:
+                return None
+            raise DataError(f"缺少{place.subject}", path=self.where)
+        return read_cell(self.content[key], kind, unit, place, computed)
 
     def get(self, key: str) -> Any:
         if key not in self.content:
@@ -169,21 +190,8 @@ class Reader:
         return value
 
     def count(self, key: str) -> int:
+        """A count that is not a figure of the form (a document's number, a year): a plain integer."""
         return as_count(self.get(key), key, self.where)
-
-    def amount(self, key: str) -> Decimal:
-        value = self.get(key)
-        try:
-            amount = (
-                Decimal(str(value))
-                if isinstance(value, int | float | str) and not isinstance(value, bool)
-                else None
-            )
-        except InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite() or amount < 0:
-            raise self.fail(f"字段 {key} 应为非负的金额（元），实际为 {shown(value)}")
-        return amount
 
     def date(self, key: str) -> dt.date:
         value = self.get(key)
@@ -212,14 +220,6 @@ def as_count(value: Any, key: str, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise DataError(f"字段 {key} 应为非负整数，实际为 {shown(value)}", path=where)
     return value
-
-
-def shown(value: Any) -> str:
-    if value is None:
-        return "空值"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
 
 
 def flatten(content: Mapping[str, Any], where: str, keep: Iterable[str] = ()) -> dict[str, Any]:

@@ -1,29 +1,33 @@
-"""Data files → checked model.
+"""Data files → checked model: the one loader, for every format.
 
-Reads an agency's profile, its yearly figures, its opening balance and its narrative, checks every key
-and every value's type, and returns an `AgencyYear`. Every fault becomes a `DataError` that names the
-file (relative to the project), the field, what was expected and what was found. Files are only read.
+Reads an agency's profile, each year's figures (figures.yaml, plus the tables its format types in a
+file of their own, such as table 三's CSV), the opening balance when the format's history chains from
+one, and the narrative; checks every key, reads every figure by the cell-value contract (`cells.py`),
+applies the rules (`history.py`) and returns an `AgencyYear`. What to read comes from the format:
+its fields, its lists of categories, its history's opening and published sections, its file tables.
+Every fault becomes a `DataError` naming the file (relative to the project), the line, the field in
+the form's own words, what was expected and what was found. Files are only read.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from nianbao.errors import DataError, did_you_mean
 from nianbao.formats import ReportFormat, all_formats, format_for_year
-from nianbao.inputs import national, snapshot
-from nianbao.inputs.checks import Year, check_rules
-from nianbao.inputs.files import Reader, as_count, flatten, read_text, read_yaml, shown
+from nianbao.formats.tables import CategorySpec
+from nianbao.inputs import snapshot
+from nianbao.inputs.applications import read_applications
+from nianbao.inputs.cells import Cell, Place, read_cell, shown
+from nianbao.inputs.files import Reader, read_text, read_yaml
+from nianbao.inputs.history import check_history, years_to_read
 from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
 from nianbao.inputs.prose import parse_narrative
-from nianbao.inputs.totals import opening_values, row_values
 from nianbao.paths import Project
 
-PUBLISHED = "published_cumulative"  # figures.yaml: 历年累计 as printed in that year's report (optional)
-CUMULATIVE = "cumulative"  # the computed 历年累计, as rules name it
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
@@ -32,44 +36,12 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     agency = check_agency(project, agency)
     fmt = check_year(project, agency, year)
     profile = load_profile(project, agency)
-    opening = load_opening(project, agency, fmt) if fmt.cumulative else None  # 历年累计 start from it
-    if opening is not None:
-        years = years_to_chain(project, agency, opening, year)
-    else:
-        years = national.years_to_chain(year, years_on_file(project, agency))
+    opening = load_opening(project, agency, fmt) if fmt.history.opening is not None else None
+    years = years_to_read(project, agency, fmt, opening, year, years_on_file(project, agency))
     history = {y: load_any_year(project, agency, y) for y in years}
     narrative = load_narrative(project, fmt, agency, year)
-    warnings = check_history(project, fmt, agency, opening, history)
-    return AgencyYear(fmt, profile, year, history, opening, narrative, warnings)
-
-
-def check_history(
-    project: Project, fmt: ReportFormat, agency: str, opening: Opening | None, history: Mapping[int, YearData]
-) -> tuple[str, ...]:
-    """Apply the format's rules to every year on file up to the report's: earlier years feed the
-    cumulative counts, so they must hold too. Returns the warnings, oldest year first.
-
-    Each year's figures include its computed 历年累计 (`cumulative.<row>`), so a rule can chain a
-    published 历年累计 from the year before; the year before the first is the opening balance.
-    """
-    if opening is None:  # the national formats have no 历年累计
-        return national.check_years(project, agency, history)
-    cumulative = opening_values(fmt, opening)
-    where = project.relative(project.opening(agency))
-    checked = {opening.as_of: _cumulative_year(opening.as_of, cumulative, where)}
-    warnings: list[str] = []
-    for year in sorted(history):
-        rows = row_values(fmt, history[year])
-        cumulative = {row: cumulative[row] + value for row, value in rows.items()}
-        where = project.relative(project.figures(agency, year))
-        values = {**history[year].values, **rows, **_cumulative_year(year, cumulative, where).values}
-        checked[year] = Year(year, values, where)
-        warnings += check_rules(fmt, checked[year], checked.get(year - 1))
-    return tuple(warnings)
-
-
-def _cumulative_year(year: int, cumulative: Mapping[str, int], where: str) -> Year:
-    return Year(year, {f"{CUMULATIVE}.{row}": value for row, value in cumulative.items()}, where)
+    model = AgencyYear(fmt, profile, year, history, opening, narrative)
+    return dataclasses.replace(model, warnings=check_history(project, model))
 
 
 # ---------------------------------------------------------------- parameters
@@ -107,9 +79,9 @@ def check_agency(project: Project, agency: str) -> str:
 def check_year(project: Project, agency: str, year: int) -> ReportFormat:
     years = years_on_file(project, agency)
     if year not in years:
-        shown = "、".join(str(y) for y in years) or "（无）"
+        on_file = "、".join(str(y) for y in years) or "（无）"
         raise DataError(
-            f"机关 {agency} 没有 {year} 年度的数据。已有的年度：{shown}",
+            f"机关 {agency} 没有 {year} 年度的数据。已有的年度：{on_file}",
             hint=f"新增年度请建立 data/{agency}/{year}/figures.yaml 和 narrative.md。",
         )
     fmt = format_for_year(year)
@@ -119,16 +91,13 @@ def check_year(project: Project, agency: str, year: int) -> ReportFormat:
     return fmt
 
 
-# ---------------------------------------------------------------- files
+# ---------------------------------------------------------------- the files of an agency
 
 
 def _open(project: Project, path: Path, keep: list[str] | None = None) -> Reader:
     """A reader over one YAML file, nested keys flattened to dotted ones (except those in `keep`)."""
     where = project.relative(path)
-    return Reader(flatten(read_yaml(path, where), where, keep=keep or []), where)
-
-
-# ---------------------------------------------------------------- the files of an agency
+    return Reader.of(read_yaml(path, where), where, keep=keep or [])
 
 
 def load_profile(project: Project, agency: str) -> Profile:
@@ -165,75 +134,93 @@ def load_any_year(project: Project, agency: str, year: int) -> YearData:
     fmt = format_for_year(year)
     if fmt is None:
         raise DataError(f"nianbao 不支持 {year} 年度的报告格式")
-    if fmt.cumulative:
-        return load_year(project, fmt, agency, year)
-    return national.load_year(project, fmt, agency, year)
+    return load_year(project, fmt, agency, year)
+
+
+class Typed:
+    """One year's figures as they are read: values by key, how odd cells were typed, the warnings."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Number] = {}
+        self.shown: dict[str, str] = {}
+        self.warnings: list[str] = []
+
+    def put(self, key: str, cell: Cell | None) -> None:
+        if cell is None:  # computed here
+            return
+        self.values[key] = cell.value
+        if cell.shown is not None:
+            self.shown[key] = cell.shown
+        if cell.warning is not None:
+            self.warnings.append(cell.warning)
 
 
 def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> YearData:
-    categories_key = fmt.categories.field
-    reader = _open(project, project.figures(agency, year), keep=[categories_key, PUBLISHED])
-    reader.only(["report.number", "report.date", categories_key, *fmt.fields, PUBLISHED])
-    values: dict[str, Number] = {}
-    for key, spec in fmt.fields.items():
-        values[key] = reader.amount(key) if spec.type == "amount" else reader.count(key)
-    if PUBLISHED in reader.content:  # optional: the 历年累计 column as that year's report printed it
-        published = reader.section(PUBLISHED)
-        published.only(f"{PUBLISHED}.{row.id}" for row in fmt.appendix.rows)
-        values.update({key: published.count(key) for key in published.content})
-    return YearData(
-        year=year,
-        number=reader.count("report.number"),
-        date=reader.date("report.date"),
-        values=values,
-        categories=_categories(reader.get(categories_key), categories_key, reader.where),
-    )
+    """One year's typed figures: figures.yaml field by field, then the tables typed in files of their
+    own (table 三's CSV)."""
+    published = fmt.history.published
+    lists, sections = [spec.field for spec in fmt.category_specs], [published] if published else []
+    reader = _open(project, project.figures(agency, year), keep=[*lists, *sections])
+    reader.only(["report.number", "report.date", *lists, *fmt.fields, *sections])
+    read = Typed()
+    for key, field in fmt.fields.items():
+        read.put(key, reader.figure(key, field.type, field.unit, field.label, computed=field.optional))
+    if published is not None and published in reader.content:  # the chain as that year's report printed it
+        section = reader.section(published)
+        section.only(fmt.history.published_rows())
+        for key in section.content:
+            read.put(key, section.figure(key, "count", "", fmt.label(key)))
+    for table in fmt.file_tables:
+        path = project.year_dir(agency, year) / table.file
+        for key, cell in read_applications(path, project.relative(path), table).items():
+            read.put(key, cell)
+    number, date = reader.count("report.number"), reader.date("report.date")
+    categories: tuple[tuple[str, int], ...] = ()
+    for spec in fmt.category_specs:
+        categories = _categories(reader, spec, read)
+    return YearData(year, number, date, read.values, categories, read.shown, tuple(read.warnings))
 
 
-def _categories(value: Any, key: str, where: str) -> tuple[tuple[str, int], ...]:
+def _categories(reader: Reader, spec: CategorySpec, read: Typed) -> tuple[tuple[str, int], ...]:
+    """The agency's categories and their counts, in the order written (at least one)."""
+    value = reader.get(spec.field)
     if not isinstance(value, dict) or not value:
-        raise DataError(f"字段 {key} 应为“类别名: 条数”的列表，至少一类，实际为 {shown(value)}", path=where)
-    return tuple(
-        (str(name).strip(), as_count(count, f"{key}.{name}", where)) for name, count in value.items()
-    )
+        raise reader.fail(f"字段 {spec.field} 应为“类别名: 条数”的列表，至少一类，实际为 {shown(value)}")
+    lines = getattr(value, "lines", {})
+    counts = []
+    for name, raw in value.items():
+        key = f"{spec.field}.{name}"
+        place = Place.field(reader.where, key, spec.label(str(name)), lines.get(name))
+        cell = read_cell(raw, "count", spec.unit, place)
+        if cell is None:
+            raise ValueError(key)  # a figure that is not computed is never None
+        read.warnings += [cell.warning] if cell.warning else []
+        counts.append((str(name).strip(), int(cell.value)))
+    return tuple(counts)
 
 
 def load_opening(project: Project, agency: str, fmt: ReportFormat) -> Opening:
-    reader = _open(project, project.opening(agency), keep=["cumulative"])
-    where = reader.where
-    reader.only(["as_of", "cumulative"])
+    """The opening balance: the chained figures up to the end of `as_of`, typed rows only."""
+    key, name = str(fmt.history.key), str(fmt.history.opening)
+    reader = _open(project, project.agency_dir(agency) / name, keep=[key])
+    reader.only(["as_of", key])
     as_of = reader.count("as_of")
-    balances = reader.get("cumulative")
+    balances: Any = reader.get(key)
     if not isinstance(balances, dict):
-        raise DataError(f"字段 cumulative 应为“指标: 累计数”的列表，实际为 {shown(balances)}", path=where)
-    rows = Reader({f"cumulative.{k}": v for k, v in balances.items()}, where)
-    typed = [f"cumulative.{row.id}" for row in fmt.appendix.typed_rows]
-    rows.only(typed)
-    return Opening(as_of, {key.split(".", 1)[1]: rows.count(key) for key in typed})
+        raise reader.fail(f"字段 {key} 应为“指标: 累计数”的列表，实际为 {shown(balances)}")
+    rows = Reader(
+        {f"{key}.{k}": v for k, v in balances.items()},
+        reader.where,
+        {f"{key}.{k}": line for k, line in getattr(balances, "lines", {}).items()},
+    )
+    rows.only(f"{key}.{row.id}" for row in fmt.history.opening_rows)
+    read = Typed()
+    for row in fmt.history.opening_rows:
+        read.put(row.id, rows.figure(f"{key}.{row.id}", "count", "", fmt.label(f"{key}.{row.id}")))
+    return Opening(as_of, {row: int(value) for row, value in read.values.items()}, tuple(read.warnings))
 
 
 def load_narrative(project: Project, fmt: ReportFormat, agency: str, year: int) -> dict[str, str]:
     path = project.narrative(agency, year)
     where = project.relative(path)
     return parse_narrative(read_text(path, where), fmt, where=where)
-
-
-def years_to_chain(project: Project, agency: str, opening: Opening, year: int) -> list[int]:
-    """The years whose figures add up to `year`'s cumulative counts: all of them must be on file."""
-    if opening.as_of >= year:
-        raise DataError(
-            f"期初数截至 {opening.as_of} 年底，晚于或等于报告年度 {year}：无法计算 {year} 年的历年累计",
-            path=project.relative(project.opening(agency)),
-            hint=f"as_of 应为本系统中第一个年度的前一年（不晚于 {year - 1}）。",
-        )
-    needed = list(range(opening.as_of + 1, year + 1))
-    missing = [y for y in needed if y not in years_on_file(project, agency)]
-    if missing:
-        shown = "、".join(str(y) for y in missing)
-        raise DataError(
-            f"历年累计从 {opening.as_of} 年底的期初数逐年相加到 {year} 年，但缺少 {shown} 年度的数据",
-            path=project.relative(project.opening(agency)),
-            hint=f"补上 data/{agency}/<年度>/figures.yaml，"
-            f"或把 as_of 改为 {year - 1} 并填入截至那年的累计数。",
-        )
-    return needed

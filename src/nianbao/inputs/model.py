@@ -47,15 +47,19 @@ class YearData:
     number: int
     date: dt.date
     values: Mapping[str, Number]
-    categories: tuple[tuple[str, int], ...]
+    categories: tuple[tuple[str, int], ...] = ()
+    shown: Mapping[str, str] = field(default_factory=dict)  # cells typed as not applicable (—): as typed
+    warnings: tuple[str, ...] = ()  # what reviewers should check about how cells were typed
 
 
 @dataclass(frozen=True)
 class Opening:
-    """Cumulative counts up to the end of `as_of`, from `data/<agency>/opening.yaml`."""
+    """Cumulative counts up to the end of `as_of` by row, from the opening balance's file
+    (`data/<agency>/opening.yaml`)."""
 
     as_of: int
     cumulative: Mapping[str, int]
+    warnings: tuple[str, ...] = ()  # what reviewers should check about how its cells were typed
 
 
 @dataclass(frozen=True)
@@ -65,10 +69,10 @@ class AgencyYear:
     format: ReportFormat
     profile: Profile
     year: int
-    history: Mapping[
-        int, YearData
-    ]  # pre2019: every year from opening.as_of + 1; else `year` and the one before
-    opening: Opening | None  # only formats with 历年累计 (pre2019) have an opening balance
+    # the years the format's history reads: every year since the opening balance, or this year and
+    # the one before when on file
+    history: Mapping[int, YearData]
+    opening: Opening | None  # only a history that chains from an opening balance (历年累计) has one
     narrative: Mapping[str, str]
     warnings: tuple[str, ...] = field(default=())
 

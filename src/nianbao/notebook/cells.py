@@ -24,7 +24,7 @@ def formats_of(cell: Any) -> list[str]:
 class SelectFormatCells(NotebookPreprocessor):
     """Keep the cells of `format_id` and the shared ones, in order, without their `format:` tags."""
 
-    format_id = Unicode(help="The report format whose cells are kept, e.g. 'gb2021'.").tag(config=True)
+    format_id = Unicode(help="The id of the report format whose cells are kept.").tag(config=True)
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         if not self.format_id:

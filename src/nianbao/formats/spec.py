@@ -1,0 +1,243 @@
+"""A report format as one object: what it prints, what a person types, what it computes, how it chains.
+
+Everything that differs between formats is a field here, filled from the format's YAML by `parse.py`;
+code outside `formats/` reads these fields and never asks which format it has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nianbao.formats.rules import PREVIOUS, Rule
+from nianbao.formats.tables import (
+    ActiveTable,
+    Appendix,
+    AppendixRow,
+    ApplicationTable,
+    CategorySpec,
+    Field,
+    ReviewTable,
+    Sum,
+)
+
+OPEN_ENDED = 9999  # `years: {last: 9999}`: the format in force today
+CUMULATIVE = "cumulative"  # history kind: 历年累计, chained from an opening balance
+CARRY_OVER = "carry_over"  # history kind: each year compared with the one before (上年结转)
+HISTORY_KINDS = (CUMULATIVE, CARRY_OVER)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ProseSpec:
+    id: str
+    heading: str
+    part_of: str | None = None  # a sub-head of a section (the five parts of 一、总体情况)
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A running total: `key` this year = `key` last year + `of` this year (历年累计 of a row)."""
+
+    key: str
+    of: str
+
+
+@dataclass(frozen=True)
+class History:
+    """How a report's years hang together.
+
+    `cumulative`: every row of the appendix is chained (`cumulative.<row>`) from an opening balance
+    (`opening`, a file in `data/<agency>/`) through every year since, all of which must be on file.
+    `carry_over`: a report reads the year before when it is on file in a format of the same kind, for
+    the chaining rules (`prev:`) and the year-on-year changes; nothing is chained, no opening is needed.
+    """
+
+    kind: str
+    key: str | None = None  # cumulative: the prefix of the chained figures
+    opening: str | None = None  # cumulative: the opening balance's file name
+    published: str | None = None  # cumulative: figures.yaml's optional copy of the printed chain
+    chains: tuple[Chain, ...] = ()
+    opening_rows: tuple[AppendixRow, ...] = ()  # the rows whose opening balance is typed
+    opening_sums: tuple[Sum, ...] = ()  # the others, summed from them
+
+    def reads_year_before(self, before: History | None) -> bool:
+        """Whether a report also reads the previous year, when on file (`before`: that year's history)."""
+        return self.kind == CARRY_OVER and before is not None and before.kind == CARRY_OVER
+
+    def published_rows(self) -> tuple[str, ...]:
+        """The keys figures.yaml may copy under `published` (`published_cumulative.<row>`)."""
+        if self.published is None:
+            return ()
+        return tuple(f"{self.published}.{chain.of}" for chain in self.chains)
+
+
+@dataclass(frozen=True)
+class SharePart:
+    id: str  # what `{part}` stands for in the share's keys
+    label: str
+    keys: tuple[str, ...]  # the figures whose sum is the part's count
+
+
+@dataclass(frozen=True)
+class ShareSpec:
+    """Each part's share of the parts' sum in percent, rounded so the shares add up to exactly 100
+    (largest remainder); with `of`, the one part's rate of that figure instead (全文电子化率).
+
+    The keys are the placeholders' names, `{part}` standing for each part's id."""
+
+    key: str  # each part's share: share.{part}, outcome.{part}.share
+    parts: tuple[SharePart, ...]
+    of: str | None = None
+    count: str | None = None  # each part's count as a placeholder (outcome.{part}.count)
+    label: str | None = None  # each part's short label as a placeholder (outcome.{part}.label)
+    total: str | None = None  # the parts' sum as a placeholder (outcome.total)
+    list: str | None = None  # the parts as a list (label, count, share) for loops and charts (outcomes)
+
+    def at(self, template: str, part: SharePart) -> str:
+        return template.replace("{part}", part.id)
+
+
+@dataclass(frozen=True)
+class ChangeSpec:
+    """A figure whose change from last year the report states (new applications, disclosures, reviews)."""
+
+    id: str
+    key: str
+    label: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """One of next year's opening figures: `key` (next year's) = the sum of `parts` (this year's)."""
+
+    key: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A figure the index lists for every report: the column `id` (same id, same column in every
+    format), its heading, and the key of this format's figure."""
+
+    id: str
+    label: str
+    key: str
+
+
+@dataclass(frozen=True)
+class SummarySpec:
+    """The district summary: the `Report` drawings it shows (the template's own), and the columns of
+    its per-agency table as (key, heading); the first column is also drawn as bars."""
+
+    draw: tuple[str, ...] = ()
+    breakdown: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    id: str
+    title: str
+    first_year: int
+    last_year: int
+    sections: tuple[Section, ...]
+    prose: tuple[ProseSpec, ...]
+    fields: dict[str, Field]  # every figure typed in figures.yaml, by key (tables 二 and 四 included)
+    rules: tuple[Rule, ...]
+    history: History
+    categories_spec: CategorySpec | None = None  # the agency's own categories (pre2019)
+    appendix_spec: Appendix | None = None  # the appendix with its 历年累计 (pre2019)
+    active: ActiveTable | None = None  # table 二
+    applications: ApplicationTable | None = None  # table 三, typed in its own CSV
+    reviews: ReviewTable | None = None  # table 四
+    sums: tuple[Sum, ...] = ()  # every total it computes, in the order they are computed
+    shares: tuple[ShareSpec, ...] = ()
+    changes: tuple[ChangeSpec, ...] = ()  # figures compared with last year's
+    carry_over: tuple[CarryOver, ...] = ()  # its opening figures, from the year before
+    headline: tuple[Headline, ...] = ()
+    summary: SummarySpec = SummarySpec()
+    labels: dict[str, str] = field(default_factory=dict)  # every figure's label, by key
+    extends: str | None = None  # the shared part (`_national`) its definition builds on
+    files: tuple[Path, ...] = ()  # its definition: its own file, then the part it extends
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+    @property
+    def span(self) -> str:
+        """The years it governs, as a message shows them: 2008—2018, or 2021 年起 for the current format."""
+        return (
+            f"{self.first_year} 年起"
+            if self.last_year >= OPEN_ENDED
+            else f"{self.first_year}—{self.last_year}"
+        )
+
+    @property
+    def categories(self) -> CategorySpec:
+        if self.categories_spec is None:
+            raise ValueError(f"format {self.id} has no categories")  # a bug: asked by a drawing of another
+        return self.categories_spec
+
+    @property
+    def appendix(self) -> Appendix:
+        if self.appendix_spec is None:
+            raise ValueError(f"format {self.id} has no appendix")  # a bug: asked by a drawing of another
+        return self.appendix_spec
+
+    @property
+    def category_specs(self) -> tuple[CategorySpec, ...]:
+        """The lists of categories a person names and counts (none, or pre2019's active.categories)."""
+        return () if self.categories_spec is None else (self.categories_spec,)
+
+    @property
+    def appendix_rows(self) -> tuple[AppendixRow, ...]:
+        return () if self.appendix_spec is None else self.appendix_spec.rows
+
+    @property
+    def file_tables(self) -> tuple[ApplicationTable, ...]:
+        """The tables typed in a file of their own beside figures.yaml (table 三's CSV)."""
+        return () if self.applications is None else (self.applications,)
+
+    @property
+    def cumulative(self) -> bool:
+        """Whether reports read an opening balance. Only for `build.input_files`, until the read-once
+        work records what a build read; nothing else may ask (tests/unit/test_format_kinds.py)."""
+        return self.history.opening is not None
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def file_of(self, key: str) -> str | None:
+        """The input file a typed figure is written in: a file table's (applications.csv), the opening
+        balance's (opening.yaml, in the agency's folder), or the year's figures.yaml (None)."""
+        for table in self.file_tables:
+            if key in table.cells():
+                return table.file
+        if self.history.key is not None and key.startswith(f"{self.history.key}."):
+            return self.history.opening
+        return None
+
+    def label(self, key: str) -> str:
+        """How a message names a figure: its label in the printed form, else its key."""
+        return self.labels.get(key.removeprefix(PREVIOUS), key)
+
+    def rule_files(self) -> tuple[tuple[str | None, tuple[Rule, ...]], ...]:
+        """The rules grouped by the file a broken rule is reported against: a file table's (its CSV)
+        when the rule reads its cells, first; then figures.yaml (None) for all the others."""
+        groups: list[tuple[str | None, tuple[Rule, ...]]] = []
+        left = list(self.rules)
+        for table in self.file_tables:
+            cells = set(table.cells())
+            mine = [r for r in left if any(k.removeprefix(PREVIOUS) in cells for k in r.keys)]
+            groups.append((table.file, tuple(mine)))
+            left = [rule for rule in left if rule not in mine]
+        return (*groups, (None, tuple(left)))

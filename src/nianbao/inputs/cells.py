@@ -1,0 +1,139 @@
+"""What a figure's cell may hold and what each means: the one contract every input path reads through.
+
+Whoever types a figure — in figures.yaml, in the table-三 CSV, later in an Excel workbook or a page
+imported from a published report — may write:
+
+- a number: `12`, `１２` (full width), `1,234` (thousands as printed) — that number (an amount: a
+  Decimal);
+- an amount with its unit: `251000元`, `25.1万元` — that amount, converted to the field's unit;
+- nothing, in a computed cell (a 总计) — "computed here": the total is computed, as if left out;
+- nothing, anywhere else — a cell forgotten: an error naming it;
+- `-`, `—`, `/` — not applicable / none: counted as 0, printed as typed, with a warning for reviewers;
+- `待填` — still to fill: an error naming the cell (`make check` finds every one).
+
+Counts are non-negative integers, signed figures (本年增/减) any integer, amounts non-negative decimals.
+Every message names the file, the line (and column), and the cell by the printed form's label.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from nianbao.errors import DataError
+from nianbao.inputs.model import Number
+
+NOT_APPLICABLE = ("-", "—", "——", "/")  # after NFKC: full-width －, ／ become - and /
+TO_FILL = "待填"
+UNITS = {"元": Decimal(1), "万元": Decimal(10_000)}  # the units an amount may be typed in, in 元
+NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+EXPECTED = {
+    "count": "非负整数",
+    "signed": "整数（减少写负数）",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a cell is, as a message names it: the file, and the cell in the words of the form.
+
+    `subject` starts the message (`第 12 行：字段 apply.online（网络申请数）`); `cell` is what a blank is
+    called (`一格` for a table's cell)."""
+
+    file: str
+    subject: str
+    cell: str = ""
+
+    @classmethod
+    def field(cls, file: str, key: str, label: str, line: int | None) -> Place:
+        """A field of a YAML file: its line, its key and its label."""
+        named = f"字段 {key}（{label}）" if label and label != key else f"字段 {key}"
+        return cls(file, f"第 {line} 行：{named}" if line else named)
+
+    @classmethod
+    def table(cls, file: str, line: int, row: str, column: str) -> Place:
+        """A cell of a table laid out like the paper form: its line, its row's and its column's labels."""
+        return cls(file, f"第 {line} 行“{row}”的“{column}”", cell="一格")
+
+    def error(self, message: str) -> DataError:
+        return DataError(f"{self.subject}{message}", path=self.file)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell's figure, and how it was typed when that was not a plain number (`—`: printed as typed)."""
+
+    value: Number
+    shown: str | None = None
+    warning: str | None = None
+
+
+def read_cell(raw: object, kind: str, unit: str, place: Place, computed: bool = False) -> Cell | None:
+    """The figure a cell holds, by the contract above; None for a blank computed cell.
+
+    `raw`: what the file gave (a YAML scalar, or a CSV cell's text); `kind`: count, signed or amount;
+    `unit`: the field's unit (an amount typed in another unit is converted to it)."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal | None):
+        raise _wrong(raw, kind, unit, place)
+    text = unicodedata.normalize("NFKC", raw).strip() if isinstance(raw, str) else raw
+    if text is None or text == "":
+        if computed:
+            return None
+        raise place.error(f"{place.cell}没有填写；没有的请填 0")
+    if text == TO_FILL:
+        raise place.error(f"还没有填写（写的是“{TO_FILL}”）；请填入数字，没有的填 0，不适用的填 -")
+    if text in NOT_APPLICABLE:
+        shown = str(raw).strip()
+        warning = (
+            f"{place.file}: {place.subject}填的是“{shown}”（不适用或没有），按 0 计算，"
+            "报告中照填写的显示，请核实"
+        )
+        return Cell(Decimal(0) if kind == "amount" else 0, shown, warning)
+    value = _number(text, kind, unit)
+    if value is None:
+        raise _wrong(raw, kind, unit, place)
+    return Cell(value)
+
+
+def _number(value: int | float | str | Decimal, kind: str, unit: str) -> Number | None:
+    """The number `value` stands for as a figure of `kind` in `unit`, or None if it is none."""
+    if isinstance(value, str):
+        typed_unit = next((u for u in sorted(UNITS, key=len, reverse=True) if value.endswith(u)), None)
+        digits = value.removesuffix(typed_unit).strip() if typed_unit else value
+        if not NUMBER.fullmatch(digits) or (typed_unit and (kind != "amount" or unit not in UNITS)):
+            return None
+        number = Decimal(digits.replace(",", ""))
+        if typed_unit:
+            number = number * UNITS[typed_unit] / UNITS[unit]
+    elif isinstance(value, float):
+        if kind != "amount":
+            return None
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return None
+    else:
+        number = Decimal(value)
+    if not number.is_finite() or (kind != "signed" and number < 0):
+        return None
+    if kind == "amount":
+        return number if isinstance(value, str | float) else Decimal(str(value))
+    if number != number.to_integral_value() or (isinstance(value, str) and "." in value):
+        return None
+    return int(number)
+
+
+def _wrong(raw: object, kind: str, unit: str, place: Place) -> DataError:
+    expected = EXPECTED.get(kind, f"非负的金额（{unit}）")
+    return place.error(f"应为{expected}，实际为 {shown(raw)}")
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: text in quotes, nothing as 空值."""
+    if value is None:
+        return "空值"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
