@@ -13,16 +13,12 @@ from __future__ import annotations
 import logging
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
-from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
@@ -30,9 +26,9 @@ from papermill.execute import ERROR_MARKER_TAG
 
 from nianbao.errors import ConfigError, ExecutionError
 from nianbao.notebook.cells import select_cells
+from nianbao.notebook.kernel import KERNEL_NAME, ProjectKernelManager
 from nianbao.paths import Project
 
-KERNEL_NAME = "nianbao"
 PAPERMILL_VOLATILE = ("start_time", "end_time", "duration")
 TIMEOUT_VARIABLE = "NIANBAO_CELL_TIMEOUT"
 DEFAULT_CELL_TIMEOUT = 180  # seconds
@@ -104,35 +100,6 @@ class _WithoutTimeoutLog(logging.Filter):
 
 
 logging.getLogger("papermill").addFilter(_WithoutTimeoutLog())
-
-
-class ProjectKernelManager(AsyncKernelManager):
-    """Starts the kernel with the very interpreter running nianbao, whatever kernelspecs are installed.
-
-    A user-level `python3` (or even `nianbao`) kernelspec may point at another Python (papermill
-    #251, #761); resolving the spec ourselves makes the kernel's interpreter explicit.
-    """
-
-    @property
-    def kernel_spec(self) -> KernelSpec:
-        return KernelSpec(
-            name=KERNEL_NAME,
-            display_name="nianbao",
-            language="python",
-            # The kernel talks to us over loopback TCP with signed messages; ipykernel 7 warns about the
-            # missing transport encryption on every start, which would bury real messages in a batch.
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--log-level=ERROR"],
-            env={},
-            metadata={},
-        )
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        # The kernel's own stdout/stderr carry only its logs (cell output travels over IOPub); on Ctrl-C
-        # it logs a KeyboardInterrupt traceback that would bury our one calm message. NIANBAO_DEBUG keeps it.
-        if os.environ.get("NIANBAO_DEBUG") != "1":
-            kw.setdefault("stdout", subprocess.DEVNULL)
-            kw.setdefault("stderr", subprocess.DEVNULL)
-        await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
 def execute(project: Project, agency: str, year: int, work_dir: Path, format_id: str, km: Any = None) -> Any:
