@@ -109,6 +109,14 @@ class ForkedKernelManager(PooledKernelManager):
     zygote: Zygote | None = None
 
 
+async def kill_forked(km: ForkedKernelManager) -> None:
+    """What `shutdown_kernel(now=True)` does to a forked kernel (SIGKILL, then the connection file, ports
+    and sockets), less its fixed 0.01 s sleep (jupyter_client's `in_pending_state`, there for its tests)
+    per report: the zygote, not this process, reaps the kernel, so there is nothing to wait for."""
+    await km.signal_kernel(signal.SIGKILL)
+    await km.cleanup_resources()
+
+
 # Linux only: macOS can fork, but a fork of a process that loaded its system frameworks may crash.
 FORK = sys.platform.startswith("linux")
 
@@ -135,7 +143,10 @@ class Kernels:
         self.running.remove(km)
         if km.last_client is not None:
             km.last_client.stop_channels()
-        run_sync(km.shutdown_kernel)(now=True)
+        if isinstance(km, ForkedKernelManager):
+            run_sync(kill_forked)(km)
+        else:
+            run_sync(km.shutdown_kernel)(now=True)  # which also waits for (reaps) the launched process
 
     def close(self, interrupted: bool = False) -> None:
         """Stop the kernels still running (a spare), then the zygote. Interrupted, kill them outright:
@@ -158,9 +169,16 @@ def build_one(
     seen = plan.stamps(project, plan.candidates(project, job.agency, job.year))
     record_path = project.build_record(job.agency, job.year)
     previous = plan.read_record(record_path) or {}
+    # The kernel is stopped on every way out but an interrupt (SystemExit on SIGTERM): then the build's
+    # event loop was cut off mid-step with nbclient's tasks pending, which stopping the kernel through
+    # that loop would run against a dying kernel (a "Kernel died" traceback). It stays in
+    # `kernels.running`, and `Kernels.close` kills it without the loop.
     try:
         built = build_report(project, job.agency, job.year, km=km)
-    except NianbaoError as err:
+    except Exception as err:
+        kernels.stop(km)
+        if not isinstance(err, NianbaoError):
+            raise  # a bug: `serve` reports it with its traceback
         failed = {**previous, "status": "failed", "error": err.render()}
         write_atomic(record_path, plan.record_bytes(failed))
         return {
@@ -169,8 +187,7 @@ def build_one(
             "error": err.render(),
             "seconds": time.perf_counter() - started,
         }
-    finally:
-        kernels.stop(km)
+    kernels.stop(km)
     plan.record_built(project, built, seen, code)
     return {
         "job": job,

@@ -145,6 +145,12 @@ class ForkedKernel:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+        self.killed()
+
+    def killed(self) -> None:
+        """It was sent SIGKILL (to it or its process group): it has ended, as far as its user is concerned."""
+        if self.returncode is None:
+            self.returncode = -signal.SIGKILL
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
