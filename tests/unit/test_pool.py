@@ -1,8 +1,22 @@
-"""The batch's kernels: pooled managers hand nbclient the client that skips jupyter_client's fixed wait."""
+"""The batch's kernels: pooled managers hand nbclient the client that skips jupyter_client's fixed wait,
+and forked ones are started by the forked provisioner from the worker's zygote."""
 
 from __future__ import annotations
 
-from nianbao.batch.pool import ForkedKernelManager, PooledKernelManager, QuickClient
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_client.provisioning.factory import KernelProvisionerFactory
+from jupyter_core.utils import run_sync
+
+from nianbao.batch.pool import ForkedKernelManager, Kernels, PooledKernelManager, QuickClient
+from nianbao.batch.provisioner import ForkedProvisioner
+from nianbao.notebook.kernel import ProjectProvisioner
+from nianbao.paths import Project
 
 
 def test_pooled_kernels_are_driven_by_the_quick_client() -> None:
@@ -10,3 +24,67 @@ def test_pooled_kernels_are_driven_by_the_quick_client() -> None:
     # silently ignored, and every report would wait 0.2 s for IOPub to fall quiet.
     assert isinstance(PooledKernelManager().client(), QuickClient)
     assert isinstance(ForkedKernelManager().client(), QuickClient)
+
+
+@pytest.mark.parametrize(
+    ("manager", "provisioner"),
+    [(PooledKernelManager, ProjectProvisioner), (ForkedKernelManager, ForkedProvisioner)],
+)
+def test_batch_kernel_specs_select_their_provisioners(manager: type, provisioner: type) -> None:
+    km = manager()
+    made = KernelProvisionerFactory.instance().create_provisioner_instance("k", km.kernel_spec, km)
+    assert type(made) is provisioner
+
+
+def test_a_forked_kernel_needs_a_zygote(tmp_path: Path) -> None:
+    km = ForkedKernelManager(connection_file=str(tmp_path / "kernel.json"))
+    try:
+        with pytest.raises(
+            RuntimeError, match="the nianbao-forked provisioner needs a kernel manager with a zygote"
+        ):
+            run_sync(km.start_kernel)(cwd=str(tmp_path))
+    finally:
+        run_sync(km.cleanup_resources)()
+
+
+def parent_of(pid: int) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def gone(pid: int, wait: float) -> bool:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kernels are forked on Linux only")
+def test_a_forked_kernel_is_a_child_of_the_zygote_answers_and_is_killed_when_stopped(
+    project_dir: Path,
+) -> None:
+    kernels = Kernels(Project(project_dir), fork=True)
+    try:
+        km = kernels.start()
+        assert km.provisioner is not None
+        pid = km.provisioner.pid
+        assert kernels.zygote is not None
+        assert parent_of(pid) == kernels.zygote.process.pid  # forked, not launched
+        client = km.client()
+        client.start_channels()
+
+        async def run(code: str) -> Any:
+            await client.wait_for_ready(timeout=60)
+            return await client.execute(code, reply=True, timeout=30)
+
+        assert run_sync(run)("import nianbao.report")["content"]["status"] == "ok"
+        kernels.stop(km)
+        assert not run_sync(km.is_alive)()
+        assert gone(pid, wait=5)  # killed, and reaped by the zygote
+    finally:
+        kernels.close()

@@ -8,11 +8,12 @@ used for that report only and killed after it. Its cost is cut twice:
   import it while the kernel waits (they do not touch the execution count);
 - the next report's kernel is started while the current report executes and is exported.
 Either way the executed notebook is byte-identical to a lone build's (a test checks every sample).
+Kernels start through jupyter_client's documented kernel provisioners, named in each manager's kernel
+spec: the project's (notebook/kernel.py) for launched kernels, the forked one (provisioner.py) for forks.
 """
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import sys
 import time
@@ -22,16 +23,18 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
+from jupyter_client import protocol_version_info  # type: ignore[attr-defined]  # (no __all__)
 from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_core.utils import run_sync
 from traitlets import Type
 
 from nianbao.batch import plan
+from nianbao.batch import provisioner as forked
 from nianbao.batch.zygote import Zygote
 from nianbao.build import build_report
 from nianbao.errors import ExecutionError, NianbaoError
-from nianbao.notebook.execute import ProjectKernelManager
+from nianbao.notebook.kernel import PROVISIONER, ProjectKernelManager, ProjectProvisioner, project_kernel_spec
 from nianbao.paths import Project
 from nianbao.publish.export import exporter
 
@@ -39,38 +42,44 @@ WARM_IMPORTS = "import nianbao.report"
 
 
 class QuickClient(AsyncKernelClient):
-    """jupyter_client's `wait_for_ready`, less its last step: waiting until IOPub has been silent for
-    0.2 s, a fixed 0.2 s per report. nbclient only reads the IOPub messages that answer its own
-    requests, so whatever the kernel said before is drained without waiting."""
+    """An async kernel client whose `wait_for_ready` skips the last step of jupyter_client's own.
 
-    async def _wait_until_ready(self, timeout: float | None = None) -> None:
+    jupyter_client's `wait_for_ready` ends by draining IOPub until it has been silent for 0.2 s: a fixed
+    0.2 s per report, with no option to shorten it, so this is the one piece of jupyter_client the batch
+    writes again — its handshake, through the client's public methods only. nbclient only reads the IOPub
+    messages that answer its own requests, so whatever the kernel said before is drained without waiting.
+    A kernel whose protocol's major version is not jupyter_client's gets jupyter_client's own handshake,
+    which also adapts the messages to it (ours, ipykernel from the lock, never needs that).
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (60 if timeout is None else timeout)
         while True:
             self.kernel_info()
             try:
-                reply = await self.shell_channel.get_msg(timeout=1)
+                reply = await self.get_shell_msg(timeout=1)
             except Empty:
                 pass
             else:
                 if reply["msg_type"] == "kernel_info_reply":
                     try:
-                        await self.iopub_channel.get_msg(timeout=0.2)  # IOPub is connected
+                        await self.get_iopub_msg(timeout=0.2)  # IOPub is connected
                     except Empty:
                         pass
                     else:
-                        self._handle_kernel_info_reply(reply)
                         break
-            if not await self._async_is_alive():
+            if not await self.is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        if int(reply["content"]["protocol_version"].split(".")[0]) != protocol_version_info[0]:
+            await super().wait_for_ready(timeout)
+            return
         while True:
             try:
-                await self.iopub_channel.get_msg(timeout=0)
+                await self.get_iopub_msg(timeout=0)
             except Empty:
                 break
-
-    wait_for_ready = _wait_until_ready
 
 
 class PooledKernelManager(ProjectKernelManager):
@@ -78,28 +87,27 @@ class PooledKernelManager(ProjectKernelManager):
 
     # AsyncKernelManager builds clients from `client_factory` (a default class), not from `client_class`.
     client_factory = Type(QuickClient, klass="jupyter_client.asynchronous.AsyncKernelClient")
+    provisioner_name = PROVISIONER
 
     @property
     def kernel_spec(self) -> KernelSpec:
-        spec = super().kernel_spec
-        spec.argv = [*spec.argv, f"--IPKernelApp.exec_lines={WARM_IMPORTS}"]
-        return spec
+        return project_kernel_spec(self.provisioner_name, (f"--IPKernelApp.exec_lines={WARM_IMPORTS}",))
 
 
 class ForkedKernelManager(PooledKernelManager):
-    """A project kernel forked from the worker's zygote instead of started from scratch (Linux)."""
+    """A project kernel forked from the worker's zygote instead of started from scratch (Linux): its
+    spec selects the forked provisioner (provisioner.py), which forks from this manager's `zygote`."""
 
+    provisioner_name = forked.PROVISIONER
     zygote: Zygote | None = None
 
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        # jupyter_client's documented hook for launching kernels differently: the provisioner keeps
-        # doing ports, the connection file and signals; only the process comes from a fork.
-        assert self.zygote is not None and self.provisioner is not None
-        argv = kernel_cmd[3:]  # after: python -m ipykernel_launcher
-        process = self.zygote.fork(argv, dict(kw["env"]), str(kw["cwd"]))
-        provisioner: Any = self.provisioner
-        provisioner.process, provisioner.pid, provisioner.pgid = process, process.pid, None
-        self._reconcile_connection_info(provisioner.connection_info)
+
+async def kill_forked(km: ForkedKernelManager) -> None:
+    """What `shutdown_kernel(now=True)` does to a forked kernel (SIGKILL, then the connection file, ports
+    and sockets), less its fixed 0.01 s sleep (jupyter_client's `in_pending_state`, there for its tests)
+    per report: the zygote, not this process, reaps the kernel, so there is nothing to wait for."""
+    await km.signal_kernel(signal.SIGKILL)
+    await km.cleanup_resources()
 
 
 # Linux only: macOS can fork, but a fork of a process that loaded its system frameworks may crash.
@@ -124,24 +132,22 @@ class Kernels:
         return km
 
     def stop(self, km: PooledKernelManager) -> None:
+        """Used once, thrown away: kill the kernel outright rather than wait for a polite shutdown."""
         self.running.remove(km)
         if km.last_client is not None:
             km.last_client.stop_channels()
         if isinstance(km, ForkedKernelManager):
-            # Used once, thrown away: kill it outright rather than wait for a polite shutdown.
-            provisioner: Any = km.provisioner
-            provisioner.process.kill()
-            run_sync(km.cleanup_resources)()
+            run_sync(kill_forked)(km)
         else:
-            run_sync(km.shutdown_kernel)(now=True)
+            run_sync(km.shutdown_kernel)(now=True)  # which also waits for (reaps) the launched process
 
     def close(self, interrupted: bool = False) -> None:
         """Stop the kernels still running (a spare), then the zygote. Interrupted, kill them outright:
         the event loop may have been cut off mid-step."""
         for km in list(self.running):
             if interrupted:
-                with contextlib.suppress(Exception):  # it may have ended already
-                    km.provisioner.process.kill()  # type: ignore[union-attr]
+                if isinstance(km.provisioner, ProjectProvisioner):
+                    km.provisioner.kill_at_once()
             else:
                 self.stop(km)
         if self.zygote is not None:
@@ -153,9 +159,16 @@ def build_one(
 ) -> dict[str, Any]:
     """Build one report, record how it went, and say so; a user error fails this report only."""
     started = time.perf_counter()
+    # The kernel is stopped on every way out but an interrupt (SystemExit on SIGTERM): then the build's
+    # event loop was cut off mid-step with nbclient's tasks pending, which stopping the kernel through
+    # that loop would run against a dying kernel (a "Kernel died" traceback). It stays in
+    # `kernels.running`, and `Kernels.close` kills it without the loop.
     try:
         built = build_report(project, job.agency, job.year, km=km)
-    except NianbaoError as err:
+    except Exception as err:
+        kernels.stop(km)
+        if not isinstance(err, NianbaoError):
+            raise  # a bug: `serve` reports it with its traceback
         # The data's fault unless the template's run failed: then the check itself had passed.
         plan.record_failed(project, job, err.render(), checked=not isinstance(err, ExecutionError))
         return {
@@ -164,8 +177,7 @@ def build_one(
             "error": err.render(),
             "seconds": time.perf_counter() - started,
         }
-    finally:
-        kernels.stop(km)
+    kernels.stop(km)
     plan.record_built(project, built, code)
     return {
         "job": job,

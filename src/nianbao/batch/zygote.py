@@ -9,9 +9,10 @@ no thread, no event loop), so a fork of it is as clean as a freshly started inte
 imported.
 
 Protocol (over the zygote's stdin/stdout, one JSON line each way): the worker sends
-`{"argv": [...], "env": {...}, "cwd": "..."}` — the kernel's arguments after `python -m
-ipykernel_launcher`, its environment and working folder — and reads back the new kernel's process
-id. The zygote reaps each kernel it forked as soon as it ends (on SIGCHLD).
+`{"argv": [...], "env": {...}, "cwd": "...", "quiet": true}` — the kernel's arguments after `python -m
+ipykernel_launcher`, its environment, working folder and whether its own output goes to /dev/null — and
+reads back the new kernel's process id. The zygote reaps each kernel it forked as soon as it ends (on
+SIGCHLD). The worker's side is `Zygote`, used by the kernel provisioner in provisioner.py.
 """
 
 from __future__ import annotations
@@ -57,10 +58,10 @@ def child(request: dict[str, Any]) -> None:
         os.setsid()  # its own session, as jupyter_client gives a launched kernel: Ctrl-C is the batch's
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)  # the zygote's pipes belong to the worker
-        # Like a launched kernel (execute.py): its own output is only its logs, kept for NIANBAO_DEBUG.
-        debug = request["env"].get("NIANBAO_DEBUG") == "1"
-        os.dup2(2 if debug else devnull, 1)
-        if not debug:
+        # Like a launched kernel (notebook/kernel.py): its own output is only its logs, hidden unless
+        # NIANBAO_DEBUG=1; shown, stdout goes to stderr, as the zygote's stdout is its pipe to the worker.
+        os.dup2(devnull if request["quiet"] else 2, 1)
+        if request["quiet"]:
             os.dup2(devnull, 2)
         os.chdir(request["cwd"])
         os.environ.clear()
@@ -144,6 +145,12 @@ class ForkedKernel:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+        self.killed()
+
+    def killed(self) -> None:
+        """It was sent SIGKILL (to it or its process group): it has ended, as far as its user is concerned."""
+        if self.returncode is None:
+            self.returncode = -signal.SIGKILL
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
@@ -161,9 +168,11 @@ class Zygote:
             text=True,
         )
 
-    def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> ForkedKernel:
+    def fork(self, argv: list[str], env: dict[str, str], cwd: str, quiet: bool) -> ForkedKernel:
+        """A new kernel with the arguments `argv` (after `python -m ipykernel_launcher`)."""
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n")
+        request = {"argv": argv, "env": env, "cwd": cwd, "quiet": quiet}
+        self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         reply = self.process.stdout.readline()
         if not reply:
@@ -177,6 +186,8 @@ class Zygote:
         if self.process.stdin is not None:
             self.process.stdin.close()
         self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 if __name__ == "__main__":

@@ -14,16 +14,12 @@ import contextlib
 import logging
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
-from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError
 from papermill.engines import NBClientEngine, papermill_engines
@@ -33,10 +29,10 @@ from papermill.execute import ERROR_MARKER_TAG
 from nianbao.errors import ConfigError, ExecutionError
 from nianbao.inputs.snapshot import Snapshot
 from nianbao.notebook.handover import hand_over
+from nianbao.notebook.kernel import KERNEL_NAME, ProjectKernelManager
 from nianbao.notebook.normalise import Normalise
 from nianbao.paths import Project
 
-KERNEL_NAME = "nianbao"
 TIMEOUT_VARIABLE = "NIANBAO_CELL_TIMEOUT"
 DEFAULT_CELL_TIMEOUT = 180  # seconds
 MAX_CELL_TIMEOUT = 86_400  # a day; far larger values overflow zmq's poll timeout (milliseconds, a C long)
@@ -107,42 +103,6 @@ class _WithoutTimeoutLog(logging.Filter):
 
 
 logging.getLogger("papermill").addFilter(_WithoutTimeoutLog())
-
-
-class ProjectKernelManager(AsyncKernelManager):
-    """Starts the kernel with the very interpreter running nianbao, whatever kernelspecs are installed.
-
-    A user-level `python3` (or even `nianbao`) kernelspec may point at another Python (papermill
-    #251, #761); resolving the spec ourselves makes the kernel's interpreter explicit.
-    """
-
-    @property
-    def kernel_spec(self) -> KernelSpec:
-        return KernelSpec(
-            name=KERNEL_NAME,
-            display_name="nianbao",
-            language="python",
-            # The kernel talks to us over loopback TCP with signed messages; ipykernel 7 warns about the
-            # missing transport encryption on every start, which would bury real messages in a batch.
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--log-level=ERROR"],
-            env={},
-            metadata={},
-        )
-
-    last_client: Any = None
-
-    def client(self, **kwargs: Any) -> Any:
-        # nbclient leaves the client of a kernel it does not own open: keep it to close its sockets.
-        self.last_client = super().client(**kwargs)
-        return self.last_client
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        # The kernel's own stdout/stderr carry only its logs (cell output travels over IOPub); on Ctrl-C
-        # it logs a KeyboardInterrupt traceback that would bury our one calm message. NIANBAO_DEBUG keeps it.
-        if os.environ.get("NIANBAO_DEBUG") != "1":
-            kw.setdefault("stdout", subprocess.DEVNULL)
-            kw.setdefault("stderr", subprocess.DEVNULL)
-        await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
 def execute(
