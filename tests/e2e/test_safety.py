@@ -178,4 +178,4 @@ def test_make_check_validates_without_building(project: Project) -> None:
     )
     assert "校验了 1 份报告的数据，1 份有错误。" in result.stderr
     check = records.read_check(project.check_record("minzheng", 2017)) or {}
-    assert check["status"] == "failed" and "字段 apply.online 应为非负整数" in check["error"]
+    assert check["status"] == "failed" and "字段 apply.online（网络申请数）应为非负整数" in check["error"]
