@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from types import SimpleNamespace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from jupyter_client.provisioning.factory import KernelProvisionerFactory
 from jupyter_core.utils import run_sync
 
+from nianbao.batch import pool
 from nianbao.batch.pool import ForkedKernelManager, Kernels, PooledKernelManager, QuickClient
 from nianbao.batch.provisioner import ForkedProvisioner
 from nianbao.notebook.kernel import ProjectProvisioner
@@ -88,3 +90,51 @@ def test_a_forked_kernel_is_a_child_of_the_zygote_answers_and_is_killed_when_sto
         assert gone(pid, wait=5)  # killed, and reaped by the zygote
     finally:
         kernels.close()
+
+
+class FakeKernels:
+    """What build_one asks of the worker's kernels: start one, stop one."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.stopped: list[str] = []
+
+    def start(self) -> str:
+        self.started.append(f"kernel {len(self.started) + 2}")
+        return self.started[-1]
+
+    def stop(self, km: str) -> None:
+        self.stopped.append(km)
+
+
+def test_a_kernel_that_died_before_answering_gets_one_fresh_kernel(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def build_report(project: Project, agency: str, year: int, km: Any) -> Any:
+        calls.append(km)
+        if len(calls) == 1:
+            raise pool.KernelDiedError("Kernel died before replying to kernel_info")
+        return SimpleNamespace(warnings=())
+
+    monkeypatch.setattr(pool, "build_report", build_report)
+    monkeypatch.setattr(pool.plan, "record_built", lambda *args: None)
+    kernels = FakeKernels()
+    result = pool.build_one(project, pool.plan.Job("minzheng", 2017), "kernel 1", kernels, "code")  # type: ignore[arg-type]
+    assert calls == ["kernel 1", "kernel 2"]
+    assert kernels.stopped == ["kernel 1", "kernel 2"]
+    assert result["status"] == "built"
+
+
+def test_a_kernel_that_dies_twice_is_a_bug_with_its_traceback(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build_report(project: Project, agency: str, year: int, km: Any) -> str:
+        raise pool.KernelDiedError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(pool, "build_report", build_report)
+    kernels = FakeKernels()
+    with pytest.raises(pool.KernelDiedError):
+        pool.build_one(project, pool.plan.Job("minzheng", 2017), "kernel 1", kernels, "code")  # type: ignore[arg-type]
+    assert kernels.stopped == ["kernel 1", "kernel 2"]

@@ -41,6 +41,10 @@ from nianbao.publish.export import exporter
 WARM_IMPORTS = "import nianbao.report"
 
 
+class KernelDiedError(RuntimeError):
+    """A kernel that ended before it answered its first request: not the report's fault."""
+
+
 class QuickClient(AsyncKernelClient):
     """An async kernel client whose `wait_for_ready` skips the last step of jupyter_client's own.
 
@@ -69,7 +73,7 @@ class QuickClient(AsyncKernelClient):
                     else:
                         break
             if not await self.is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
+                raise KernelDiedError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
         if int(reply["content"]["protocol_version"].split(".")[0]) != protocol_version_info[0]:
@@ -164,7 +168,14 @@ def build_one(
     # that loop would run against a dying kernel (a "Kernel died" traceback). It stays in
     # `kernels.running`, and `Kernels.close` kills it without the loop.
     try:
-        built = build_report(project, job.agency, job.year, km=km)
+        try:
+            built = build_report(project, job.agency, job.year, km=km)
+        except KernelDiedError:
+            # Seen on a loaded machine: a kernel that never came up. Nothing of the report ran in it
+            # (the inputs are handed over first), so one fresh kernel gets one more try.
+            kernels.stop(km)
+            km = kernels.start()
+            built = build_report(project, job.agency, job.year, km=km)
     except Exception as err:
         kernels.stop(km)
         if not isinstance(err, NianbaoError):
