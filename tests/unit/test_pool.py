@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
