@@ -51,12 +51,13 @@ class Report:
     def outcome_chart(self) -> Output:
         return chart_output(charts.outcome_chart(self.figures, png=self.png))
 
-    def _national(self, table: str) -> tuple[Any, Mapping[str, Number]]:
-        """A national table's spec and the figures it shows; a template cell of another format is a bug."""
+    def _national(self, table: str) -> tuple[Any, Mapping[str, Number], Mapping[str, str]]:
+        """A national table's spec, the figures it shows and how not-applicable cells were typed; a
+        template cell of another format is a bug."""
         spec = getattr(self.figures.model.format, table)
         if spec is None:
             raise ValueError(f"format {self.figures.model.format.id} has no table {table}")
-        return spec, self.figures.values
+        return spec, self.figures.values, self.figures.shown
 
 
 # The inputs the build handed this kernel (`notebook/handover.py`), as JSON; None when the template runs

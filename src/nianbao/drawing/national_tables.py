@@ -2,7 +2,8 @@
 
 Merged cells as in the published template: table 二's block header rows, table 三's two-level applicant
 header with the 勾稽关系 note in its corner and its nested row labels (三、本年度办理结果 spanning its
-rows), table 四's three header rows. Every cell is printed (0, never blank). Their headers wrap
+rows), table 四's three header rows. Every cell is printed (0, never blank); a
+cell typed as not applicable (—, /) is printed as typed (`shown`), though it counts as 0. Their headers wrap
 (`wrap_head`): the 勾稽关系 note and 社会公益组织 over a narrow column do not fit on one line.
 """
 
@@ -23,7 +24,12 @@ def value_text(value: Number, column: Column) -> str:
     return f"{text}{column.unit}" if column.show_unit else text
 
 
-def active_table(table: ActiveTable, values: Mapping[str, Number]) -> Table:
+NOTHING_SHOWN: Mapping[str, str] = {}
+
+
+def active_table(
+    table: ActiveTable, values: Mapping[str, Number], shown: Mapping[str, str] = NOTHING_SHOWN
+) -> Table:
     """Table 二: per block a full-width header row, a 信息内容 | … row, then its rows."""
     width = table.width
     body: list[tuple[Cell, ...]] = []
@@ -45,7 +51,11 @@ def active_table(table: ActiveTable, values: Mapping[str, Number]) -> Table:
                 (
                     Cell(row.label, classes=("label",)),
                     *(
-                        Cell(value_text(values[f"{row.id}.{c.id}"], c), colspan=span, classes=("num",))
+                        Cell(
+                            shown.get(key := f"{row.id}.{c.id}") or value_text(values[key], c),
+                            colspan=span,
+                            classes=("num",),
+                        )
                         for c, span in zip(block.columns, spans, strict=True)
                     ),
                 )
@@ -53,7 +63,9 @@ def active_table(table: ActiveTable, values: Mapping[str, Number]) -> Table:
     return Table("active", head=(), body=tuple(body), wrap_head=True)
 
 
-def application_table(table: ApplicationTable, values: Mapping[str, Number]) -> Table:
+def application_table(
+    table: ApplicationTable, values: Mapping[str, Number], shown: Mapping[str, str] = NOTHING_SHOWN
+) -> Table:
     """Table 三: the corner note over the label columns, 申请人情况 › (自然人 | 法人或其他组织 › … | 总计)."""
     columns = table.all_columns
     head = header_rows([(table.header, *c.group, c.label) for c in columns])
@@ -67,7 +79,10 @@ def application_table(table: ApplicationTable, values: Mapping[str, Number]) -> 
             pending.append(Cell(row.label, rowspan=table.span(row), classes=("label", "group")))
             continue
         label = Cell(row.label, colspan=table.depth - level, classes=_label_classes(row))
-        cells = [Cell(numbers.count(int(values[f"{row.id}.{c.id}"])), classes=("num",)) for c in columns]
+        cells = [
+            Cell(shown.get(key := f"{row.id}.{c.id}") or numbers.count(int(values[key])), classes=("num",))
+            for c in columns
+        ]
         body.append((*pending, label, *cells))
         pending = []
     return Table("applications", head=tuple(map(tuple, head)), body=tuple(body), wrap_head=True)
@@ -77,8 +92,12 @@ def _label_classes(row: Row) -> tuple[str, ...]:
     return ("label", "total") if row.derive else ("label",)
 
 
-def review_table(table: ReviewTable, values: Mapping[str, Number]) -> Table:
+def review_table(
+    table: ReviewTable, values: Mapping[str, Number], shown: Mapping[str, str] = NOTHING_SHOWN
+) -> Table:
     """Table 四: 行政复议 | 行政诉讼 › (未经复议直接起诉 | 复议后起诉), one row of figures."""
     head = header_rows([(*c.group, c.label) for c in table.columns])
-    body = (tuple(Cell(value_text(values[c.id], c), classes=("num",)) for c in table.columns),)
+    body = (
+        tuple(Cell(shown.get(c.id) or value_text(values[c.id], c), classes=("num",)) for c in table.columns),
+    )
     return Table("reviews", head=tuple(map(tuple, head)), body=body, wrap_head=True)
