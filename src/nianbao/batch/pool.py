@@ -112,9 +112,9 @@ class ForkedKernelManager(PooledKernelManager):
 
 
 async def kill_forked(km: ForkedKernelManager) -> None:
-    """What `shutdown_kernel(now=True)` does to a forked kernel (SIGKILL, then the connection file, ports
-    and sockets), less its fixed 0.01 s sleep (jupyter_client's `in_pending_state`, there for its tests)
-    per report: the zygote, not this process, reaps the kernel, so there is nothing to wait for."""
+    """What `shutdown_kernel(now=True)` does to a forked kernel (SIGKILL, then its connection file and
+    sockets), less its fixed 0.01 s sleep (jupyter_client's `in_pending_state`, there for its tests) per
+    report: the zygote, not this process, reaps the kernel, so there is nothing to wait for."""
     await km.signal_kernel(signal.SIGKILL)
     await km.cleanup_resources()
 
@@ -131,7 +131,8 @@ class Kernels:
     Forked kernels talk to the worker over Unix sockets (ZeroMQ's ipc transport) in a folder of the
     worker's own, not over TCP: jupyter_client picks a kernel's TCP ports before the kernel binds them,
     and another process (the batch's other worker, any program) may take one meanwhile; the kernel then
-    dies before it answers (jupyter_client #487), failing its report about once in 1,500 kernels.
+    dies before it answers (jupyter_client #487), failing its report (one kernel in some hundreds on a
+    busy machine, in a stress test).
     """
 
     def __init__(self, project: Project, fork: bool = FORK) -> None:
