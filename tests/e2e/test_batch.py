@@ -182,6 +182,8 @@ def test_launched_kernels_give_the_same_bytes_as_forked_ones(built: Run, tmp_pat
 def test_ctrl_c_stops_the_batch_calmly_and_leaves_nothing_behind(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "interrupted")
     log = tmp_path / "stderr.txt"
+    temporary = tmp_path / "tmp"  # the batch's temporary files: kernels' connection files and sockets
+    temporary.mkdir()
     with log.open("w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "nianbao.cli", "reports", "-j2"],
@@ -189,6 +191,7 @@ def test_ctrl_c_stops_the_batch_calmly_and_leaves_nothing_behind(tmp_path: Path)
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             start_new_session=True,  # its own process group, as a terminal's foreground job
+            env={**os.environ, "TMPDIR": str(temporary)},
         )
         deadline = time.monotonic() + 120
         while "[2/" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
@@ -200,6 +203,7 @@ def test_ctrl_c_stops_the_batch_calmly_and_leaves_nothing_behind(tmp_path: Path)
     assert "Traceback" not in said
     assert not list((root / "output").rglob("*.tmp"))
     assert running_in(root, wait=10) == []  # workers, zygotes and kernels all end
+    assert sorted(path.name for path in temporary.iterdir()) == []
 
 
 def running_in(folder: Path, wait: float) -> list[str]:

@@ -4,6 +4,7 @@ and forked ones are started by the forked provisioner from the worker's zygote."
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -67,7 +68,7 @@ def gone(pid: int, wait: float) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kernels are forked on Linux only")
-def test_a_forked_kernel_is_a_child_of_the_zygote_answers_and_is_killed_when_stopped(
+def test_a_forked_kernel_is_the_zygotes_child_on_unix_sockets_and_is_killed_when_stopped(
     project_dir: Path,
 ) -> None:
     kernels = Kernels(Project(project_dir), fork=True)
@@ -77,6 +78,10 @@ def test_a_forked_kernel_is_a_child_of_the_zygote_answers_and_is_killed_when_sto
         pid = km.provisioner.pid
         assert kernels.zygote is not None
         assert parent_of(pid) == kernels.zygote.process.pid  # forked, not launched
+        # Unix sockets in the worker's own folder: no TCP port another process could take first.
+        connection = km.get_connection_info()
+        assert connection["transport"] == "ipc"
+        assert kernels.sockets is not None and Path(str(connection["ip"])).parent == kernels.sockets
         client = km.client()
         client.start_channels()
 
@@ -88,8 +93,10 @@ def test_a_forked_kernel_is_a_child_of_the_zygote_answers_and_is_killed_when_sto
         kernels.stop(km)
         assert not run_sync(km.is_alive)()
         assert gone(pid, wait=5)  # killed, and reaped by the zygote
+        assert list(kernels.sockets.iterdir()) == []
     finally:
         kernels.close()
+    assert not kernels.sockets.exists()
 
 
 class FakeKernels:
@@ -138,3 +145,45 @@ def test_a_kernel_that_dies_twice_is_a_bug_with_its_traceback(
     with pytest.raises(pool.KernelDiedError):
         pool.build_one(project, pool.plan.Job("minzheng", 2017), "kernel 1", kernels, "code")  # type: ignore[arg-type]
     assert kernels.stopped == ["kernel 1", "kernel 2"]
+
+
+# Run apart, as a subreaper: a kernel orphaned by its zygote becomes this script's child instead of
+# init's, so ipykernel's own parent poller (which waits for the parent to be init) never ends it.
+ORPHAN = """
+import ctypes, os, signal, sys, time
+from pathlib import Path
+from jupyter_core.utils import run_sync
+from nianbao.batch.pool import Kernels
+from nianbao.paths import Project
+
+ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+kernels = Kernels(Project(Path(sys.argv[1])), fork=True)
+km = kernels.start()
+client = km.client()
+client.start_channels()
+run_sync(client.wait_for_ready)(timeout=60)
+pid = km.provisioner.pid
+kernels.zygote.process.kill()
+kernels.zygote.process.wait()
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline:
+    if os.waitpid(pid, os.WNOHANG)[0] == pid:
+        print("ended")
+        break
+    time.sleep(0.01)
+else:
+    os.kill(pid, signal.SIGKILL)
+    print("lived on")
+client.stop_channels()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kernels are forked on Linux only")
+def test_a_forked_kernel_ends_with_its_zygote(project_dir: Path) -> None:
+    # Interrupted between forking a kernel and reading its process id, a worker cannot kill that kernel:
+    # killing the zygote must end it.
+    result = subprocess.run(
+        [sys.executable, "-c", ORPHAN, str(project_dir)], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout == "ended\n", result.stderr

@@ -14,8 +14,10 @@ spec: the project's (notebook/kernel.py) for launched kernels, the forked one (p
 
 from __future__ import annotations
 
+import shutil
 import signal
 import sys
+import tempfile
 import time
 import traceback
 from multiprocessing.queues import Queue
@@ -107,29 +109,47 @@ class ForkedKernelManager(PooledKernelManager):
 
 
 async def kill_forked(km: ForkedKernelManager) -> None:
-    """What `shutdown_kernel(now=True)` does to a forked kernel (SIGKILL, then the connection file, ports
-    and sockets), less its fixed 0.01 s sleep (jupyter_client's `in_pending_state`, there for its tests)
-    per report: the zygote, not this process, reaps the kernel, so there is nothing to wait for."""
+    """What `shutdown_kernel(now=True)` does to a forked kernel (SIGKILL, then its connection file and
+    sockets), less its fixed 0.01 s sleep (jupyter_client's `in_pending_state`, there for its tests) per
+    report: the zygote, not this process, reaps the kernel, so there is nothing to wait for."""
     await km.signal_kernel(signal.SIGKILL)
     await km.cleanup_resources()
 
 
+# A Unix socket's path has at most 107 bytes; with a TMPDIR too long for that, TCP it is.
+IPC_PATH_MAX = 100
 # Linux only: macOS can fork, but a fork of a process that loaded its system frameworks may crash.
 FORK = sys.platform.startswith("linux")
 
 
 class Kernels:
-    """Where a worker's kernels come from: its zygote on Linux, else fresh launches."""
+    """Where a worker's kernels come from: its zygote on Linux, else fresh launches.
+
+    Forked kernels talk to the worker over Unix sockets (ZeroMQ's ipc transport) in a folder of the
+    worker's own, not over TCP: jupyter_client picks a kernel's TCP ports before the kernel binds them,
+    and another process (the batch's other worker, any program) may take one meanwhile; the kernel then
+    dies before it answers (jupyter_client #487), failing its report (one kernel in some hundreds on a
+    busy machine, in a stress test).
+    """
 
     def __init__(self, project: Project, fork: bool = FORK) -> None:
         self.project = project
         self.zygote = Zygote(project.root) if fork else None
+        self.sockets = Path(tempfile.mkdtemp(prefix="nianbao-kernels-")) if fork else None
+        self.started = 0
         self.running: list[PooledKernelManager] = []
 
     def start(self) -> PooledKernelManager:
         """Launch a kernel in the project root and return at once; it finishes booting on its own."""
-        km = PooledKernelManager() if self.zygote is None else ForkedKernelManager()
-        if isinstance(km, ForkedKernelManager):
+        self.started += 1
+        if self.zygote is None or self.sockets is None:
+            km = PooledKernelManager()
+        else:
+            # Kernel n: its connection file `<folder>/n.json`, its sockets `<folder>/n-1` … `n-5`;
+            # removed when it is stopped, and with the folder if it is killed.
+            name = str(self.sockets / str(self.started))
+            ipc = {"transport": "ipc", "ip": name} if len(name) < IPC_PATH_MAX else {}
+            km = ForkedKernelManager(connection_file=f"{name}.json", **ipc)
             km.zygote = self.zygote
         run_sync(km.start_kernel)(cwd=str(self.project.root))
         self.running.append(km)
@@ -156,6 +176,8 @@ class Kernels:
                 self.stop(km)
         if self.zygote is not None:
             self.zygote.close(wait=not interrupted)
+        if self.sockets is not None:
+            shutil.rmtree(self.sockets, ignore_errors=True)  # what a killed kernel's cleanup did not remove
 
 
 def build_one(

@@ -18,6 +18,7 @@ SIGCHLD). The worker's side is `Zygote`, used by the kernel provisioner in provi
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import json
 import os
@@ -53,9 +54,10 @@ def warm_up() -> None:
 def child(request: dict[str, Any]) -> None:
     """In the forked process: become an ordinary kernel, as `python -m ipykernel_launcher ...` would."""
     try:
+        die_with(request["zygote"])
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
         os.setsid()  # its own session, as jupyter_client gives a launched kernel: Ctrl-C is the batch's
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)  # the zygote's pipes belong to the worker
         # Like a launched kernel (notebook/kernel.py): its own output is only its logs, hidden unless
@@ -81,6 +83,18 @@ def child(request: dict[str, Any]) -> None:
         os._exit(0)
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with(zygote: int) -> None:
+    """Have this kernel killed when the zygote ends, however it ends. Interrupted, the worker kills the
+    kernels it knows and then the zygote; one forked a moment before, whose process id the worker had
+    not read yet, would otherwise live on until its parent poller noticed, and write its connection file."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != zygote:  # the zygote ended before that took hold
+        os._exit(0)
+
+
 def reap(signum: int, frame: object) -> None:
     """Wait for every kernel that ended, so none lingers as a zombie and their CPU time is accounted
     to the batch (a benchmark reads it)."""
@@ -92,7 +106,7 @@ def reap(signum: int, frame: object) -> None:
 def serve(requests: IO[str], replies: IO[str]) -> None:
     signal.signal(signal.SIGCHLD, reap)
     for line in requests:
-        request = {**json.loads(line), "parent": os.getppid()}  # the worker
+        request = {**json.loads(line), "parent": os.getppid(), "zygote": os.getpid()}  # parent: the worker
         pid = os.fork()
         if pid == 0:
             child(request)
