@@ -187,3 +187,20 @@ def test_a_forked_kernel_ends_with_its_zygote(project_dir: Path) -> None:
         [sys.executable, "-c", ORPHAN, str(project_dir)], capture_output=True, text=True, timeout=120
     )
     assert result.stdout == "ended\n", result.stderr
+
+
+WARMED = """
+import sys
+from nianbao.batch import zygote
+from nianbao.formats import _formats
+zygote.warm_up()
+print("debugpy" in sys.modules, "PIL.PngImagePlugin" in sys.modules, _formats.cache_info().currsize)
+"""
+
+
+def test_the_zygote_warms_what_every_kernel_would_otherwise_do_itself() -> None:
+    # Each forked kernel imports ipykernel's debugger as it starts and parses the format YAML when the
+    # template opens the report: done once in the zygote, before forking, it is done for every kernel.
+    result = subprocess.run([sys.executable, "-c", WARMED], capture_output=True, text=True, timeout=120)
+    assert result.stdout == "True True 1\n", result.stderr
+    assert "Debugger warning" not in result.stderr  # pydevd's frozen-modules warning is silenced

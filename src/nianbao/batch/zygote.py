@@ -35,11 +35,19 @@ WARM = "nianbao.report"  # what the template's second cell imports: pandas, matp
 
 def warm_up() -> None:
     """Import what every report's kernel imports, so each fork starts with it done."""
-    import ipykernel.kernelapp  # noqa: F401  (the kernel itself)
+    # The kernel's debugger, which every kernel imports as it starts: debugpy and pydevd (about 140
+    # modules, 0.1 s of CPU in every kernel otherwise). pydevd warns on stderr, at import, that
+    # frozen modules may hide breakpoints; nobody debugs a report, and the variable stays in the zygote
+    # (each kernel gets the worker's environment).
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    import ipykernel.debugger
+    import ipykernel.kernelapp  # noqa: F401
     import matplotlib.pyplot as plt
 
     import nianbao.report  # noqa: F401
     from nianbao.drawing import charts
+    from nianbao.errors import NianbaoError
+    from nianbao.formats import all_formats
 
     charts.cjk_font()
     # Draw once so the font file is parsed and matplotlib's caches are filled before the fork; a chart
@@ -48,7 +56,13 @@ def warm_up() -> None:
         fig, ax = plt.subplots(figsize=(2, 1))
         ax.set_title("政府信息公开 0123456789%（）")
         fig.savefig(io.StringIO(), format="svg", metadata={"Date": None})
+        fig.savefig(io.BytesIO(), format="png", dpi=charts.PNG_DPI)  # imports Pillow's PNG writer
         plt.close(fig)
+    # The report formats, parsed from their YAML once per zygote rather than once per report (a quarter
+    # of a second of CPU each time). The cache is keyed on the folders searched, so a kernel whose
+    # NIANBAO_FORMATS_PATH differs parses its own; a definition with a fault is the build's to report.
+    with contextlib.suppress(NianbaoError):
+        all_formats()
 
 
 def child(request: dict[str, Any]) -> None:
@@ -69,9 +83,8 @@ def child(request: dict[str, Any]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         random.seed()  # forks must not share the zygote's random state
-        import numpy
-
-        numpy.random.seed()
+        if "numpy.random" in sys.modules:  # else a kernel that imports it seeds it afresh
+            sys.modules["numpy.random"].seed()
         from ipykernel import kernelapp
 
         # The kernel's parent is the worker, as for a launched kernel (ipykernel read JPY_PARENT_PID when
