@@ -19,7 +19,7 @@ from nianbao.notebook import paired, pipeline
 from nianbao.notebook.execute import dumps, execute
 from nianbao.paths import Project
 from nianbao.publish.atomic import publish
-from nianbao.publish.export import REVIEW_TAG, to_html
+from nianbao.publish.export import REVIEW_TAG, export_all
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,12 @@ class Built:
     warnings: tuple[str, ...] = ()
     figures: Figures | None = None  # what it was built from (the batch records headline figures)
     inputs: Snapshot | None = None  # every input as read: the build record lists them
+    exports: tuple[Path, ...] = ()  # every file published beside the notebook, the HTML among them
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        """Everything the build wrote: the notebook and its exports (the HTML alone if none listed)."""
+        return (self.notebook, *(self.exports or (self.html,)))
 
 
 def build_report(project: Project, agency: str, year: int, km: Any = None) -> Built:
@@ -44,8 +50,9 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
        from the snapshot.
     5. Finish the executed notebook (the after-execution preprocessors): normalise it for
        reproducibility, add the reviewers' cell with the checks' warnings, record the provenance.
-    6. Export the executed notebook to one self-contained HTML page.
-    7. Publish both files atomically: a failure in any step leaves the last good report untouched.
+    6. Export the executed notebook: every file of `publish.export.REPORT_EXPORTS` (the self-contained
+       HTML page, …), each made from the notebook.
+    7. Publish them all atomically: a failure in any step leaves the last good report untouched.
 
     Warnings of the checks go into the executed notebook, for reviewers, never into the public page.
 
@@ -58,16 +65,17 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
         template = prepare_template(project, figures)
         with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
             executed = execute(project, agency, year, Path(work), template, inputs, km=km)
+    notebook = finish(project, executed, project.report_notebook(agency, year), model, inputs)
+    files = {project.report_file(agency, year, name): data for name, data in export_all(notebook).items()}
     built = Built(
         project.report_notebook(agency, year),
         project.report_html(agency, year),
         model.warnings,
         figures,
         inputs,
+        tuple(files),
     )
-    notebook = finish(project, executed, built, provenance(model, inputs))
-    html = to_html(notebook)
-    publish({built.notebook: dumps(notebook), built.html: html})
+    publish({built.notebook: dumps(notebook), **files})
     project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
     return built
 
@@ -91,14 +99,14 @@ def prepare_template(project: Project, figures: Figures) -> Any:
     return pipeline.apply(template, pipeline.before_execution(figures, where, prose_where))
 
 
-def finish(project: Project, executed: Any, built: Built, provenance: dict[str, Any]) -> Any:
-    """Step 5: the executed notebook as published (and as the HTML is exported from)."""
+def finish(project: Project, executed: Any, published: Path, model: AgencyYear, inputs: Snapshot) -> Any:
+    """Step 5: the executed notebook as published at `published` (and as every export is made from)."""
     preprocessors = pipeline.after_execution(
         input_path=project.relative(project.template),
-        output_path=project.relative(built.notebook),
-        warnings=built.warnings,
+        output_path=project.relative(published),
+        warnings=model.warnings,
         review_tag=REVIEW_TAG,
-        provenance=provenance,
+        provenance=provenance(model, inputs),
     )
     return pipeline.apply(executed, preprocessors)
 

@@ -83,7 +83,11 @@ class Project:
 
     def report_html(self, agency: str, year: int) -> Path:
         """The published page."""
-        return self.output_dir(agency, year) / "report.html"
+        return self.report_file(agency, year, "report.html")
+
+    def report_file(self, agency: str, year: int, name: str) -> Path:
+        """A file published beside the executed notebook (`publish.export.REPORT_EXPORTS` names them)."""
+        return self.output_dir(agency, year) / name
 
     def report_notebook(self, agency: str, year: int) -> Path:
         """The executed notebook, kept for review."""

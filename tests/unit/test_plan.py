@@ -136,3 +136,26 @@ def test_the_number_of_workers_comes_from_make_j(
 ) -> None:
     monkeypatch.setenv("MAKEFLAGS", makeflags)
     assert jobs_from_make() == jobs
+
+
+def test_a_report_missing_any_file_its_record_lists_is_rebuilt(project: Project) -> None:
+    job = plan.Job("minzheng", 2017)
+    with snapshot.recording(project.root) as inputs:
+        figures = Figures.derive(load_agency_year(project, job.agency, job.year))
+        read_template(project)
+    notebook = project.report_notebook(job.agency, job.year)
+    exports = tuple(project.report_file(job.agency, job.year, name) for name in ("report.html", "report.x"))
+    for path in (notebook, *exports):
+        write_atomic(path, b"-")
+    plan.record_built(project, Built(notebook, exports[0], (), figures, inputs, exports))
+    record = records.read(project.build_record(job.agency, job.year))
+    assert record is not None
+    assert sorted(record["outputs"]) == [
+        "output/minzheng/2017/report.html",
+        "output/minzheng/2017/report.ipynb",
+        "output/minzheng/2017/report.x",
+    ]
+    code = plan.code_signature(project)
+    assert plan.report_up_to_date(project, job, code)
+    exports[1].unlink()  # a second export (a PDF, say) deleted by hand: the report is built again
+    assert not plan.report_up_to_date(project, job, code)

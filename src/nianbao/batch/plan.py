@@ -85,11 +85,13 @@ def stamps(project: Project, paths: list[Path]) -> dict[str, Stamp]:
     return {key(project, path): stamp(path) for path in paths}
 
 
-def up_to_date(project: Project, record: dict[str, Any] | None, output: Path, code: str) -> bool:
-    """Whether the output a record describes still matches every input and listing it lists."""
+def up_to_date(project: Project, record: dict[str, Any] | None, code: str) -> bool:
+    """Whether the outputs a record describes are all there and still match every input and listing it
+    lists. (Their bytes are not hashed again: nianbao alone writes output/.)"""
     if not record or record["status"] != records.BUILT or record["code"] != code:
         return False
-    if not output.is_file():
+    outputs: dict[str, Any] = record["outputs"]
+    if not outputs or not all((project.root / name).is_file() for name in outputs):
         return False
     inputs: dict[str, Any] = record["inputs"]
     listings: dict[str, Any] = record["listings"]
@@ -109,7 +111,7 @@ def _listing(project: Project, key: str) -> list[Any] | None:
 
 def report_up_to_date(project: Project, job: Job, code: str) -> bool:
     record = records.read(project.build_record(job.agency, job.year))
-    return up_to_date(project, record, project.report_html(job.agency, job.year), code)
+    return up_to_date(project, record, code)
 
 
 def format_file(format_id: str) -> Path:
@@ -136,7 +138,7 @@ def agencies_for(project: Project, year: int) -> list[str]:
 
 def summary_up_to_date(project: Project, year: int, code: str) -> bool:
     # The record lists which agencies there were and their years: one added or removed makes it stale.
-    return up_to_date(project, records.read(project.summary_record(year)), project.summary_html(year), code)
+    return up_to_date(project, records.read(project.summary_record(year)), code)
 
 
 def stale(project: Project, year: int | None = None) -> tuple[list[Job], list[Job]]:
@@ -171,7 +173,7 @@ def record_built(project: Project, built: Built, code: str | None = None) -> Non
         format_id=model.format.id,
         headline=headline(figures),
         warnings=list(built.warnings),
-        outputs=records.digests([built.notebook, built.html], project.root),
+        outputs=records.digests(list(built.outputs), project.root),
         inputs=input_stamps(project, inputs, sorted(model.history)),
         listings=listings,
         code=code or code_signature(project),

@@ -1,7 +1,12 @@
-"""Executed notebook → HTML: one self-contained page through nianbao's own nbconvert template."""
+"""Executed notebook → the files published beside it: every exporter in `REPORT_EXPORTS`.
+
+The HTML page goes through nianbao's own nbconvert template. An exporter takes the finished notebook
+(never the HTML) and returns the file's bytes; adding an output format is one entry here, and the build,
+its record and the batch's up-to-date check follow from it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -42,3 +47,16 @@ def to_html(notebook: Any) -> bytes:
     body goes through the pages' sanitiser and frame."""
     body, _ = exporter().from_notebook_node(notebook, resources={"metadata": {"name": "report"}})
     return pages.page(str(notebook.metadata.get("title", "")), str(body))
+
+
+Exporter = Callable[[Any], bytes]  # the finished notebook → one published file's bytes
+
+# File name (beside report.ipynb) → how it is made, in the order they are made.
+REPORT_EXPORTS: dict[str, Exporter] = {
+    "report.html": to_html,
+}
+
+
+def export_all(notebook: Any) -> dict[str, bytes]:
+    """Step 6: every published file of a report, by file name."""
+    return {name: make(notebook) for name, make in REPORT_EXPORTS.items()}
