@@ -119,7 +119,11 @@ class Project:
         return self.narrative(SUMMARY, year)
 
     def summary_html(self, year: int) -> Path:
-        return self.output_dir(SUMMARY, year) / "summary.html"
+        return self.summary_file(year, "summary.html")
+
+    def summary_file(self, year: int, name: str) -> Path:
+        """A file of the district summary (`batch.summary.EXPORTS` names them)."""
+        return self.output_dir(SUMMARY, year) / name
 
     def summary_record(self, year: int) -> Path:
         return self.output_dir(SUMMARY, year) / BUILD_RECORD

@@ -8,7 +8,8 @@ import shutil
 import pytest
 
 from nianbao.batch import summary
-from nianbao.drawing.table_html import html
+from nianbao.drawing.chart_model import Chart
+from nianbao.drawing.table_model import Table
 from nianbao.errors import DataError
 from nianbao.figures.derived import Figures
 from nianbao.paths import Project
@@ -55,7 +56,7 @@ def test_amounts_stay_exact(parts: list[Figures], district: Figures) -> None:
 
 
 def test_the_page_shows_the_breakdown_and_the_district_text(project: Project, parts: list[Figures]) -> None:
-    page = summary.render_page(project, YEAR).decode("utf-8")
+    page = summary.render_page(summary.summarise(project, YEAR)).decode("utf-8")
     assert "<title>示例区2017年政府信息公开工作年度报告（汇总）</title>" in page
     for part in parts:
         assert f"<td>{part.model.profile.name}</td>" in page
@@ -67,7 +68,7 @@ def test_the_page_shows_the_breakdown_and_the_district_text(project: Project, pa
 def test_a_missing_district_narrative_is_named(project: Project) -> None:
     project.summary_narrative(YEAR).unlink()
     with pytest.raises(DataError, match=r"data/_district/2017/narrative\.md"):
-        summary.render_page(project, YEAR)
+        summary.render_page(summary.summarise(project, YEAR))
 
 
 def test_a_year_without_data_is_refused(project: Project) -> None:
@@ -89,7 +90,7 @@ def test_a_national_year_sums_every_cell_of_tables_two_three_and_four(project: P
 
 
 def test_the_national_page_draws_the_templates_tables(project: Project) -> None:
-    page = summary.render_page(project, 2025).decode("utf-8")
+    page = summary.render_page(summary.summarise(project, 2025)).decode("utf-8")
     assert "<title>示例区2025年政府信息公开工作年度报告（汇总）</title>" in page
     assert "（七）总计" in page and "行政复议" in page
     assert "全区共新收政府信息公开申请" in page
@@ -106,17 +107,30 @@ def test_the_breakdown_is_a_table_model_one_row_per_agency_and_the_sum(
     assert total[0].text == "合计" and total[0].header
     first = [int(row[1].text.replace(",", "")) for row in table.body]
     assert int(total[1].text.replace(",", "")) == sum(first) == district.line(columns[0][0]).value
-    assert summary.breakdown(columns, district, parts) == html(table)
 
 
-def test_the_summary_draws_what_its_format_defines(project: Project, district: Figures) -> None:
+def test_the_summary_draws_what_its_format_defines(project: Project) -> None:
     """The pieces follow the format definition's parts: pre2019's categories and 附表, national 二三四."""
-    assert [piece.count("<table") for piece in summary.drawn(district)] == [1, 0, 1]
-    national = summary.load_parts(project, 2025)
-    drawn = summary.drawn(Figures.derive(summary.district_model(project, 2025, national)))
+    old = summary.summarise(project, YEAR).drawn(png=False)
+    assert [output.shown().count("<table") for output in old] == [1, 0, 1]
+    drawn = [output.shown() for output in summary.summarise(project, 2025).drawn(png=False)]
     assert [re.findall(r'class="nb-table nb-(\w+)"|<svg', piece) for piece in drawn] == [
         ["active"],
         ["applications"],
         ["reviews"],
         [""],
     ]
+
+
+def test_the_summarys_document_says_what_its_page_says_in_the_same_order(project: Project) -> None:
+    content = summary.summarise(project, 2025)
+    page = summary.render_page(content).decode("utf-8")
+    found = summary.document(content)
+    assert found.title == content.title and found.signature == (content.office, content.date)
+    headings = [heading.text for heading in found.headings]
+    assert headings == re.findall(r"<h[23]>(.*?)</h[23]>", page)
+    tables = [block for block in found.blocks if isinstance(block, Table)]
+    assert [table.id for table in tables][-1] == "breakdown"
+    assert all(cell.text in page for table in tables for row in table.rows for cell in row)
+    charts = [block for block in found.blocks if isinstance(block, Chart)]
+    assert charts and all(chart.png and chart.png.startswith(b"\x89PNG") for chart in charts)

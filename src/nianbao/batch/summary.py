@@ -14,13 +14,16 @@ in plain Python (no kernel: nothing of it is edited in JupyterLab), the one way 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
 from nianbao.batch import plan, records
 from nianbao.drawing import charts, table_html, tables
+from nianbao.drawing.chart_model import Chart
+from nianbao.drawing.outputs import Output, piece_of
 from nianbao.drawing.table_model import Cell, Table
 from nianbao.errors import DataError, NianbaoError
 from nianbao.figures import numbers
@@ -39,7 +42,8 @@ from nianbao.inputs.model import AgencyYear, Number, Opening, YearData
 from nianbao.notebook.narrative import render_prose
 from nianbao.paths import SUMMARY, Project
 from nianbao.publish import pages
-from nianbao.publish.atomic import write_atomic
+from nianbao.publish.atomic import publish
+from nianbao.publish.document import Block, Document, Heading, Paragraph, Span, from_markdown
 from nianbao.report import Report
 
 
@@ -115,11 +119,6 @@ def breakdown_columns(fmt: ReportFormat) -> list[tuple[str, str]]:
     return list(fmt.summary.breakdown)
 
 
-def breakdown(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[Figures]) -> Markup:
-    """The per-agency table, drawn by the one table renderer."""
-    return table_html.html(breakdown_table(columns, figures, parts))
-
-
 def breakdown_table(columns: list[tuple[str, str]], figures: Figures, parts: Sequence[Figures]) -> Table:
     """机关 | each column: one row per agency, the district's total below."""
 
@@ -132,58 +131,121 @@ def breakdown_table(columns: list[tuple[str, str]], figures: Figures, parts: Seq
     return Table("breakdown", head=(head,), body=body, foot=(total,))
 
 
-def breakdown_chart(key: str, heading: str, parts: Sequence[Figures]) -> str:
-    """Each agency's figure in the first column of the breakdown, as bars."""
+def breakdown_chart(key: str, heading: str, parts: Sequence[Figures], *, png: bool = False) -> Chart:
+    """Each agency's figure in the first column of the breakdown, as bars (the page needs no PNG)."""
     counts = [int(part.values[key]) for part in parts]
-    chart = charts.bar_chart(
+    return charts.bar_chart(
         [part.model.profile.name for part in parts],
         counts,
         [numbers.count(count) for count in counts],
         charts.wrap(heading, 30),
-        png=False,  # a page, not a notebook: no exporter reads a PNG of it
+        png=png,
     )
-    return chart.svg
 
 
-def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[str, Markup]]:
-    """The district's own text by heading, placeholders filled from the summed figures (plus
+def prose(figures: Figures, parts: Sequence[Figures], where: str) -> list[tuple[str, str]]:
+    """The district's own text (Markdown) by heading, placeholders filled from the summed figures (plus
     `agencies.count`)."""
     context = figures.context()
     context["agencies"] = {"count": len(parts), "names": "、".join(p.model.profile.name for p in parts)}
     headings = {spec.id: spec.heading for spec in figures.model.format.prose}
     return [
-        (headings[part_id], pages.markdown(render_prose(text, context, where=where)))
+        (headings[part_id], render_prose(text, context, where=where))
         for part_id, text in figures.model.narrative.items()
     ]
 
 
-def drawn(figures: Figures) -> list[Markup]:
-    """The format's tables and charts (`summary.draw`), drawn by the template's own `Report` methods,
-    as its page shows them (a table's HTML, a chart's SVG: the page needs no PNG)."""
-    report = Report(figures, png=False)
-    return [Markup(getattr(report, method)().shown()) for method in figures.format.summary.draw]
+@dataclass(frozen=True)
+class Summary:
+    """What a summary says, whatever it is published as: its page and its documents (PDF, Word) are
+    each made from this one content."""
+
+    title: str
+    intro: str
+    figures: Figures  # the district's, summed
+    parts: tuple[Figures, ...]  # each agency's
+    prose: tuple[tuple[str, str], ...]  # (heading, Markdown)
+    office: str
+    date: str
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return breakdown_columns(self.figures.model.format)
+
+    def drawn(self, *, png: bool) -> list[Output]:
+        """The format's tables and charts (`summary.draw`), drawn by the template's own `Report`
+        methods."""
+        report = Report(self.figures, png=png)
+        return [getattr(report, method)() for method in self.figures.model.format.summary.draw]
+
+    def breakdown(self) -> Table:
+        return breakdown_table(self.columns, self.figures, self.parts)
+
+    def breakdown_chart(self, *, png: bool) -> Chart:
+        return breakdown_chart(*self.columns[0], self.parts, png=png)
 
 
-def render_page(project: Project, year: int) -> bytes:
+def summarise(project: Project, year: int) -> Summary:
     parts = load_parts(project, year)
     figures = Figures.derive(district_model(project, year, parts))
     profile, fmt = figures.model.profile, figures.model.format
-    columns = breakdown_columns(fmt)
-    title = f"{profile.district}{year}年{fmt.title}（汇总）"
+    count = numbers.chinese(len(parts)) if len(parts) <= 10 else str(len(parts))
+    names = "、".join(p.model.profile.name for p in parts)
+    intro = (
+        f"本报告汇总{profile.district}{count}个机关（单位）{year}年政府信息公开工作年度报告中的数据：{names}。"
+        f"各表中的数字为各机关报告中相应数字之和，统计期限为{year}年1月1日至{year}年12月31日。"
+    )
+    return Summary(
+        title=f"{profile.district}{year}年{fmt.title}（汇总）",
+        intro=intro,
+        figures=figures,
+        parts=tuple(parts),
+        prose=tuple(prose(figures, parts, project.relative(project.summary_narrative(year)))),
+        office=profile.name,
+        date=numbers.date(figures.model.current.date),
+    )
+
+
+def render_page(summary: Summary) -> bytes:
+    """The summary's page: tables as HTML, charts as SVG."""
     context: dict[str, Any] = {
-        "title": title,
-        "district": profile.district,
-        "office": profile.name,
-        "year": year,
-        "count": numbers.chinese(len(parts)) if len(parts) <= 10 else str(len(parts)),
-        "agencies": [p.model.profile.name for p in parts],
-        "tables": drawn(figures),
-        "breakdown": breakdown(columns, figures, parts),
-        "breakdown_chart": Markup(breakdown_chart(*columns[0], parts)),
-        "prose": prose(figures, parts, project.relative(project.summary_narrative(year))),
-        "date": numbers.date(figures.model.current.date),
+        "title": summary.title,
+        "sections": SECTIONS,
+        "intro": summary.intro,
+        "tables": [Markup(output.shown()) for output in summary.drawn(png=False)],
+        "breakdown": table_html.html(summary.breakdown()),
+        "breakdown_chart": Markup(summary.breakdown_chart(png=False).svg),
+        "prose": [(heading, pages.markdown(text)) for heading, text in summary.prose],
+        "office": summary.office,
+        "date": summary.date,
     }
-    return pages.page(title, pages.render_body("summary.html.j2", context))
+    return pages.page(summary.title, pages.render_body("summary.html.j2", context))
+
+
+def document(summary: Summary) -> Document:
+    """The summary as a document, for exporters other than HTML: the page's blocks in the page's order."""
+    overall, agencies, notes = SECTIONS
+    pieces = [piece_of({"data": output.data}) for output in summary.drawn(png=True)]
+    blocks: list[Block] = [
+        Paragraph((Span(summary.intro),)),
+        Heading(2, overall),
+        *(piece for piece in pieces if piece is not None),
+        Heading(2, agencies),
+        summary.breakdown(),
+        summary.breakdown_chart(png=True),
+        Heading(2, notes),
+    ]
+    for heading, text in summary.prose:
+        blocks += [Heading(3, heading), *from_markdown(text)]
+    return Document(summary.title, None, tuple(blocks), (summary.office, summary.date))
+
+
+SECTIONS = ("一、汇总情况", "二、各机关情况", "三、说明")
+
+# File name (in output/_district/<year>/) → how it is made from the summary's content.
+EXPORTS: dict[str, Callable[[Summary], bytes]] = {
+    "summary.html": render_page,
+}
 
 
 def build_summary(project: Project, year: int) -> None:
@@ -194,15 +256,16 @@ def build_summary(project: Project, year: int) -> None:
     record_path = project.summary_record(year)
     with snapshot.recording(project.root) as inputs:
         try:
-            page = render_page(project, year)
+            content = summarise(project, year)
+            files = {project.summary_file(year, name): make(content) for name, make in EXPORTS.items()}
         except NianbaoError as err:
             records.write(record_path, records.build_record(records.FAILED, error=err.render(), code=code))
             raise
-    write_atomic(project.summary_html(year), page)
+    publish(files)
     years = sorted({y for key, seen in inputs.listings.items() if key.startswith("years:") for y in seen})
     record = records.build_record(
         records.BUILT,
-        outputs=records.digests([project.summary_html(year)], project.root),
+        outputs=records.digests(list(files), project.root),
         inputs=plan.input_stamps(project, inputs, [y for y in years if y <= year]),
         listings=inputs.listings,
         code=code,
