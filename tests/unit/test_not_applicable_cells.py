@@ -32,3 +32,15 @@ def test_a_not_applicable_cell_is_printed_as_typed_in_its_table(project: Project
     assert plain.count('<td class="num">—</td>') == 0
     # The template's own method (what the kernel calls) passes the typed text on.
     assert str(Report(figures).review_table().shown()).count('<td class="num">—</td>') == 1
+
+
+def test_a_not_applicable_cell_is_printed_as_typed_in_the_pre2019_appendix(project: Project) -> None:
+    figures_file = project.figures("minzheng", 2017)
+    text = figures_file.read_text(encoding="utf-8")
+    figures_file.write_text(text.replace("  gazette: 0 ", "  gazette: / ", 1), encoding="utf-8")
+    figures = Figures.derive(load_agency_year(project, "minzheng", 2017))
+    assert figures.values["active.gazette"] == 0
+    (line,) = (line for line in figures.appendix if line.id == "active.gazette")
+    assert (line.value, line.shown) == (0, "/")
+    table = Report(figures).appendix_table().shown()
+    assert table.count('<td class="num">/</td>') == 1

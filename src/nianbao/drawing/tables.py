@@ -41,7 +41,7 @@ def appendix_table(figures: Figures) -> Table:
         (
             Cell(line.label, classes=("sub",) if line.parent else ()),
             Cell(line.unit, classes=("unit",)),
-            number(numbers.count(line.value)),
+            number(numbers.cell(line.value, line.shown)),
             number(numbers.count(line.cumulative)),
         )
         for line in figures.appendix

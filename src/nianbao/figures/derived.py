@@ -34,6 +34,7 @@ class AppendixLine:
     parent: str | None
     value: int
     cumulative: int
+    shown: str | None = None  # this year's cell as typed when it was not applicable (—, /): printed so
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,22 @@ def category_lines(data: YearData) -> tuple[CategoryLine, ...]:
 
 def appendix_lines(model: AgencyYear) -> tuple[AppendixLine, ...]:
     """The appendix for the report's year: this year's value and the chained figure of every row."""
-    return _appendix(model.format, history_values(model)[model.year])
+    return _appendix(model.format, history_values(model)[model.year], model.current.shown)
 
 
-def _appendix(fmt: ReportFormat, values: Mapping[str, Number]) -> tuple[AppendixLine, ...]:
+def _appendix(
+    fmt: ReportFormat, values: Mapping[str, Number], shown: Mapping[str, str]
+) -> tuple[AppendixLine, ...]:
     chained = {chain.of: chain.key for chain in fmt.history.chains}
     return tuple(
         AppendixLine(
-            row.id, row.label, row.unit, row.parent, int(values[row.id]), int(values[chained[row.id]])
+            row.id,
+            row.label,
+            row.unit,
+            row.parent,
+            int(values[row.id]),
+            int(values[chained[row.id]]),
+            shown.get(row.id),
         )
         for row in fmt.appendix_rows
     )
@@ -140,7 +149,7 @@ class Figures:
             model=model,
             values=values,
             previous=previous,
-            appendix=_appendix(fmt, values),
+            appendix=_appendix(fmt, values, model.current.shown),
             categories=category_lines(model.current),
             shares=share_values,
             lists=lists,
