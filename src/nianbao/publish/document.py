@@ -27,7 +27,7 @@ from nianbao.drawing import outputs
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Table
 from nianbao.publish.export import REVIEW_TAG
-from nianbao.publish.pages import MARKDOWN_PLUGINS
+from nianbao.publish.pages import markdown_plugins
 
 # The template's HTML blocks that carry parts of the document (class → role); any other HTML block is
 # a bug of the template, since an exporter could not show it.
@@ -138,7 +138,7 @@ def _pieces(cell_outputs: Sequence[Mapping[str, Any]]) -> Iterator[Table | Chart
 
 @cache
 def _parser() -> mistune.Markdown:
-    plugins = [import_plugin(name) for name in MARKDOWN_PLUGINS]
+    plugins = [import_plugin(name) for name in markdown_plugins()]
     return mistune.create_markdown(renderer="ast", plugins=plugins)
 
 

@@ -20,15 +20,11 @@ import jinja2
 import nh3
 from markupsafe import Markup
 from mistune.plugins import import_plugin
-from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from nianbao.paths import TEMPLATES_DIR
 
 LANGUAGE = "zh"  # nbconvert accepts "zh", not "zh-CN" (it would fall back to English)
 CSS = TEMPLATES_DIR / "nianbao" / "report.css"
-# nbconvert's plugins minus "url": a bare URL followed by Chinese text has no space to end it, so the
-# autolinker would swallow the rest of the sentence into the link.
-MARKDOWN_PLUGINS = tuple(p for p in MarkdownWithMath.DEFAULT_PLUGINS if p != "url")
 
 TEXT_TAGS = {"p", "br", "div", "span", "strong", "em", "b", "i", "u", "sup", "sub", "hr", "blockquote"}
 TEXT_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "code", "pre"}
@@ -95,9 +91,22 @@ def sanitise(body: str) -> str:
 def markdown(source: str) -> Markup:
     """Markdown → HTML. Raw HTML in `source` is kept: it is the template's own (`<div class="signature">`);
     data inside it was escaped where it was inserted."""
+    # nbconvert's Markdown (as its exporter renders notebooks), imported here: importing nbconvert costs
+    # half a second, which the index page (a no-op `make reports` writes it) need not pay.
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
     renderer = IPythonRenderer(escape=False, exclude_anchor_links=True)
-    plugins = [import_plugin(name) for name in MARKDOWN_PLUGINS]
+    plugins = [import_plugin(name) for name in markdown_plugins()]
     return Markup(MarkdownWithMath(renderer=renderer, plugins=plugins).render(source))
+
+
+@cache
+def markdown_plugins() -> tuple[str, ...]:
+    """nbconvert's Markdown plugins minus "url": a bare URL followed by Chinese text has no space to end
+    it, so the autolinker would swallow the rest of the sentence into the link."""
+    from nbconvert.filters.markdown_mistune import MarkdownWithMath
+
+    return tuple(p for p in MarkdownWithMath.DEFAULT_PLUGINS if p != "url")
 
 
 @cache
