@@ -1,12 +1,14 @@
 """nianbao: government information-disclosure annual reports, computed from data, checked, reproducible.
 
-The package folders follow the pipeline:
-    load.py (data files → checked model: model.py, checks.py, narrative.py)
-    figures.py (checked model → derived figures; numbers.py formats them)
-    execute.py (template notebook → executed notebook; report.py, tables.py, charts.py run inside it)
-    export.py (executed notebook → HTML, through templates/nianbao)
-    build.py (the driver that runs these steps), cli.py (the command line)
-Report formats are data: formats/<id>.yaml.
+The sub-packages follow the pipeline, each importing only the stages before it (tests/unit/test_stages.py):
+    formats/   report formats as data (<id>.yaml): sections, tables, labels, rules, what differs
+    inputs/    data files → the checked model, read once into a snapshot (cells, load, checks, carry-over)
+    figures/   checked model → derived figures (totals, shares, cumulative and year-on-year; numbers)
+    drawing/   figures → tables and charts as data (table model, SVG and PNG), and their HTML
+    notebook/  the template → the executed notebook (preprocessors, papermill, the project's kernel)
+    publish/   executed notebook → published files (HTML, the document model), written atomically
+    report.py  what the template's cells call; build.py the driver, one numbered step each
+    batch/     every report, summary and the index, incrementally, in worker processes; cli.py
 """
 
 import sys
