@@ -184,3 +184,40 @@ def test_the_declared_charset_is_honoured() -> None:
     with pytest.raises(DataError) as caught:
         decode_page('<meta charset="utf-8"><p>表三</p>'.encode("gbk"), "p.html")
     assert caught.value.render().startswith("p.html: 网页声明的字符编码是 utf-8，但内容不是这种编码")
+
+
+# ---------------------------------------------------------------- an imported year is history
+
+
+def imported_history(project: Project) -> None:
+    """shili 2021 as a clerk new to nianbao has it: only its published page, imported."""
+    clear(project, 2021)
+    project.narrative("shili", 2021).unlink()
+    import_page(project, GB2021, "shili", 2021)
+
+
+def test_an_imported_year_is_never_built_and_listed_as_imported(project: Project) -> None:
+    from nianbao.batch import plan
+    from nianbao.batch.index import render
+
+    imported_history(project)
+    assert plan.Job("shili", 2021) not in plan.jobs(project)
+    assert plan.imported(project) == [plan.Job("shili", 2021)]
+    assert "shili" not in plan.agencies_for(project, 2021)  # nor summed into the district's summary
+    page = render(project).decode("utf-8")
+    assert '<td class="unit">2021</td><td class="">已导入（历史年度，不生成报告）</td>' in page
+    assert "另有 1 个从已发布网页导入的历史年度（不生成报告）。" in page
+    assert "失败 0 份" in page
+
+
+def test_checking_every_year_skips_an_imported_one_without_failing(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    imported_history(project)
+    monkeypatch.chdir(project.root)
+    assert main(["check", "--agency", "shili", "--year", "2021"]) == 0
+    assert (
+        "导入的历史年度 / imported: shili 2021（没有 narrative.md，不生成报告；下一年度生成时一并校验）"
+        in (capsys.readouterr().out)
+    )
+    assert main(["check", "--agency", "shili", "--year", "2022"]) == 0  # reads 2021 as its year before
