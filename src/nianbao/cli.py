@@ -74,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return check(project, args.agency, year)
     assert year is not None  # `report` requires it
+    from nianbao.inputs.load import check_agency
+
+    if project.is_history(check_agency(project, args.agency), year):
+        raise NianbaoError(
+            f"{args.agency} {year} 年度是从已发布网页导入的历史年度（没有 narrative.md），不生成报告",
+            hint=f"如要为它生成报告，请补上 data/{args.agency}/{year}/narrative.md。",
+        )
     built = build_report(project, args.agency, year)
     plan.record_built(project, built)  # so that `make reports` knows this report is up to date
     print_warnings(built.warnings)

@@ -221,3 +221,15 @@ def test_checking_every_year_skips_an_imported_one_without_failing(
         in (capsys.readouterr().out)
     )
     assert main(["check", "--agency", "shili", "--year", "2022"]) == 0  # reads 2021 as its year before
+
+
+def test_building_an_imported_year_says_it_is_history(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    imported_history(project)
+    monkeypatch.chdir(project.root)
+    assert main(["report", "shili", "2021"]) == 1
+    assert capsys.readouterr().err == (
+        "错误：shili 2021 年度是从已发布网页导入的历史年度（没有 narrative.md），不生成报告\n"
+        "  处理办法：如要为它生成报告，请补上 data/shili/2021/narrative.md。\n"
+    )

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from nianbao.errors import DataError, FormatError
+from nianbao.errors import DataError, FormatError, NianbaoError
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.formats.tables import ApplicationTable
 from nianbao.inputs.cells import Cell
@@ -189,14 +189,18 @@ def _broken_rules(project: Project, fmt: ReportFormat, agency: str, year: int) -
     """The format's rules applied to the year just written (chained to the year before when it is on
     file): every broken one, error or warning, as a warning of the import."""
     data = load_year(project, fmt, agency, year)
+    found: list[str] = []
     previous: Year | None = None
-    if year - 1 in years_on_file(project, agency) and format_for_year(year - 1) is not None:
-        before = load_any_year(project, agency, year - 1)
-        before_fmt = format_for_year(year - 1)
-        if before_fmt is not None and fmt.history.reads_year_before(before_fmt.history):
+    before_fmt = format_for_year(year - 1)
+    on_file = year - 1 in years_on_file(project, agency)
+    if on_file and before_fmt is not None and fmt.history.reads_year_before(before_fmt.history):
+        try:
+            before = load_any_year(project, agency, year - 1)
+        except NianbaoError as err:  # the files are written: say why the chaining rules were not applied
+            found.append(f"{year - 1} 年度的数据有误，没有核对与它衔接的规则：{err.render()}")
+        else:
             previous = Year(year - 1, year_values(before_fmt, before, None), "")
     values = year_values(fmt, data, previous.values if previous else None)
-    found: list[str] = []
     for file, rules in fmt.rule_files():
         path = project.year_dir(agency, year) / file if file else project.figures(agency, year)
         current = Year(year, values, project.relative(path))
