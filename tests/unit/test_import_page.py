@@ -64,8 +64,9 @@ def test_blanks_full_width_digits_and_amounts_in_yuan_are_read(project: Project)
     figures = project.figures("shili", 2021).read_text(encoding="utf-8")
     assert "    decisions: 1737\n" in figures and "    amount_wan_yuan: 8.36\n" in figures
     line = next(n for n, text in enumerate(raw.splitlines(), 1) if "1.属于国家秘密" in text)
-    assert f"gb2021-gb2312.html: 第 {line} 行“1.属于国家秘密”的“自然人”是空白，按 0 导入，请核实" in (
-        outcome.warnings
+    assert (
+        f"gb2021-gb2312.html: 网页源代码第 {line} 行“1.属于国家秘密”的“自然人”是空白，按 0 导入，请核实"
+        in (outcome.warnings)
     )
     assert "gb2021-gb2312.html: 网页中找不到本机关 2022 年的文号，report.number 写为 0，请按原件改正" in (
         outcome.warnings
@@ -142,7 +143,7 @@ def test_a_cell_that_is_no_figure_is_refused_naming_its_line_row_and_column(
         import_page(project, page, "shili", 2020)
     assert (
         caught.value.render()
-        == f'typo.html: 第 {number} 行“行政处罚”的“上一年项目数量”应为非负整数，实际为 "九十一"'
+        == f'typo.html: 网页源代码第 {number} 行“行政处罚”的“上一年项目数量”应为非负整数，实际为 "九十一"'
     )
     assert not project.figures("shili", 2020).exists()
 
@@ -232,4 +233,23 @@ def test_building_an_imported_year_says_it_is_history(
     assert capsys.readouterr().err == (
         "错误：shili 2021 年度是从已发布网页导入的历史年度（没有 narrative.md），不生成报告\n"
         "  处理办法：如要为它生成报告，请补上 data/shili/2021/narrative.md。\n"
+    )
+
+
+def test_a_page_of_the_other_national_format_is_refused_by_its_labels(project: Project) -> None:
+    clear(project, 2021)
+    with pytest.raises(DataError) as caught:
+        import_page(project, GB2019, "shili", 2021)  # a 2020 page given as 2021
+    message = caught.value.render()
+    assert message.startswith(
+        "gb2019-utf8.html: 网页中找不到以下表格标签：表二“本年制发件数”、表二“本年废止件数”"
+    )
+    assert "表二“行政规范性文件”" in message and "表二“规章”" not in message
+
+
+def test_a_year_of_a_format_without_tables_two_to_four_is_refused(project: Project) -> None:
+    with pytest.raises(DataError) as caught:
+        import_page(project, GB2021, "minzheng", 2016)
+    assert caught.value.render() == (
+        "2016 年度的报告格式没有表二、表三、表四：nianbao 只能导入按全国统一格式发布的年度报告页面"
     )

@@ -57,6 +57,12 @@ class Place:
         """A cell of a table laid out like the paper form: its line, its row's and its column's labels."""
         return cls(file, f"第 {line} 行“{row}”的“{column}”", cell="一格")
 
+    @classmethod
+    def page(cls, file: str, line: int, row: str, column: str) -> Place:
+        """A cell of a table on a saved web page: the line of the page's source where the cell starts
+        (what Notepad shows), its row's and its column's labels."""
+        return cls(file, f"网页源代码第 {line} 行“{row}”的“{column}”", cell="一格")
+
     def error(self, message: str) -> DataError:
         return DataError(f"{self.subject}{message}", path=self.file)
 

@@ -124,14 +124,14 @@ def read_tables(
     for wanted in rows:
         values = _values(found[wanted.id], len(wanted.columns), wanted.label, where)
         for column, slot, computed in zip(wanted.columns, values, wanted.computed, strict=True):
-            place = Place.table(where, slot.line, wanted.label, column.label)
+            place = Place.page(where, slot.line, wanted.label, column.label)
             cell = read_printed(slot.text, column.type, column.unit, place, computed)
             printed.put(f"{wanted.id}.{column.id}", cell)
     if review_row is not None:
         label = names[2]
         values = _values(review_row, len(reviews.columns), label, where)
         for column, slot in zip(reviews.columns, values, strict=True):
-            place = Place.table(where, slot.line, label, "".join(column.group) + column.label)
+            place = Place.page(where, slot.line, label, "".join(column.group) + column.label)
             computed = column.derive is not None
             printed.put(column.id, read_printed(slot.text, column.type, column.unit, place, computed))
     return printed
@@ -194,7 +194,7 @@ def _values(found: Found, width: int, label: str, where: str) -> tuple[Slot, ...
     if len(cells) > width and len(filled) == width:
         return filled
     raise DataError(
-        f"第 {found.label.line} 行“{label}”应有 {width} 个数字，网页中这一行有 {len(cells)} 格"
+        f"网页源代码第 {found.label.line} 行“{label}”应有 {width} 个数字，网页中这一行有 {len(cells)} 格"
         f"（其中 {len(filled)} 格有内容）",
         path=where,
         hint="请对照网页上的表格核对这一行；如果网页本身缺格，请把页面另存后在相应位置补上空格或 0。",
