@@ -15,10 +15,12 @@ YEAR ?= 2017
 override AGENCY := $(value AGENCY)
 override YEAR := $(value YEAR)
 override AGENCIES := $(value AGENCIES)
-unexport AGENCY YEAR AGENCIES
+override FILE := $(value FILE)
+unexport AGENCY YEAR AGENCIES FILE
 export NIANBAO_AGENCY := $(value AGENCY)
 export NIANBAO_YEAR := $(value YEAR)
 export NIANBAO_AGENCIES := $(value AGENCIES)
+export NIANBAO_FILE := $(value FILE)
 PYTHON ?= python3
 # The project's environment. Conda users: `make report VENV=$$CONDA_PREFIX` (see README).
 VENV ?= .venv
@@ -27,7 +29,7 @@ BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report check reports summary index bench test lint format lab sync sync-md lock golden clean
+.PHONY: help setup report import check reports summary index bench test lint format lab sync sync-md lock golden clean
 
 help: ## 列出所有命令 / list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,6 +47,11 @@ setup: $(STAMP) ## 建立项目环境（其他命令会自动调用）/ create t
 
 report: $(STAMP) ## 生成一份报告：make report AGENCY=minzheng YEAR=2017
 	@$(BIN)/nianbao report -- "$$NIANBAO_AGENCY" "$$NIANBAO_YEAR"
+
+# FILE, AGENCY and YEAR are all required: the defaults above (minzheng 2017) are never a page's.
+import: $(STAMP) ## 导入上一年度已发布的年报网页：make import FILE=2021年报.html AGENCY=shili YEAR=2021
+	@test -n "$(AGENCY_GIVEN)" -a -n "$(YEAR_GIVEN)" -a -n "$$NIANBAO_FILE" || { echo "错误：请写明 FILE=（保存的网页）、AGENCY=（机关代号）和 YEAR=（网页所载的年度），如 make import FILE=2021年报.html AGENCY=shili YEAR=2021" >&2; exit 2; }
+	@$(BIN)/nianbao import -- "$$NIANBAO_FILE" "$$NIANBAO_AGENCY" "$$NIANBAO_YEAR"
 
 # Without AGENCY/YEAR on the command line, check validates every agency and year on file.
 CHECK_ARGS = $(if $(AGENCY_GIVEN),--agency="$$NIANBAO_AGENCY") $(if $(YEAR_GIVEN),--year="$$NIANBAO_YEAR")

@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from nianbao.batch import plan, records
 from nianbao.errors import NianbaoError
@@ -38,6 +39,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "summary", help="生成某一年度的区（县）汇总报告 / build the district summary"
     )
     summary.add_argument("year", help="报告年度，如 2017")
+    page = commands.add_parser(
+        "import", help="把上一年度已发布的年报网页导入为该年度的数据 / import a published report page"
+    )
+    page.add_argument("file", help="从门户网站保存下来的年报网页（.html）")
+    page.add_argument("agency", help="机关代号，即 params/ 下档案文件的文件名，如 shili")
+    page.add_argument("year", help="网页所载报告的年度，如 2021")
     commands.add_parser("index", help="重新生成索引页 output/index.html / rebuild the index page")
     return parser.parse_args(argv)
 
@@ -56,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     year = parse_year(given) if given is not None else None
     if args.command in ("reports", "summary", "index"):
         return run_batch(Project.discover(), args, year)
+    if args.command == "import":
+        assert year is not None  # `import` requires it
+        return import_page(Project.discover(), args, year)
     # Imported here, inside main's handlers: pandas, matplotlib and nbconvert take a second or two to
     # import, and a Ctrl-C meanwhile deserves the same calm message as one during the run.
     from nianbao.build import build_report
@@ -64,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return check(project, args.agency, year)
     assert year is not None  # `report` requires it
+    from nianbao.inputs.load import check_agency
+
+    if project.is_history(check_agency(project, args.agency), year):
+        raise NianbaoError(
+            f"{args.agency} {year} 年度是从已发布网页导入的历史年度（没有 narrative.md），不生成报告",
+            hint=f"如要为它生成报告，请补上 data/{args.agency}/{year}/narrative.md。",
+        )
     built = build_report(project, args.agency, year)
     plan.record_built(project, built)  # so that `make reports` knows this report is up to date
     print_warnings(built.warnings)
@@ -93,6 +110,21 @@ def run_batch(project: Project, args: argparse.Namespace, year: int | None) -> i
     return 0
 
 
+def import_page(project: Project, args: argparse.Namespace, year: int) -> int:
+    """`import`: a published page as a year's data files; lists what it wrote."""
+    from nianbao.publish.import_page import import_page as imported
+
+    outcome = imported(project, Path(args.file), args.agency, year)
+    print_warnings(outcome.warnings)
+    for path in outcome.written:
+        print(f"已写入 / written: {path}")
+    print(
+        f"{year} 年度是导入的历史年度（没有 narrative.md）："
+        "供下一年度的上年结转和与上年相比，不单独生成报告。"
+    )
+    return 0
+
+
 def check(project: Project, agency: str | None, year: int | None) -> int:
     """Validate one report, or every agency and year on file; report every fault, not just the first."""
     from nianbao.build import check_report
@@ -114,6 +146,11 @@ def check(project: Project, agency: str | None, year: int | None) -> int:
             raise NianbaoError(f"没有可校验的数据：{what}")
     failed = 0
     for a, y in targets:
+        if project.is_history(a, y):  # imported, no narrative: checked when the next year reads it
+            print(
+                f"导入的历史年度 / imported: {a} {y}（没有 narrative.md，不生成报告；下一年度生成时一并校验）"
+            )
+            continue
         try:
             warnings = check_report(project, a, y)
         except NianbaoError as err:

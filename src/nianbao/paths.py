@@ -69,6 +69,11 @@ class Project:
             int(p.name) for p in folder.glob("*") if p.name.isdigit() and (p / "figures.yaml").is_file()
         )
 
+    def is_history(self, agency: str, year: int) -> bool:
+        """A year imported from a published page (`nianbao import`): its figures are on file, its
+        narrative is not. It feeds the next year (上年结转, changes) and is never built itself."""
+        return self.figures(agency, year).is_file() and not self.narrative(agency, year).exists()
+
     def listing(self, key: str) -> list[Any]:
         """What a build saw of the project's folders, by the key its record keeps: `agencies` (every
         agency) or `years:<agency>` (the years it has figures for). Compared again to tell staleness."""

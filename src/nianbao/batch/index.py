@@ -48,6 +48,30 @@ def report_row(project: Project, job: plan.Job, columns: tuple[tuple[str, str], 
     return row
 
 
+def imported_row(project: Project, job: plan.Job, columns: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """A year imported from its published page: history for the next year's report, not built here."""
+    return {
+        "name": _name(project, job.agency),
+        "year": job.year,
+        "figures": ["—" for _ in columns],
+        "link": None,
+        "link_text": "",
+        "error": None,
+        "state": "imported",
+        "status": "已导入（历史年度，不生成报告）",
+        "css": "",
+    }
+
+
+def _name(project: Project, agency: str) -> str:
+    """The agency's name from any of its build records (an imported year has none of its own)."""
+    for year in project.years(agency):
+        name = (records.read(project.build_record(agency, year)) or {}).get("name")
+        if name:
+            return str(name)
+    return agency
+
+
 def summary_rows(project: Project, years: list[int]) -> list[dict[str, Any]]:
     rows = []
     for year in years:
@@ -69,14 +93,18 @@ def summary_rows(project: Project, years: list[int]) -> list[dict[str, Any]]:
 
 def render(project: Project) -> bytes:
     columns = index_columns()
-    rows = [report_row(project, job, columns) for job in plan.jobs(project)]
-    years = sorted({row["year"] for row in rows})
-    counts = {state: sum(row["state"] == state for row in rows) for state in ("built", "failed", "missing")}
+    built = {job: report_row(project, job, columns) for job in plan.jobs(project)}
+    history = {job: imported_row(project, job, columns) for job in plan.imported(project)}
+    rows = [row for _, row in sorted({**built, **history}.items())]
+    years = sorted({row["year"] for row in built.values()})
+    states = ("built", "failed", "missing", "imported")
+    counts = {state: sum(row["state"] == state for row in rows) for state in states}
     body = pages.render_body(
         "index.html.j2",
         {
             "title": TITLE,
             "rows": rows,
+            "reports": len(built),
             "summaries": summary_rows(project, years),
             "headline": [heading for _, heading in columns],
             "counts": counts,

@@ -40,7 +40,17 @@ class Job:
 
 
 def jobs(project: Project, year: int | None = None) -> list[Job]:
-    """Every report the project has data for (only `year`'s when given), by agency then year."""
+    """Every report the project has data for (only `year`'s when given), by agency then year; not the
+    imported history years, which are never built."""
+    return [job for job in _on_file(project, year) if not project.is_history(job.agency, job.year)]
+
+
+def imported(project: Project, year: int | None = None) -> list[Job]:
+    """The years imported from published pages and kept as history (no narrative), by agency then year."""
+    return [job for job in _on_file(project, year) if project.is_history(job.agency, job.year)]
+
+
+def _on_file(project: Project, year: int | None) -> list[Job]:
     return [
         Job(agency, y)
         for agency in project.agencies()
@@ -133,7 +143,11 @@ def format_files(years: list[int]) -> list[Path]:
 
 def agencies_for(project: Project, year: int) -> list[str]:
     """The agencies with data for `year`: what that year's district summary adds up."""
-    return [agency for agency in project.agencies() if year in project.years(agency)]
+    return [
+        agency
+        for agency in project.agencies()
+        if year in project.years(agency) and not project.is_history(agency, year)
+    ]
 
 
 def summary_up_to_date(project: Project, year: int, code: str) -> bool:

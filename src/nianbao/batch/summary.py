@@ -49,7 +49,11 @@ from nianbao.report import Report
 
 def load_parts(project: Project, year: int) -> list[Figures]:
     """Every agency's figures for `year`: one broken agency makes the summary fail, naming it."""
-    agencies = [agency for agency in agencies_on_file(project) if year in years_on_file(project, agency)]
+    agencies = [  # not a year imported as history: it has no report of its own
+        agency
+        for agency in agencies_on_file(project)
+        if year in years_on_file(project, agency) and not project.is_history(agency, year)
+    ]
     if not agencies:
         raise DataError(f"没有任何机关有 {year} 年度的数据，无法汇总")
     return [Figures.derive(load_agency_year(project, agency, year)) for agency in agencies]

@@ -205,6 +205,14 @@ class ReportFormat:
         return () if self.applications is None else (self.applications,)
 
     @property
+    def printed_tables(self) -> tuple[ActiveTable, ApplicationTable, ReviewTable] | None:
+        """Tables 二, 三 and 四 when the format prints all three: what a published page is read back
+        into (`nianbao import`); None for a format without them."""
+        if self.active is None or self.applications is None or self.reviews is None:
+            return None
+        return (self.active, self.applications, self.reviews)
+
+    @property
     def cumulative(self) -> bool:
         """Whether reports read an opening balance. Only for `build.input_files`, until the read-once
         work records what a build read; nothing else may ask (tests/unit/test_format_kinds.py)."""

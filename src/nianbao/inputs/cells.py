@@ -57,6 +57,12 @@ class Place:
         """A cell of a table laid out like the paper form: its line, its row's and its column's labels."""
         return cls(file, f"第 {line} 行“{row}”的“{column}”", cell="一格")
 
+    @classmethod
+    def page(cls, file: str, line: int, row: str, column: str) -> Place:
+        """A cell of a table on a saved web page: the line of the page's source where the cell starts
+        (what Notepad shows), its row's and its column's labels."""
+        return cls(file, f"网页源代码第 {line} 行“{row}”的“{column}”", cell="一格")
+
     def error(self, message: str) -> DataError:
         return DataError(f"{self.subject}{message}", path=self.file)
 
@@ -137,3 +143,13 @@ def shown(value: object) -> str:
     if isinstance(value, str):
         return f'"{value}"'
     return str(value)
+
+
+def read_printed(raw: str, kind: str, unit: str, place: Place, computed: bool = False) -> Cell | None:
+    """A cell of a published table (a portal page being imported), by the contract above, except that a
+    blank input cell reads as 0 with a warning naming it: a page is a record of what was printed, and
+    portals print a 0 as an empty cell (`&nbsp;`). A blank computed cell is computed, as anywhere."""
+    if not computed and not unicodedata.normalize("NFKC", raw).strip():
+        warning = f"{place.file}: {place.subject}是空白，按 0 导入，请核实"
+        return Cell(Decimal(0) if kind == "amount" else 0, None, warning)
+    return read_cell(raw, kind, unit, place, computed)
