@@ -24,11 +24,28 @@ from nianbao.inputs.applications import read_applications
 from nianbao.inputs.cells import Cell, Place, read_cell, shown
 from nianbao.inputs.files import Reader, read_text, read_yaml
 from nianbao.inputs.history import check_history, years_to_read
-from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
+from nianbao.inputs.model import (
+    ROUNDINGS,
+    AgencyYear,
+    Contact,
+    Link,
+    Number,
+    Opening,
+    PercentPolicy,
+    Profile,
+    YearData,
+)
 from nianbao.inputs.prose import parse_narrative
-from nianbao.paths import Project
+from nianbao.paths import SUMMARY, Project
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+# a profile's `percent:` (how its shares are printed) and the values each key may take
+PERCENT_CHOICES: dict[str, tuple[Any, ...]] = {
+    "decimals": (0, 1, 2),
+    "rounding": ROUNDINGS,
+    "trim_zeros": (True, False),
+}
+PERCENT_KEYS = tuple(f"percent.{name}" for name in PERCENT_CHOICES)
 
 
 def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
@@ -115,7 +132,7 @@ def load_profile(project: Project, agency: str) -> Profile:
         "contact.address",
         "contact.phone",
     )
-    reader.only(keys)
+    reader.only([*keys, *PERCENT_KEYS])
     t = reader.text
     return Profile(
         slug=agency,
@@ -126,7 +143,31 @@ def load_profile(project: Project, agency: str) -> Profile:
         website=Link(t("website.name"), reader.url("website.url")),
         portal=Link(t("portal.name"), reader.url("portal.url")),
         contact=Contact(t("contact.office"), t("contact.address"), t("contact.phone")),
+        percent=percent_policy(project, agency, reader),
     )
+
+
+def percent_policy(project: Project, agency: str, reader: Reader) -> PercentPolicy:
+    """The profile's `percent:`; without one, the district's (`params/_district.yaml`), else the default.
+
+    Only the keys given are taken (`percent: {decimals: 2}` keeps half_up and the trailing zeros)."""
+    if not any(key in reader.content for key in PERCENT_KEYS) and agency != SUMMARY:
+        district = project.profile(SUMMARY)
+        if district.is_file():
+            reader = _open(project, district)
+    given: dict[str, Any] = {}
+    for key in PERCENT_KEYS:
+        if key not in reader.content:
+            continue
+        value, name = reader.content[key], key.removeprefix("percent.")
+        allowed = PERCENT_CHOICES[name]
+        if isinstance(value, bool) != isinstance(allowed[0], bool) or value not in allowed:
+            line = reader.lines.get(key)
+            at = f"第 {line} 行：" if line else ""
+            choices = "、".join(str(v).lower() for v in allowed)
+            raise reader.fail(f"{at}字段 {key}（占比的写法）应为 {choices} 之一，实际为 {shown(value)}")
+        given[name] = value
+    return PercentPolicy(**given)
 
 
 def load_any_year(project: Project, agency: str, year: int) -> YearData:

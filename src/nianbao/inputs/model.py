@@ -25,6 +25,22 @@ class Contact:
     phone: str
 
 
+ROUNDINGS = ("half_up", "largest_remainder")
+
+
+@dataclass(frozen=True)
+class PercentPolicy:
+    """How an agency prints its shares (`percent:` in its profile, else the district's, else this default).
+
+    `decimals`: 0, 1 or 2 places; `rounding`: `half_up` (each share correctly rounded on its own, the way
+    a reader recomputing it gets it) or `largest_remainder` (rounded so the shares add up to 100);
+    `trim_zeros`: drop trailing zeros (20% rather than 20.0%), as some publishers print."""
+
+    decimals: int = 1
+    rounding: str = "half_up"
+    trim_zeros: bool = False
+
+
 @dataclass(frozen=True)
 class Profile:
     """An agency's profile, from `params/<agency>.yaml`."""
@@ -37,6 +53,7 @@ class Profile:
     website: Link
     portal: Link
     contact: Contact
+    percent: PercentPolicy = PercentPolicy()
 
 
 @dataclass(frozen=True)
