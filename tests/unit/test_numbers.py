@@ -10,7 +10,6 @@ import pytest
 from nianbao.figures import numbers
 from nianbao.inputs.model import PercentPolicy
 
-
 TRIM = PercentPolicy(trim_zeros=True)
 TWO = PercentPolicy(decimals=2)
 NONE = PercentPolicy(decimals=0)

@@ -204,8 +204,8 @@ class Figures:
     def change_sentence(self) -> str:
         """“新收政府信息公开申请88件，比上年增加3件（增长3.5%）；予以公开…”."""
         return "；".join(
-            f"{change.label}{numbers.count(int(change.current))}{change.unit}，{numbers.change(change, self.policy)}"
-            for change in self.changes
+            f"{c.label}{numbers.count(int(c.current))}{c.unit}，{numbers.change(c, self.policy)}"
+            for c in self.changes
         )
 
     def context(self) -> dict[str, Any]:

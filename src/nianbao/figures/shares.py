@@ -54,7 +54,7 @@ def adds_up(shown: Sequence[Decimal | None]) -> bool:
 
 
 def rate(part: int, whole: int, policy: PercentPolicy = DEFAULT) -> Decimal | None:
-    """`part` as a percentage of `whole`, rounded half up to the policy's decimals (None when `whole` is 0)."""
+    """`part` in percent of `whole`, rounded half up to the policy's decimals (None when `whole` is 0)."""
     if whole == 0:
         return None
     return rounded(Fraction(part * 100, whole), policy.decimals)
