@@ -55,7 +55,9 @@ OPENING_ROWS = [row.id for row in FMT.appendix.typed_rows]  # typed once, in ope
 def year_data(year: int, typed: Mapping[str, int], categories: Sequence[int]) -> YearData:
     """One year's figures: `typed` appendix rows as given, every other field 0."""
     values: dict[str, Number] = {
-        key: Decimal(0) if spec.type == "amount" else 0 for key, spec in FMT.fields.items()
+        key: Decimal(0) if spec.type == "amount" else 0
+        for key, spec in FMT.fields.items()
+        if not spec.optional  # a total: computed unless typed
     }
     values.update(typed)
     return YearData(

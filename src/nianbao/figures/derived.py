@@ -185,6 +185,11 @@ class Figures:
 
     @property
     def category_total(self) -> int:
+        """The categories' 合计: the total as typed (a published report's, even one that differs from
+        its categories — rule F6 flags it), else the categories' sum."""
+        total = next((spec.total for spec in self.format.category_specs if spec.total), None)
+        if total is not None and total in self.values:
+            return int(self.values[total])
         return sum(line.count for line in self.categories)
 
     @property

@@ -62,12 +62,18 @@ def check_history(project: Project, model: AgencyYear) -> tuple[str, ...]:
     previous: Year | None = None
     if model.opening is not None:
         opening = project.agency_dir(agency) / str(model.format.history.opening)
-        previous = Year(model.opening.as_of, values[model.opening.as_of], project.relative(opening))
+        previous = Year(
+            model.opening.as_of, values[model.opening.as_of], project.relative(opening), model.format.labels
+        )
     warnings = list(model.opening.warnings if model.opening else ())
     for year in sorted(model.history):
         warnings += model.history[year].warnings
-        for file, rules in format_of(year).rule_files():
+        fmt, data = format_of(year), model.history[year]
+        for file, rules in fmt.rule_files():
             path = project.year_dir(agency, year) / file if file else project.figures(agency, year)
-            warnings += check_rules(rules, Year(year, values[year], project.relative(path)), previous)
-        previous = Year(year, values[year], project.relative(project.figures(agency, year)))
+            current = Year(
+                year, values[year], project.relative(path), fmt.labels, data.lines, data.as_printed
+            )
+            warnings += check_rules(rules, current, previous)
+        previous = Year(year, values[year], project.relative(project.figures(agency, year)), fmt.labels)
     return tuple(warnings)

@@ -185,11 +185,14 @@ class Typed:
         self.values: dict[str, Number] = {}
         self.shown: dict[str, str] = {}
         self.warnings: list[str] = []
+        self.lines: dict[str, int] = {}
 
     def put(self, key: str, cell: Cell | None) -> None:
         if cell is None:  # computed here
             return
         self.values[key] = cell.value
+        if cell.line is not None:
+            self.lines[key] = cell.line
         if cell.shown is not None:
             self.shown[key] = cell.shown
         if cell.warning is not None:
@@ -202,7 +205,7 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
     published = fmt.history.published
     lists, sections = [spec.field for spec in fmt.category_specs], [published] if published else []
     reader = _open(project, project.figures(agency, year), keep=[*lists, *sections])
-    reader.only(["report.number", "report.date", *lists, *fmt.fields, *sections])
+    reader.only(["report.number", "report.date", "as_printed", *lists, *fmt.fields, *sections])
     read = Typed()
     for key, field in fmt.fields.items():
         read.put(key, reader.figure(key, field.type, field.unit, field.label, computed=field.optional))
@@ -216,14 +219,21 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
         for key, cell in read_applications(path, project.relative(path), table).items():
             read.put(key, cell)
     number, date = reader.count("report.number"), reader.date("report.date")
+    printed = reader.content.get("as_printed", False)
+    if not isinstance(printed, bool):
+        raise reader.fail(f"字段 as_printed（照已发布的报告填写）应为 true 或 false，实际为 {shown(printed)}")
     categories: tuple[tuple[str, int], ...] = ()
     for spec in fmt.category_specs:
         categories = _categories(reader, spec, read)
-    return YearData(year, number, date, read.values, categories, read.shown, tuple(read.warnings))
+    return YearData(
+        year, number, date, read.values, categories, read.shown, tuple(read.warnings), read.lines, printed
+    )
 
 
 def _categories(reader: Reader, spec: CategorySpec, read: Typed) -> tuple[tuple[str, int], ...]:
     """The agency's categories and their counts, in the order written (at least one)."""
+    if spec.optional and spec.field not in reader.content:
+        return ()
     value = reader.get(spec.field)
     if not isinstance(value, dict) or not value:
         raise reader.fail(f"字段 {spec.field} 应为“类别名: 条数”的列表，至少一类，实际为 {shown(value)}")

@@ -67,6 +67,8 @@ class YearData:
     categories: tuple[tuple[str, int], ...] = ()
     shown: Mapping[str, str] = field(default_factory=dict)  # cells typed as not applicable (—): as typed
     warnings: tuple[str, ...] = ()  # what reviewers should check about how cells were typed
+    lines: Mapping[str, int] = field(default_factory=dict)  # the line each typed figure is on, by key
+    as_printed: bool = False  # transcribed from a published report (figures.yaml `as_printed: true`)
 
 
 @dataclass(frozen=True)
