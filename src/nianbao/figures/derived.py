@@ -218,6 +218,10 @@ class Figures:
         `{{ cumulative.active.total }}`), the shares (`{{ share.apply.online }}`), the lists of
         categories and parts, the changes from last year (`yoy`), the agency and the report."""
         flat: dict[str, Any] = dict(self.values)
+        # a total the form lets the report leave out (the national 主动公开 count): none, not missing
+        flat.update(
+            {key: None for key, spec in self.format.fields.items() if spec.optional and key not in flat}
+        )
         flat.update({key: self.percent(share) for key, share in self.shares.items()})
         for spec in self.format.shares:
             parts = shared(spec, self.values, self.policy)
