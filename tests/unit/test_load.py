@@ -548,3 +548,17 @@ def test_rules_hold_for_earlier_years_too(project_dir: Path, edit: Edit) -> None
 def test_rule_holds_at_equality(project_dir: Path, edit: Edit) -> None:
     edit(project_dir / FIGURES, "  gazette: 0 ", "  gazette: 17 ")
     assert load(project_dir).current.values["active.gazette"] == 17
+
+
+def test_a_report_without_a_document_number(project_dir: Path, edit: Edit) -> None:
+    """Some published reports have no 文号: none is printed then."""
+    edit(project_dir / FIGURES, "  number: 2 ", "  # number: 2 ")
+    figures = Figures.derive(load(project_dir))
+    assert figures.model.current.number is None
+    assert figures.context()["report"]["number"] == ""
+
+
+def test_consultations_may_be_typed(project_dir: Path, edit: Edit) -> None:
+    edit(project_dir / FIGURES, "interpretation:", "consult:\n  in_person: 12\n  phone: 30\ninterpretation:")
+    context = Figures.derive(load(project_dir)).context()
+    assert context["consult"] == {"in_person": 12, "phone": 30, "online": None}

@@ -282,5 +282,8 @@ class Figures:
 
     @property
     def document_number(self) -> str:
+        """元民〔2018〕2号; nothing for a report without a 文号."""
         data = self.model.current
+        if data.number is None:
+            return ""
         return f"{self.model.profile.doc_prefix}〔{data.date.year}〕{data.number}号"

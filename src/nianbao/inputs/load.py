@@ -218,7 +218,9 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
         path = project.year_dir(agency, year) / table.file
         for key, cell in read_applications(path, project.relative(path), table).items():
             read.put(key, cell)
-    number, date = reader.count("report.number"), reader.date("report.date")
+    # some published reports have no 文号: then none is printed
+    number = reader.count("report.number") if "report.number" in reader.content else None
+    date = reader.date("report.date")
     printed = reader.content.get("as_printed", False)
     if not isinstance(printed, bool):
         raise reader.fail(f"字段 as_printed（照已发布的报告填写）应为 true 或 false，实际为 {shown(printed)}")

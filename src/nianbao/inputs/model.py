@@ -61,7 +61,7 @@ class YearData:
     """One year's typed figures, from `data/<agency>/<year>/figures.yaml`."""
 
     year: int
-    number: int
+    number: int | None  # the 文号's serial number; None: the report has no 文号
     date: dt.date
     values: Mapping[str, Number]
     categories: tuple[tuple[str, int], ...] = ()
