@@ -365,7 +365,9 @@ def test_a_printed_total_that_differs_from_its_categories(project_dir: Path, edi
     edit(project_dir / FIGURES, "  produced: 17 ", "  total: 18\n  produced: 17 ")
     message = (
         "规则 F6 不成立：附表“主动公开文件数”应等于主动公开信息各类别条数之和。"
-        "实际为：“主动公开文件数”（第 {line} 行）为 18；“各类别条数之和”为 17（18 ≠ 17）"
+        "实际为：“主动公开文件数”（第 {line} 行）为 18；“各类别条数之和（机构职能 4 + 规划计划 1 + "
+        "扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施及其实施情况 6 + 工作动态 2 + 其它 4）”"
+        "为 17（18 ≠ 17）"
     )
     with pytest.raises(FormatError) as caught:
         load(project_dir)
