@@ -337,6 +337,8 @@ def test_context_report_values(figures: Figures) -> None:
         "date": "2018年1月30日",
         "period": "2017年1月1日至2017年12月31日",
         "rounding_note": "",
+        "cumulative_known": True,
+        "cumulative_heading": "历年累计",
     }
 
 

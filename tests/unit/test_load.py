@@ -564,3 +564,14 @@ def test_consultations_may_be_typed(project_dir: Path, edit: Edit) -> None:
     edit(project_dir / FIGURES, "interpretation:", "consult:\n  in_person: 12\n  phone: 30\ninterpretation:")
     context = Figures.derive(load(project_dir)).context()
     assert context["consult"] == {"in_person": 12, "phone": 30, "online": None}
+
+
+def test_without_an_opening_balance_no_cumulative_since_the_regulations_is_claimed(project_dir: Path) -> None:
+    """No opening.yaml: the chain counts the years on file only, and says since when."""
+    (project_dir / OPENING).unlink()
+    model = load(project_dir)
+    assert model.opening is not None and not model.opening.known
+    figures = Figures.derive(model)
+    assert figures.line("active.total").cumulative == 17
+    assert figures.cumulative_heading == "2017年以来累计"
+    assert figures.context()["report"]["cumulative_known"] is False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +121,17 @@ def test_the_summary_draws_what_its_format_defines(project: Project, district: F
         ["reviews"],
         [""],
     ]
+
+
+def test_an_agency_without_an_opening_balance_makes_the_district_sum_partial(project_dir: Path) -> None:
+    project = Project(project_dir)
+    assert (
+        Figures.derive(
+            summary.district_model(project, YEAR, summary.load_parts(project, YEAR))
+        ).cumulative_heading
+        == "历年累计"
+    )
+    (project_dir / "data/shili-renshe/opening.yaml").unlink()
+    district = Figures.derive(summary.district_model(project, YEAR, summary.load_parts(project, YEAR)))
+    assert district.cumulative_heading == "历年累计（部分机关没有期初数，不完整）"
+    assert district.context()["report"]["cumulative_known"] is False

@@ -35,7 +35,7 @@ def appendix_table(figures: Figures) -> Table:
     """附表：指标名称 | 单位 | <年度> | 历年累计, all rows of the format in order."""
     appendix = figures.model.format.appendix
     head = header(
-        [appendix.label_column, appendix.unit_column, str(figures.model.year), appendix.cumulative_column]
+        [appendix.label_column, appendix.unit_column, str(figures.model.year), figures.cumulative_heading]
     )
     body = tuple(
         (

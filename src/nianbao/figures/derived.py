@@ -19,6 +19,7 @@ from nianbao.figures.shares import adds_up, nest, rate, shares
 from nianbao.formats import ReportFormat, ShareSpec
 from nianbao.inputs.derive import Change, changes, history_values
 from nianbao.inputs.model import AgencyYear, Number, PercentPolicy, YearData
+from nianbao.paths import SUMMARY
 
 # “（二）部分公开（区分处理的，只计这一情形，不计其他情形）” → “部分公开” for the chart and the prose
 NUMBER_AND_EXPLANATION = re.compile(r"^（[一二三四五六七八九十]+）|（[^（）]*）$")
@@ -258,6 +259,8 @@ class Figures:
             "date": numbers.date(self.model.current.date),
             "period": f"{self.model.year}年1月1日至{self.model.year}年12月31日",
             "rounding_note": self.rounding_note,
+            "cumulative_known": self.model.opening is None or self.model.opening.known,
+            "cumulative_heading": self.cumulative_heading,
         }
         return context
 
@@ -279,6 +282,18 @@ class Figures:
     @property
     def title(self) -> str:
         return f"{self.model.profile.name}{self.model.year}年{self.model.format.title}"
+
+    @property
+    def cumulative_heading(self) -> str:
+        """The chained column's heading: 历年累计 from a known opening balance; without one, what the sum
+        really covers (2016年以来累计; a district sum some of whose agencies have none: 不完整)."""
+        opening = self.model.opening
+        column = self.format.appendix.cumulative_column if self.format.appendix_rows else ""
+        if opening is None or opening.known:
+            return column
+        if self.model.profile.slug == SUMMARY:
+            return f"{column}（部分机关没有期初数，不完整）"
+        return f"{opening.as_of + 1}年以来累计"
 
     @property
     def document_number(self) -> str:

@@ -53,8 +53,9 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     agency = check_agency(project, agency)
     fmt = check_year(project, agency, year)
     profile = load_profile(project, agency)
-    opening = load_opening(project, agency, fmt) if fmt.history.opening is not None else None
-    years = years_to_read(project, agency, fmt, opening, year, years_on_file(project, agency))
+    on_file = years_on_file(project, agency)
+    opening = load_opening(project, agency, fmt, on_file) if fmt.history.opening is not None else None
+    years = years_to_read(project, agency, fmt, opening, year, on_file)
     history = {y: load_any_year(project, agency, y) for y in years}
     narrative = load_narrative(project, fmt, agency, year)
     model = AgencyYear(fmt, profile, year, history, opening, narrative)
@@ -147,13 +148,23 @@ def load_profile(project: Project, agency: str) -> Profile:
     )
 
 
+def _present(path: Path) -> bool:
+    """Whether an optional input exists, asked through the build's snapshot (which records a missing file,
+    so adding it later makes the report stale)."""
+    try:
+        snapshot.read_bytes(path)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def percent_policy(project: Project, agency: str, reader: Reader) -> PercentPolicy:
     """The profile's `percent:`; without one, the district's (`params/_district.yaml`), else the default.
 
     Only the keys given are taken (`percent: {decimals: 2}` keeps half_up and the trailing zeros)."""
     if not any(key in reader.content for key in PERCENT_KEYS) and agency != SUMMARY:
         district = project.profile(SUMMARY)
-        if district.is_file():
+        if _present(district):
             reader = _open(project, district)
     given: dict[str, Any] = {}
     for key in PERCENT_KEYS:
@@ -252,10 +263,15 @@ def _categories(reader: Reader, spec: CategorySpec, read: Typed) -> tuple[tuple[
     return tuple(counts)
 
 
-def load_opening(project: Project, agency: str, fmt: ReportFormat) -> Opening:
-    """The opening balance: the chained figures up to the end of `as_of`, typed rows only."""
+def load_opening(project: Project, agency: str, fmt: ReportFormat, on_file: list[int]) -> Opening:
+    """The opening balance: the chained figures up to the end of `as_of`, typed rows only. Without the
+    file, an unknown balance: zero at the end of the year before the first on file (`known` False)."""
     key, name = str(fmt.history.key), str(fmt.history.opening)
-    reader = _open(project, project.agency_dir(agency) / name, keep=[key])
+    path = project.agency_dir(agency) / name
+    if not _present(path):
+        first = min((y for y in on_file if fmt.covers(y)), default=min(on_file, default=0))
+        return Opening(first - 1, {row.id: 0 for row in fmt.history.opening_rows}, known=False)
+    reader = _open(project, path, keep=[key])
     reader.only(["as_of", key])
     as_of = reader.count("as_of")
     balances: Any = reader.get(key)

@@ -79,6 +79,10 @@ class Opening:
     as_of: int
     cumulative: Mapping[str, int]
     warnings: tuple[str, ...] = ()  # what reviewers should check about how its cells were typed
+    # False: no opening balance is known (no opening.yaml, or a district sum with an agency that has
+    # none): the chained figures count only the years on file, and the report says so instead of
+    # claiming a 历年累计 since the 条例
+    known: bool = True
 
 
 @dataclass(frozen=True)
