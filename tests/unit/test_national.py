@@ -257,7 +257,7 @@ def test_a_correct_typed_review_total_is_accepted(project_dir: Path) -> None:
             2025,
             "  upheld:",
             "  upheld: 1.5",
-            "第 27 行：字段 review.upheld（行政复议结果维持）应为非负整数，实际为 1.5",
+            "第 27 行：字段 review.upheld（行政复议—结果维持）应为非负整数，实际为 1.5",
             id="review",
         ),
         pytest.param(

@@ -388,7 +388,8 @@ class ReviewTable:
 
     def fields(self) -> dict[str, Field]:
         return {
-            c.id: Field(c.id, "".join(c.group) + c.label, c.unit, c.type, optional=c.derive is not None)
+            # 行政诉讼—未经复议直接起诉—结果维持: the headers above the cell, as the printed table nests them
+            c.id: Field(c.id, "—".join((*c.group, c.label)), c.unit, c.type, optional=c.derive is not None)
             for c in self.columns
         }
 
