@@ -575,3 +575,15 @@ def test_without_an_opening_balance_no_cumulative_since_the_regulations_is_claim
     assert figures.line("active.total").cumulative == 17
     assert figures.cumulative_heading == "2017年以来累计"
     assert figures.context()["report"]["cumulative_known"] is False
+
+
+def test_the_percent_policy_is_the_profiles_else_the_districts(project_dir: Path) -> None:
+    district = project_dir / "params/_district.yaml"
+    district.write_text(
+        district.read_text(encoding="utf-8") + "percent:\n  decimals: 2\n  rounding: largest_remainder\n",
+        encoding="utf-8",
+    )
+    inherited = load(project_dir, "shili-renshe").profile.percent
+    assert (inherited.decimals, inherited.rounding, inherited.trim_zeros) == (2, "largest_remainder", False)
+    own = load(project_dir).profile.percent  # minzheng's profile says decimals 1, trim_zeros
+    assert (own.decimals, own.rounding, own.trim_zeros) == (1, "half_up", True)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from nianbao.figures import numbers
+from nianbao.inputs.derive import Change
 from nianbao.inputs.model import PercentPolicy
 
 TRIM = PercentPolicy(trim_zeros=True)
@@ -108,3 +109,19 @@ def test_chinese_out_of_range(value: int) -> None:
 
 def test_count_is_plain_digits() -> None:
     assert numbers.count(192) == "192"
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "policy", "expected"),
+    [
+        # 869 more on 20000 is 4.345 % exactly: a half, rounded up in decimal arithmetic
+        pytest.param(20869, 20000, TWO, "比上年增加869件（增长4.35%）", id="exact-half-two-decimals"),
+        pytest.param(88, 80, PercentPolicy(), "比上年增加8件（增长10.0%）", id="one-decimal-keeps-zero"),
+        pytest.param(88, 80, TRIM, "比上年增加8件（增长10%）", id="trimmed"),
+        pytest.param(3, 4, NONE, "比上年减少1件（下降25%）", id="no-decimals"),
+    ],
+)
+def test_change_follows_the_percent_policy(
+    current: int, previous: int, policy: PercentPolicy, expected: str
+) -> None:
+    assert numbers.change(Change("new", "新收", "件", current, previous), policy) == expected
