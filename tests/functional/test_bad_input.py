@@ -183,9 +183,11 @@ CASES = [
     Case("key-missing", F + "缺少字段 active.gazette（政府公报公开数）", FIGURES, "  gazette: 0 ", "  "),
     Case(
         "key-typo",
-        F + "未知字段 apply.onlne（是不是 apply.online、apply.in_person？）；允许的字段："
-        "report.number、report.date、active.categories、active.produced、active.electronic、active.website、active.gazette、"
-        "interpretation.visitors、interpretation.calls、apply.in_person、apply.online、apply.letter_fax、"
+        F + "未知字段 apply.onlne（是不是 apply.online、apply.total、apply.in_person？）；允许的字段："
+        "report.number、report.date、as_printed、active.categories、active.total、apply.total、reply.total、"
+        "active.produced、active.electronic、active.website、active.gazette、"
+        "interpretation.visitors、interpretation.calls、consult.in_person、consult.phone、consult.online、"
+        "apply.in_person、apply.online、apply.letter_fax、"
         "reply.granted、reply.partial、reply.refused、reply.other、complaints、admin_review、litigation、"
         "fees.collected、fees.waived、published_cumulative",
         FIGURES,
@@ -284,36 +286,87 @@ CASES = [
     # ---- figures.yaml: consistency rules
     Case(
         "rule-F4-website",
-        F + "规则 F4 不成立：政府网站公开数不能大于主动公开文件数。应为 active.website ≤ "
-        "active.total，实际为 active.website = 20，active.total = 17",
+        F + "规则 F4 不成立：附表“其中：1.政府网站公开数”不能大于“主动公开文件数”。"
+        "实际为：“政府网站公开数”（第 11 行）为 20；“主动公开文件数”为 17（20 > 17）",
         FIGURES,
         "  website: 17 ",
         "  website: 20 ",
     ),
     Case(
         "rule-F4-gazette",
-        F + "规则 F4 不成立：政府公报公开数不能大于主动公开文件数。应为 active.gazette ≤ "
-        "active.total，实际为 active.gazette = 18，active.total = 17",
+        F + "规则 F4 不成立：附表“2.政府公报公开数”不能大于“主动公开文件数”。"
+        "实际为：“政府公报公开数”（第 12 行）为 18；“主动公开文件数”为 17（18 > 17）",
         FIGURES,
         "  gazette: 0 ",
         "  gazette: 18 ",
     ),
     Case(
         "rule-E1",
-        F + "规则 E1 不成立：全文电子化的信息数不能大于主动公开文件数。应为 active.electronic ≤ "
-        "active.total，实际为 active.electronic = 30，active.total = 17",
+        F + "规则 E1 不成立：“全文电子化的主动公开信息数”不能大于附表“主动公开文件数”。"
+        "实际为：“全文电子化的主动公开信息数”（第 10 行）为 30；“主动公开文件数”为 17（30 > 17）",
         FIGURES,
         "  electronic: 17",
         "  electronic: 30",
     ),
     Case(
         "rule-F1-published",
-        "data/minzheng/2016/figures.yaml: 规则 F1 不成立：已发布的历年累计应等于上一年的历年累计"
-        "加上本年数。应为 2016 年的 published_cumulative.active.total = 2015 年的 cumulative.active.total + "
-        "2016 年的 active.total，实际为 2016 年的 published_cumulative.active.total = 191，2015 年的 "
-        "cumulative.active.total + 2016 年的 active.total = 175（2015 年的 cumulative.active.total = 158，"
-        "2016 年的 active.total = 17）",
+        "data/minzheng/2016/figures.yaml: 规则 F1 不成立：附表“主动公开文件数”的已发布历年累计应等于"
+        "上一年的历年累计加上本年数。实际为：2016 年度的“主动公开文件数的已发布历年累计”（第 44 行）为 191；"
+        "2015 年度的“主动公开文件数的历年累计”158 + 2016 年度的“主动公开文件数”17 = 175（191 ≠ 175）",
         setup=_add_2016_with_published,
+    ),
+    # ---- typed totals (issue 11): a total typed as printed must equal its parts
+    Case(
+        "typed-total-F6",
+        F + "规则 F6 不成立：附表“主动公开文件数”应等于主动公开信息各类别条数之和。"
+        "实际为：“主动公开文件数”（第 9 行）为 18；“各类别条数之和（机构职能 4 + 规划计划 1 + "
+        "扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施及其实施情况 6 + 工作动态 2 + 其它 4）”"
+        "为 17（18 ≠ 17）",
+        FIGURES,
+        "  produced: 17 ",
+        "  total: 18\n  produced: 17 ",
+    ),
+    Case(
+        "typed-total-F3",
+        F
+        + "规则 F3 不成立：附表“对申请的答复总数”应等于各类答复数之和。实际为：“对申请的答复总数”（第 30 行）"
+        "为 1；“同意公开答复数”（第 31 行）0 + “同意部分公开答复数”（第 32 行）0 + "
+        "“不予公开答复数”（第 33 行）0 + “其他类型答复数”（第 34 行）0 = 0（1 ≠ 0）",
+        FIGURES,
+        "reply:                    # 对申请的答复（条）",
+        "reply:\n  total: 1",
+    ),
+    Case(
+        "typed-total-G1",
+        G + "规则 G1 不成立：总体情况中主动公开政府信息的条数应等于各类别条数之和。"
+        "实际为：“主动公开政府信息数（总体情况）”（第 9 行）为 30；"
+        "“各类别条数之和（政策文件 9 + 工作动态 20）”为 29（30 ≠ 29）",
+        NATIONAL,
+        "active:                      # 表二：主动公开政府信息情况",
+        "active:\n  total: 30\n  categories: {政策文件: 9, 工作动态: 20}",
+        args=("shili", "2025"),
+    ),
+    Case(
+        "as-printed-not-a-flag",
+        F + '字段 as_printed（照已发布的报告填写）应为 true 或 false，实际为 "是"',
+        FIGURES,
+        "report:",
+        "as_printed: 是\nreport:",
+    ),
+    Case(
+        "percent-decimals",
+        P + "第 17 行：字段 percent.decimals（占比的写法）应为 0、1、2 之一，实际为 3",
+        PROFILE,
+        "  decimals: 1",
+        "  decimals: 3",
+    ),
+    Case(
+        "approximate-count",
+        G + '第 9 行：字段 active.total（主动公开政府信息数（总体情况））应为非负整数，实际为 "200余"',
+        NATIONAL,
+        "active:                      # 表二：主动公开政府信息情况",
+        "active:\n  total: 200余",
+        args=("shili", "2025"),
     ),
     Case(
         "published-unknown-row",

@@ -35,9 +35,31 @@ def test_equal_over_a_sum_names_every_figure(pre2019: ReportFormat) -> None:
     with pytest.raises(FormatError) as caught:
         check_rules(fmt_with(pre2019, SUM).rules, year(2020, t=4, a=1, b=2), None)
     assert caught.value.render() == (
-        "data/x/2020/figures.yaml: 规则 S1 不成立：合计应等于各项之和。应为 t = a + b，"
-        "实际为 t = 4，a + b = 3（a = 1，b = 2）"
+        "data/x/2020/figures.yaml: 规则 S1 不成立：合计应等于各项之和。"
+        "实际为：“t”为 4；“a”1 + “b”2 = 3（4 ≠ 3）"
     )
+
+
+def test_a_broken_rule_names_figures_by_their_printed_labels_and_lines(pre2019: ReportFormat) -> None:
+    labels = {"t": "受理政府信息公开申请总数", "a": "当面申请数", "b": "网络申请数"}
+    current = Year(2020, {"t": 4, "a": 1, "b": 2}, "data/x/2020/figures.yaml", labels, {"t": 7, "a": 8})
+    with pytest.raises(FormatError) as caught:
+        check_rules(fmt_with(pre2019, SUM).rules, current, None)
+    assert caught.value.message == (
+        "规则 S1 不成立：合计应等于各项之和。实际为：“受理政府信息公开申请总数”（第 7 行）为 4；"
+        "“当面申请数”（第 8 行）1 + “网络申请数”2 = 3（4 ≠ 3）"
+    )
+
+
+def test_a_printed_total_in_a_transcribed_report_is_only_flagged(pre2019: ReportFormat) -> None:
+    rule = {**SUM, "as_printed": "warning"}
+    typed = Year(2020, {"t": 4, "a": 1, "b": 2}, "data/x/2020/figures.yaml", as_printed=True)
+    assert check_rules(fmt_with(pre2019, rule).rules, typed, None) == (
+        "data/x/2020/figures.yaml: 规则 S1 不成立：合计应等于各项之和。实际为：“t”为 4；“a”1 + “b”2 = 3"
+        "（4 ≠ 3）。照已发布的报告填写（as_printed: true）：这是原报告中的不一致，按原样保留，请在审阅时注明",
+    )
+    with pytest.raises(FormatError):  # the same total in a report of our own is an error
+        check_rules(fmt_with(pre2019, rule).rules, dataclasses.replace(typed, as_printed=False), None)
 
 
 def test_every_broken_rule_of_a_file_is_reported_at_once(pre2019: ReportFormat) -> None:
@@ -45,7 +67,7 @@ def test_every_broken_rule_of_a_file_is_reported_at_once(pre2019: ReportFormat) 
     with pytest.raises(FormatError) as caught:
         check_rules(fmt_with(pre2019, SUM, most).rules, year(2020, t=9, a=5, b=2), None)
     assert "规则 S1 不成立" in caught.value.message
-    assert "\n  规则 M1 不成立：a 不能大于 b。应为 a ≤ b，实际为 a = 5，b = 2" in caught.value.message
+    assert "\n  规则 M1 不成立：a 不能大于 b。实际为：“a”为 5；“b”为 2（5 > 2）" in caught.value.message
 
 
 def test_each_expands_one_rule_per_value(pre2019: ReportFormat) -> None:
@@ -70,7 +92,9 @@ def test_each_expands_one_rule_per_value(pre2019: ReportFormat) -> None:
         "out__y": 0,
     }
     with pytest.raises(
-        FormatError, match=r"规则 A1 不成立：y 列不平。应为 new\.y \+ in\.y = done\.y \+ out\.y"
+        FormatError,
+        match=r"规则 A1 不成立：y 列不平。实际为：“new\.y”1 \+ “in\.y”0 = 1；"
+        r"“done\.y”0 \+ “out\.y”0 = 0（1 ≠ 0）",
     ):
         check_rules(fmt.rules, year(2020, **figures), None)
 
@@ -100,8 +124,7 @@ def test_a_broken_warning_rule_is_returned_naming_both_years(pre2019: ReportForm
     )
     assert warnings == (
         "data/x/2020/figures.yaml: 规则 A5 不成立：上年结转应等于上一年的结转下年度。"
-        "应为 2020 年的 carried_in = 2019 年的 carried_out，"
-        "实际为 2020 年的 carried_in = 5，2019 年的 carried_out = 3",
+        "实际为：2020 年度的“carried_in”为 5；2019 年度的“carried_out”为 3（5 ≠ 3）",
     )
 
 
@@ -123,7 +146,9 @@ def test_an_optional_rule_is_checked_only_where_its_figures_are_given(pre2019: R
     fmt = fmt_with(pre2019, raw)
     assert check_rules(fmt.rules, year(2020, v=2), year(2019, cum=5)) == ()
     assert check_rules(fmt.rules, year(2020, v=2, published=7), year(2019, cum=5)) == ()
-    with pytest.raises(FormatError, match="2020 年的 published = 8，2019 年的 cum \\+ 2020 年的 v = 7"):
+    with pytest.raises(
+        FormatError, match="2020 年度的“published”为 8；2019 年度的“cum”5 \\+ 2020 年度的“v”2 = 7（8 ≠ 7）"
+    ):
         check_rules(fmt.rules, year(2020, v=2, published=8), year(2019, cum=5))
 
 

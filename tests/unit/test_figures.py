@@ -16,16 +16,17 @@ from hypothesis import strategies as st
 
 from nianbao.figures.derived import Figures, appendix_lines
 from nianbao.figures.numbers import percent
-from nianbao.figures.shares import rate, shares
+from nianbao.figures.shares import adds_up, rate, shares
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.inputs.derive import history_values, opening_values
 from nianbao.inputs.load import load_agency_year
-from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
+from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, PercentPolicy, Profile, YearData
 from nianbao.paths import Project
 
 Edit = Callable[[Path, str, str], None]  # the `edit` fixture of conftest.py
 
 # Deterministic and fast: the same examples on every run, nothing written to a .hypothesis/ database.
+LARGEST_REMAINDER = PercentPolicy(rounding="largest_remainder")
 DETERMINISTIC = settings(derandomize=True, database=None, deadline=None, max_examples=150)
 FEWER = settings(DETERMINISTIC, max_examples=40)  # each example builds pandas frames
 
@@ -54,7 +55,9 @@ OPENING_ROWS = [row.id for row in FMT.appendix.typed_rows]  # typed once, in ope
 def year_data(year: int, typed: Mapping[str, int], categories: Sequence[int]) -> YearData:
     """One year's figures: `typed` appendix rows as given, every other field 0."""
     values: dict[str, Number] = {
-        key: Decimal(0) if spec.type == "amount" else 0 for key, spec in FMT.fields.items()
+        key: Decimal(0) if spec.type == "amount" else 0
+        for key, spec in FMT.fields.items()
+        if not spec.optional  # a total: computed unless typed
     }
     values.update(typed)
     return YearData(
@@ -125,7 +128,7 @@ def test_shares_reference_case() -> None:
     ],
 )
 def test_shares_largest_remainder(counts: list[int], expected: list[str]) -> None:
-    result = shares(counts)
+    result = shares(counts, LARGEST_REMAINDER)
     assert result == [Decimal(value) for value in expected]
     assert sum((share for share in result if share is not None), Decimal(0)) == 100
 
@@ -136,7 +139,33 @@ def test_shares_of_nothing_are_none(counts: list[int]) -> None:
 
 
 def test_shares_with_zero_decimals() -> None:
-    assert shares([1, 1, 1], decimals=0) == [Decimal(34), Decimal(33), Decimal(33)]
+    assert shares([1, 1, 1], PercentPolicy(decimals=0, rounding="largest_remainder")) == [
+        Decimal(34),
+        Decimal(33),
+        Decimal(33),
+    ]
+    assert shares([1, 1, 1], PercentPolicy(decimals=0)) == [Decimal(33)] * 3
+
+
+@pytest.mark.parametrize(
+    ("counts", "decimals", "expected"),
+    [
+        # 25/235 = 10.638…: half-up prints 10.6 where largest remainder gave 10.7 (issue 11)
+        pytest.param([25, 210], 1, ["10.6", "89.4"], id="each-share-correctly-rounded"),
+        pytest.param([869, 19131], 2, ["4.35", "95.66"], id="two-exact-halves-both-round-up"),
+        pytest.param([1, 1, 1], 1, ["33.3", "33.3", "33.3"], id="sum-may-miss-100"),
+        pytest.param([1, 1, 1], 2, ["33.33", "33.33", "33.33"], id="two-decimals"),
+        pytest.param([1, 7], 0, ["13", "88"], id="no-decimals-sum-101"),
+    ],
+)
+def test_shares_half_up(counts: list[int], decimals: int, expected: list[str]) -> None:
+    assert shares(counts, PercentPolicy(decimals=decimals)) == [Decimal(v) for v in expected]
+
+
+def test_shares_that_miss_100_are_noted() -> None:
+    assert not adds_up(shares([1, 1, 1]))
+    assert adds_up(shares([1, 1, 1], LARGEST_REMAINDER))
+    assert adds_up([None, None])
 
 
 def test_shares_refuse_negative_counts() -> None:
@@ -150,7 +179,7 @@ positive_counts = st.lists(st.integers(min_value=0, max_value=10**6), min_size=1
 @DETERMINISTIC
 @given(positive_counts)
 def test_shares_sum_to_exactly_100(counts: list[int]) -> None:
-    result = shares(counts)
+    result = shares(counts, LARGEST_REMAINDER)
     assert all(share is not None for share in result)
     assert sum((share for share in result if share is not None), Decimal(0)) == Decimal(100)
 
@@ -181,8 +210,8 @@ def test_shares_are_within_a_tenth_of_the_exact_share(counts: list[int]) -> None
 @pytest.mark.parametrize(
     ("part", "whole", "expected"),
     [
-        pytest.param(17, 17, "100%", id="all-electronic"),
-        pytest.param(0, 17, "0%", id="none"),
+        pytest.param(17, 17, "100.0%", id="all-electronic"),
+        pytest.param(0, 17, "0.0%", id="none"),
         pytest.param(16, 17, "94.1%", id="sixteen-of-seventeen"),
         pytest.param(1, 3, "33.3%", id="one-third"),
     ],
@@ -307,6 +336,9 @@ def test_context_report_values(figures: Figures) -> None:
         "number": "元民〔2018〕2号",
         "date": "2018年1月30日",
         "period": "2017年1月1日至2017年12月31日",
+        "rounding_note": "",
+        "cumulative_known": True,
+        "cumulative_heading": "历年累计",
     }
 
 

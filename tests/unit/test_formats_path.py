@@ -66,8 +66,7 @@ def test_its_rule_fails_on_a_bad_fixture_with_its_message(custom: Project) -> No
         check_report(custom, AGENCY, YEAR)
     assert caught.value.render() == (
         "data/ceshi/3000/figures.yaml: 规则 T1 不成立：信函：答复件数不能大于收到件数。"
-        "应为 letters.mail.answered ≤ letters.mail.received，"
-        "实际为 letters.mail.answered = 31，letters.mail.received = 30"
+        "实际为：“信函：答复件数”（第 5 行）为 31；“信函：收到件数”（第 5 行）为 30（31 > 30）"
     )
 
 

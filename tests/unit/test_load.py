@@ -13,6 +13,7 @@ import pytest
 
 from nianbao.errors import DataError, FormatError
 from nianbao.figures.derived import Figures
+from nianbao.inputs.checks import PRINTED
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear
 from nianbao.paths import Project
@@ -341,10 +342,40 @@ def test_unknown_key_suggests_the_closest(
     assert "允许的字段：" in caught.value.message
 
 
-def test_derived_figures_are_not_typed(project_dir: Path, edit: Edit) -> None:
-    edit(project_dir / FIGURES, "apply:                    #", "apply:\n  total: 0 #")
-    with pytest.raises(DataError, match=re.escape("未知字段 apply.total")):
+def test_a_typed_total_is_checked_against_its_parts(project_dir: Path, edit: Edit) -> None:
+    edit(project_dir / FIGURES, "apply:                    #", "apply:\n  total: 3 #")
+    with pytest.raises(FormatError) as caught:
         load(project_dir)
+    assert caught.value.render() == (
+        "data/minzheng/2017/figures.yaml: 规则 F2 不成立：附表“受理政府信息公开申请总数”应等于当面、网络、"
+        "信函传真申请数之和。实际为：“受理政府信息公开申请总数”（第 25 行）为 3；“当面申请数”（第 26 行）0 + "
+        "“网络申请数”（第 27 行）0 + “信函、传真申请数”（第 28 行）0 = 0（3 ≠ 0）"
+    )
+
+
+def test_a_typed_total_equal_to_its_parts_is_accepted(project_dir: Path, edit: Edit) -> None:
+    edit(project_dir / FIGURES, "  produced: 17 ", "  total: 17\n  produced: 17 ")
+    edit(project_dir / FIGURES, "apply:                    #", "apply:\n  total: 0 #")
+    assert load(project_dir).current.values["active.total"] == 17
+
+
+def test_a_printed_total_that_differs_from_its_categories(project_dir: Path, edit: Edit) -> None:
+    """A published report's total (18) over categories that add up to 17: an error in a report of our
+    own; in one transcribed as printed (`as_printed: true`), a warning that keeps the printed figure."""
+    edit(project_dir / FIGURES, "  produced: 17 ", "  total: 18\n  produced: 17 ")
+    message = (
+        "规则 F6 不成立：附表“主动公开文件数”应等于主动公开信息各类别条数之和。"
+        "实际为：“主动公开文件数”（第 {line} 行）为 18；“各类别条数之和（机构职能 4 + 规划计划 1 + "
+        "扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施及其实施情况 6 + 工作动态 2 + 其它 4）”"
+        "为 17（18 ≠ 17）"
+    )
+    with pytest.raises(FormatError) as caught:
+        load(project_dir)
+    assert caught.value.message == message.format(line=9)
+    edit(project_dir / FIGURES, "report:", "as_printed: true\nreport:")
+    model = load(project_dir)
+    assert model.warnings == (f"{FIGURES}: {message.format(line=10)}。{PRINTED}",)
+    assert model.current.values["active.total"] == 18
 
 
 def test_phone_number_must_be_text(project_dir: Path, edit: Edit) -> None:
@@ -470,26 +501,26 @@ def test_cumulative_chains_through_an_earlier_year(project_dir: Path, edit: Edit
         pytest.param(
             "  website: 17 ",
             "  website: 18 ",
-            "规则 F4 不成立：政府网站公开数不能大于主动公开文件数。"
-            "应为 active.website ≤ active.total，实际为 active.website = 18，active.total = 17",
+            "规则 F4 不成立：附表“其中：1.政府网站公开数”不能大于“主动公开文件数”。"
+            "实际为：“政府网站公开数”（第 11 行）为 18；“主动公开文件数”为 17（18 > 17）",
             id="F4-website",
         ),
         pytest.param(
             "  gazette: 0 ",
             "  gazette: 18 ",
-            "规则 F4 不成立：政府公报公开数不能大于主动公开文件数。",
+            "规则 F4 不成立：附表“2.政府公报公开数”不能大于“主动公开文件数”。",
             id="F4-gazette",
         ),
         pytest.param(
             "    工作动态: 2",
             "    工作动态: 1",
-            "规则 F4 不成立：.*实际为 active.website = 17，active.total = 16",
+            "规则 F4 不成立：.*实际为：“政府网站公开数”（第 11 行）为 17；“主动公开文件数”为 16（17 > 16）",
             id="F4-total-from-categories",
         ),
         pytest.param(
             "  electronic: 17 ",
             "  electronic: 18 ",
-            "规则 E1 不成立：全文电子化的信息数不能大于主动公开文件数",
+            "规则 E1 不成立：“全文电子化的主动公开信息数”不能大于附表“主动公开文件数”",
             id="E1-electronic",
         ),
     ],
@@ -510,7 +541,7 @@ def test_rules_hold_for_earlier_years_too(project_dir: Path, edit: Edit) -> None
     (earlier / "figures.yaml").write_text(figures_2016, encoding="utf-8")
     edit(project_dir / OPENING, "as_of: 2016", "as_of: 2015")
     with pytest.raises(
-        FormatError, match=r"规则 F4 不成立：.*实际为 active\.website = 30，active\.total = 17"
+        FormatError, match=r"规则 F4 不成立：.*“政府网站公开数”（第 11 行）为 30；“主动公开文件数”为 17"
     ) as caught:
         load(project_dir)
     assert caught.value.path == "data/minzheng/2016/figures.yaml"
@@ -519,3 +550,40 @@ def test_rules_hold_for_earlier_years_too(project_dir: Path, edit: Edit) -> None
 def test_rule_holds_at_equality(project_dir: Path, edit: Edit) -> None:
     edit(project_dir / FIGURES, "  gazette: 0 ", "  gazette: 17 ")
     assert load(project_dir).current.values["active.gazette"] == 17
+
+
+def test_a_report_without_a_document_number(project_dir: Path, edit: Edit) -> None:
+    """Some published reports have no 文号: none is printed then."""
+    edit(project_dir / FIGURES, "  number: 2 ", "  # number: 2 ")
+    figures = Figures.derive(load(project_dir))
+    assert figures.model.current.number is None
+    assert figures.context()["report"]["number"] == ""
+
+
+def test_consultations_may_be_typed(project_dir: Path, edit: Edit) -> None:
+    edit(project_dir / FIGURES, "interpretation:", "consult:\n  in_person: 12\n  phone: 30\ninterpretation:")
+    context = Figures.derive(load(project_dir)).context()
+    assert context["consult"] == {"in_person": 12, "phone": 30, "online": None}
+
+
+def test_without_an_opening_balance_no_cumulative_since_the_regulations_is_claimed(project_dir: Path) -> None:
+    """No opening.yaml: the chain counts the years on file only, and says since when."""
+    (project_dir / OPENING).unlink()
+    model = load(project_dir)
+    assert model.opening is not None and not model.opening.known
+    figures = Figures.derive(model)
+    assert figures.line("active.total").cumulative == 17
+    assert figures.cumulative_heading == "2017年以来累计"
+    assert figures.context()["report"]["cumulative_known"] is False
+
+
+def test_the_percent_policy_is_the_profiles_else_the_districts(project_dir: Path) -> None:
+    district = project_dir / "params/_district.yaml"
+    district.write_text(
+        district.read_text(encoding="utf-8") + "percent:\n  decimals: 2\n  rounding: largest_remainder\n",
+        encoding="utf-8",
+    )
+    inherited = load(project_dir, "shili-renshe").profile.percent
+    assert (inherited.decimals, inherited.rounding, inherited.trim_zeros) == (2, "largest_remainder", False)
+    own = load(project_dir).profile.percent  # minzheng's profile says decimals 1, trim_zeros
+    assert (own.decimals, own.rounding, own.trim_zeros) == (1, "half_up", True)

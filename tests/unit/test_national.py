@@ -107,8 +107,9 @@ def test_breaking_one_carry_over_gives_exactly_one_warning_naming_both_years(pro
     add(path, "（一）予以公开", NATURAL, -1)
     assert load(project_dir, 2024).warnings == ()
     (warning,) = load(project_dir, 2025).warnings
-    assert warning.startswith("data/shili/2025/applications.csv: 规则 A5 不成立：“自然人”列：")
-    assert "2025 年的 apply.carried_in.natural = 2024 年的 apply.carried_out.natural" in warning
+    assert warning.startswith("data/shili/2025/applications.csv: 规则 A5 不成立：表三“自然人”列：")
+    assert "2025 年度的“二、上年结转政府信息公开申请数量：自然人”（第 3 行）为 0" in warning
+    assert "2024 年度的“四、结转下年度继续办理：自然人”为 1（0 ≠ 1）" in warning
 
 
 # ---------------------------------------------------------------- derived, never typed
@@ -147,8 +148,11 @@ def test_a1_each_column_must_balance(project_dir: Path) -> None:
     with pytest.raises(
         FormatError,
         match=re.escape(
-            "data/shili/2025/applications.csv: 规则 A1 不成立："
-            "“自然人”列：本年新收加上年结转，应等于办理结果总计加结转下年度"
+            "data/shili/2025/applications.csv: 规则 A1 不成立：表三“自然人”列：第一项（本年新收）加第二项"
+            "（上年结转）之和，应等于第三项（办理结果总计）加第四项（结转下年度继续办理）之和。实际为："
+            "“一、本年新收政府信息公开申请数量：自然人”（第 2 行）51 + "
+            "“二、上年结转政府信息公开申请数量：自然人”（第 3 行）0 = 51；"
+            "“（七）总计：自然人”49 + “四、结转下年度继续办理：自然人”（第 30 行）3 = 52（51 ≠ 52）"
         ),
     ) as caught:
         load(project_dir, 2025)
@@ -171,7 +175,7 @@ def test_a2_a_typed_total_column_must_equal_the_row_sum(project_dir: Path) -> No
     with pytest.raises(
         FormatError,
         match=re.escape(
-            "规则 A2 不成立：“一、本年新收政府信息公开申请数量”行：填写的总计应等于六类申请人之和"
+            "规则 A2 不成立：表三“一、本年新收政府信息公开申请数量”行：填写的“总计”应等于六类申请人之和"
         ),
     ):
         load(project_dir, 2025)
@@ -195,7 +199,11 @@ def test_a3_a_typed_result_total_row_must_equal_the_sum_of_results(project_dir: 
     table.insert(index, ["（七）总计", *["0"] * (len(table[0]) - 1)])
     write_rows(path, table)
     with pytest.raises(
-        FormatError, match=re.escape("规则 A3 不成立：“自然人”列：填写的“（七）总计”应等于各项办理结果之和")
+        FormatError,
+        match=re.escape(
+            "规则 A3 不成立：表三“自然人”列：填写的“（七）总计”应等于各项办理结果之和。实际为："
+            "“（七）总计：自然人”（第 30 行）为 0；“（一）予以公开：自然人”（第 5 行）14 + "
+        ),
     ):
         load(project_dir, 2025)
 
@@ -206,9 +214,13 @@ def test_a3_a_typed_result_total_row_must_equal_the_sum_of_results(project_dir: 
 @pytest.mark.parametrize(
     ("group", "indent", "message"),
     [
-        pytest.param("review:", "  ", "规则 R1 不成立：行政复议的总计应等于", id="R1"),
-        pytest.param("  direct:", "    ", "规则 R2 不成立：未经复议直接起诉的总计应等于", id="R2"),
-        pytest.param("  after_review:", "    ", "规则 R3 不成立：复议后起诉的总计应等于", id="R3"),
+        pytest.param("review:", "  ", "规则 R1 不成立：表四“行政复议”的“总计”应等于", id="R1"),
+        pytest.param(
+            "  direct:", "    ", "规则 R2 不成立：表四“行政诉讼—未经复议直接起诉”的“总计”应等于", id="R2"
+        ),
+        pytest.param(
+            "  after_review:", "    ", "规则 R3 不成立：表四“行政诉讼—复议后起诉”的“总计”应等于", id="R3"
+        ),
     ],
 )
 def test_r_a_typed_review_total_must_equal_its_parts(
@@ -217,7 +229,7 @@ def test_r_a_typed_review_total_must_equal_its_parts(
     replace_line(figures_path(project_dir, 2025), group, f"{{old}}\n{indent}total: 99")
     with pytest.raises(FormatError, match=re.escape(message)) as caught:
         load(project_dir, 2025)
-    assert "= 99" in str(caught.value)
+    assert "总计”（第 " in str(caught.value) and "）为 99；" in str(caught.value)
 
 
 def test_a_correct_typed_review_total_is_accepted(project_dir: Path) -> None:
@@ -245,7 +257,7 @@ def test_a_correct_typed_review_total_is_accepted(project_dir: Path) -> None:
             2025,
             "  upheld:",
             "  upheld: 1.5",
-            "第 27 行：字段 review.upheld（行政复议结果维持）应为非负整数，实际为 1.5",
+            "第 27 行：字段 review.upheld（行政复议—结果维持）应为非负整数，实际为 1.5",
             id="review",
         ),
         pytest.param(
@@ -299,8 +311,10 @@ def test_h1_in_force_that_does_not_chain_is_a_warning(project_dir: Path) -> None
     value = int(replace_line(path, "    in_force:", "{old}").split(":")[1])
     replace_line(path, "    in_force:", f"    in_force: {value + 1}")
     (warning,) = load(project_dir, 2025).warnings
-    assert warning.startswith("data/shili/2025/figures.yaml: 规则 H1 不成立：规章：现行有效件数通常等于")
-    assert f"2025 年的 active.regulations.in_force = {value + 1}" in warning
+    assert warning.startswith(
+        "data/shili/2025/figures.yaml: 规则 H1 不成立：表二“规章”：现行有效件数通常等于"
+    )
+    assert f"2025 年度的“规章：现行有效件数”（第 12 行）{value + 1}" in warning
 
 
 def test_h1_is_not_checked_across_formats(project_dir: Path) -> None:
@@ -313,14 +327,14 @@ def test_h2_items_that_do_not_chain_are_a_warning(project_dir: Path) -> None:
     replace_line(path, "    prev_items:", f"    prev_items: {value + 1}")
     (warning,) = load(project_dir, 2020).warnings
     assert warning.startswith(
-        "data/shili/2020/figures.yaml: 规则 H2 不成立：行政许可：上一年项目数量通常等于"
+        "data/shili/2020/figures.yaml: 规则 H2 不成立：表二“行政许可”：上一年项目数量通常等于"
     )
 
 
 def test_h2_more_published_than_public_is_a_warning(project_dir: Path) -> None:
     replace_line(figures_path(project_dir, 2020), "    published:", "    published: 999")
     (warning,) = load(project_dir, 2020).warnings
-    assert "规则 H2 不成立：规章：本年新公开数量通常不大于对外公开总数量" in warning
+    assert "规则 H2 不成立：表二“规章”：本年新公开数量通常不大于对外公开总数量" in warning
 
 
 # ---------------------------------------------------------------- table 三: what staff type

@@ -8,27 +8,41 @@ from decimal import Decimal
 import pytest
 
 from nianbao.figures import numbers
+from nianbao.inputs.derive import Change
+from nianbao.inputs.model import PercentPolicy
+
+TRIM = PercentPolicy(trim_zeros=True)
+TWO = PercentPolicy(decimals=2)
+NONE = PercentPolicy(decimals=0)
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
+    ("value", "policy", "expected"),
     [
-        pytest.param(Decimal(100), "100%", id="hundred-drops-point-zero"),
-        pytest.param(Decimal("100.0"), "100%", id="hundred-with-one-decimal"),
-        pytest.param(Decimal(20), "20%", id="whole-number"),
-        pytest.param(Decimal(0), "0%", id="zero"),
-        pytest.param(Decimal("5.9"), "5.9%", id="one-decimal-kept"),
-        pytest.param(Decimal("23.5"), "23.5%", id="reference-share"),
-        pytest.param(Decimal("33.3333"), "33.3%", id="rounds-down-below-half"),
-        pytest.param(Decimal("2.25"), "2.3%", id="half-rounds-up-not-to-even"),
-        pytest.param(Decimal("0.05"), "0.1%", id="half-of-smallest-unit-rounds-up"),
-        pytest.param(Decimal("5.849"), "5.8%", id="just-below-half"),
-        pytest.param(Decimal("99.95"), "100%", id="rounds-up-to-whole-hundred"),
-        pytest.param(Decimal("19.96"), "20%", id="rounds-up-to-whole-number"),
+        pytest.param(Decimal(100), PercentPolicy(), "100.0%", id="one-decimal-keeps-point-zero"),
+        pytest.param(Decimal(20), PercentPolicy(), "20.0%", id="whole-number-one-decimal"),
+        pytest.param(Decimal(6), TWO, "6.00%", id="two-decimals-keep-zeros"),
+        pytest.param(Decimal("4.82"), TWO, "4.82%", id="two-decimals"),
+        pytest.param(Decimal("4.345"), TWO, "4.35%", id="exact-half-rounds-up"),
+        pytest.param(Decimal("4.3449999"), TWO, "4.34%", id="just-below-half-two-decimals"),
+        pytest.param(Decimal("10.5"), NONE, "11%", id="no-decimals-half-up"),
+        pytest.param(Decimal(100), TRIM, "100%", id="trimmed-hundred"),
+        pytest.param(Decimal("100.0"), TRIM, "100%", id="trimmed-hundred-with-decimal"),
+        pytest.param(Decimal(20), TRIM, "20%", id="trimmed-whole-number"),
+        pytest.param(Decimal(0), TRIM, "0%", id="trimmed-zero"),
+        pytest.param(Decimal("5.9"), TRIM, "5.9%", id="one-decimal-kept"),
+        pytest.param(Decimal("23.5"), TRIM, "23.5%", id="reference-share"),
+        pytest.param(Decimal("33.3333"), TRIM, "33.3%", id="rounds-down-below-half"),
+        pytest.param(Decimal("2.25"), TRIM, "2.3%", id="half-rounds-up-not-to-even"),
+        pytest.param(Decimal("0.05"), TRIM, "0.1%", id="half-of-smallest-unit-rounds-up"),
+        pytest.param(Decimal("5.849"), TRIM, "5.8%", id="just-below-half"),
+        pytest.param(Decimal("99.95"), TRIM, "100%", id="rounds-up-to-whole-hundred"),
+        pytest.param(Decimal("19.96"), TRIM, "20%", id="rounds-up-to-whole-number"),
+        pytest.param(Decimal("39.80"), PercentPolicy(decimals=2, trim_zeros=True), "39.8%", id="trim-two"),
     ],
 )
-def test_percent(value: Decimal, expected: str) -> None:
-    assert numbers.percent(value) == expected
+def test_percent(value: Decimal, policy: PercentPolicy, expected: str) -> None:
+    assert numbers.percent(value, policy) == expected
 
 
 def test_percent_of_nothing_is_a_dash() -> None:
@@ -95,3 +109,19 @@ def test_chinese_out_of_range(value: int) -> None:
 
 def test_count_is_plain_digits() -> None:
     assert numbers.count(192) == "192"
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "policy", "expected"),
+    [
+        # 869 more on 20000 is 4.345 % exactly: a half, rounded up in decimal arithmetic
+        pytest.param(20869, 20000, TWO, "比上年增加869件（增长4.35%）", id="exact-half-two-decimals"),
+        pytest.param(88, 80, PercentPolicy(), "比上年增加8件（增长10.0%）", id="one-decimal-keeps-zero"),
+        pytest.param(88, 80, TRIM, "比上年增加8件（增长10%）", id="trimmed"),
+        pytest.param(3, 4, NONE, "比上年减少1件（下降25%）", id="no-decimals"),
+    ],
+)
+def test_change_follows_the_percent_policy(
+    current: int, previous: int, policy: PercentPolicy, expected: str
+) -> None:
+    assert numbers.change(Change("new", "新收", "件", current, previous), policy) == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +135,17 @@ def test_the_summarys_document_says_what_its_page_says_in_the_same_order(project
     assert all(cell.text in page for table in tables for row in table.rows for cell in row)
     charts = [block for block in found.blocks if isinstance(block, Chart)]
     assert charts and all(chart.png and chart.png.startswith(b"\x89PNG") for chart in charts)
+
+
+def test_an_agency_without_an_opening_balance_makes_the_district_sum_partial(project_dir: Path) -> None:
+    project = Project(project_dir)
+    assert (
+        Figures.derive(
+            summary.district_model(project, YEAR, summary.load_parts(project, YEAR))
+        ).cumulative_heading
+        == "历年累计"
+    )
+    (project_dir / "data/shili-renshe/opening.yaml").unlink()
+    district = Figures.derive(summary.district_model(project, YEAR, summary.load_parts(project, YEAR)))
+    assert district.cumulative_heading == "历年累计（部分机关没有期初数，不完整）"
+    assert district.context()["report"]["cumulative_known"] is False

@@ -91,7 +91,9 @@ def opening_before(fmt: ReportFormat, year: int, parts: Sequence[Figures]) -> Op
     key = fmt.history.key
     before = [history_values(part.model)[year - 1] for part in parts]
     return Opening(
-        year - 1, {row.id: sum(int(v[f"{key}.{row.id}"]) for v in before) for row in fmt.history.opening_rows}
+        year - 1,
+        {row.id: sum(int(v[f"{key}.{row.id}"]) for v in before) for row in fmt.history.opening_rows},
+        known=all(part.model.opening is None or part.model.opening.known for part in parts),
     )
 
 

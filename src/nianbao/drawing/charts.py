@@ -26,6 +26,7 @@ from matplotlib import font_manager
 from nianbao.drawing.chart_model import Chart
 from nianbao.figures import numbers
 from nianbao.figures.derived import Figures
+from nianbao.inputs.model import PercentPolicy
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -66,6 +67,7 @@ def category_chart(figures: Figures, *, png: bool = True) -> Chart:
         [(line.name, line.count, line.share) for line in lines],
         spec.unit,
         f"{spec.count_column}（{spec.unit}）",
+        figures.policy,
         png=png,
     )
 
@@ -75,15 +77,17 @@ def outcome_chart(figures: Figures, unit: str = "件", *, png: bool = True) -> C
     if not figures.outcomes:
         raise ValueError("outcome_chart needs a format with outcomes")  # a bug: the template asks per format
     bars = [(outcome.short_label, outcome.count, outcome.share) for outcome in figures.outcomes]
-    return _bars(bars, unit, f"申请数（{unit}）", png=png)
+    return _bars(bars, unit, f"申请数（{unit}）", figures.policy, png=png)
 
 
-def _bars(bars: list[tuple[str, int, Decimal | None]], unit: str, xlabel: str, *, png: bool) -> Chart:
+def _bars(
+    bars: list[tuple[str, int, Decimal | None]], unit: str, xlabel: str, policy: PercentPolicy, *, png: bool
+) -> Chart:
     """Labelled horizontal bars, first at the top, each with `count unit（share）`."""
     return bar_chart(
         [name for name, _, _ in bars],
         [count for _, count, _ in bars],
-        [f"{numbers.count(count)}{unit}（{numbers.percent(share)}）" for _, count, share in bars],
+        [f"{numbers.count(count)}{unit}（{numbers.percent(share, policy)}）" for _, count, share in bars],
         xlabel,
         png=png,
     )

@@ -16,16 +16,16 @@ def number(text: str) -> Cell:
 
 
 def category_table(figures: Figures) -> Table:
-    """类别 | 条数 | 占比, with a 合计 row whose share is the sum of the printed shares."""
+    """类别 | 条数 | 占比, with a 合计 row (100%, as publishers print it)."""
     spec = figures.model.format.categories
     body = tuple(
-        (Cell(line.name), number(numbers.count(line.count)), number(numbers.percent(line.share)))
+        (Cell(line.name), number(numbers.count(line.count)), number(figures.percent(line.share)))
         for line in figures.categories
     )
     total = (
         Cell(spec.total_label, header=True),
         number(numbers.count(figures.category_total)),
-        number(numbers.percent(figures.category_share_total)),
+        number(figures.percent(figures.category_share_total)),
     )
     head = header([spec.name_column, spec.count_column, spec.share_column])
     return Table("categories", head=(head,), body=body, foot=(total,))
@@ -35,7 +35,7 @@ def appendix_table(figures: Figures) -> Table:
     """附表：指标名称 | 单位 | <年度> | 历年累计, all rows of the format in order."""
     appendix = figures.model.format.appendix
     head = header(
-        [appendix.label_column, appendix.unit_column, str(figures.model.year), appendix.cumulative_column]
+        [appendix.label_column, appendix.unit_column, str(figures.model.year), figures.cumulative_heading]
     )
     body = tuple(
         (

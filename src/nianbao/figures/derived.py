@@ -3,7 +3,7 @@ its changes from last year, and the one context its placeholders read — for an
 
 Nothing here is typed by a person. The totals and chains come from the derive engine
 (`inputs/derive.py`), so a total can never differ from its parts and a cumulative count always chains
-from the year before; the shares are the format's (`shares:`), rounded so they add up to 100.
+from the year before; the shares are the format's (`shares:`), rounded as the agency's percent policy says.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from nianbao.figures import numbers
-from nianbao.figures.shares import nest, rate, shares
+from nianbao.figures.shares import adds_up, nest, rate, shares
 from nianbao.formats import ReportFormat, ShareSpec
 from nianbao.inputs.derive import Change, changes, history_values
-from nianbao.inputs.model import AgencyYear, Number, YearData
+from nianbao.inputs.model import AgencyYear, Number, PercentPolicy, YearData
+from nianbao.paths import SUMMARY
 
 # “（二）部分公开（区分处理的，只计这一情形，不计其他情形）” → “部分公开” for the chart and the prose
 NUMBER_AND_EXPLANATION = re.compile(r"^（[一二三四五六七八九十]+）|（[^（）]*）$")
@@ -63,12 +64,12 @@ def short_label(label: str) -> str:
     return NUMBER_AND_EXPLANATION.sub("", label)
 
 
-def category_lines(data: YearData) -> tuple[CategoryLine, ...]:
-    """Categories of proactively disclosed information with their shares (largest remainder)."""
+def category_lines(data: YearData, policy: PercentPolicy) -> tuple[CategoryLine, ...]:
+    """Categories of proactively disclosed information with their shares (the agency's percent policy)."""
     counts = [count for _, count in data.categories]
     return tuple(
         CategoryLine(name, count, share)
-        for (name, count), share in zip(data.categories, shares(counts), strict=True)
+        for (name, count), share in zip(data.categories, shares(counts, policy), strict=True)
     )
 
 
@@ -106,12 +107,14 @@ def yearly_frame(model: AgencyYear) -> Any:
     return frame[columns]
 
 
-def shared(spec: ShareSpec, values: Mapping[str, Number]) -> list[tuple[int, Decimal | None]]:
-    """(count, share) of each part of `spec`: of their sum (largest remainder), or a rate of `of`."""
+def shared(
+    spec: ShareSpec, values: Mapping[str, Number], policy: PercentPolicy
+) -> list[tuple[int, Decimal | None]]:
+    """(count, share) of each part of `spec`: of their sum, or a rate of `of` (rounded by `policy`)."""
     counts = [int(sum(values[key] for key in part.keys)) for part in spec.parts]
     if spec.of is not None:
-        return [(counts[0], rate(counts[0], int(values[spec.of])))]
-    return list(zip(counts, shares(counts), strict=True))
+        return [(counts[0], rate(counts[0], int(values[spec.of]), policy))]
+    return list(zip(counts, shares(counts, policy), strict=True))
 
 
 @dataclass(frozen=True)
@@ -133,11 +136,11 @@ class Figures:
         years = history_values(model)
         values = years[model.year]
         previous = years[model.year - 1] if model.previous is not None else None
-        fmt = model.format
+        fmt, policy = model.format, model.profile.percent
         share_values: dict[str, Decimal | None] = {}
         lists: dict[str, tuple[Outcome, ...]] = {}
         for spec in fmt.shares:
-            parts = shared(spec, values)
+            parts = shared(spec, values, policy)
             for part, (_, share) in zip(spec.parts, parts, strict=True):
                 share_values[spec.at(spec.key, part)] = share
             if spec.list is not None:
@@ -150,7 +153,7 @@ class Figures:
             values=values,
             previous=previous,
             appendix=_appendix(fmt, values, model.current.shown),
-            categories=category_lines(model.current),
+            categories=category_lines(model.current, policy),
             shares=share_values,
             lists=lists,
             changes=changes(fmt, values, previous),
@@ -159,6 +162,26 @@ class Figures:
     @property
     def format(self) -> ReportFormat:
         return self.model.format
+
+    @property
+    def policy(self) -> PercentPolicy:
+        """How this report prints its shares (the agency's profile, else the district's)."""
+        return self.model.profile.percent
+
+    def percent(self, share: Decimal | None) -> str:
+        return numbers.percent(share, self.policy)
+
+    @property
+    def rounding_note(self) -> str:
+        """“因四舍五入，各项占比之和可能不等于100%。” when some shares shown together do not add up to 100
+        (said once per report), else nothing."""
+        groups = [[line.share for line in self.categories]]
+        groups += [
+            [share for _, share in shared(spec, self.values, self.policy)]
+            for spec in self.format.shares
+            if spec.of is None
+        ]
+        return "" if all(adds_up(group) for group in groups) else numbers.ROUNDING_NOTE
 
     @property
     def shown(self) -> Mapping[str, str]:
@@ -172,13 +195,18 @@ class Figures:
 
     @property
     def category_total(self) -> int:
+        """The categories' 合计: the total as typed (a published report's, even one that differs from
+        its categories — rule F6 flags it), else the categories' sum."""
+        total = next((spec.total for spec in self.format.category_specs if spec.total), None)
+        if total is not None and total in self.values:
+            return int(self.values[total])
         return sum(line.count for line in self.categories)
 
     @property
     def category_share_total(self) -> Decimal | None:
-        """The sum of the printed shares: exactly 100 by construction, None when there is nothing to share."""
-        known = [line.share for line in self.categories if line.share is not None]
-        return sum(known, Decimal(0)) if known else None
+        """The 合计 row's share: 100 (the whole of itself, as publishers print it even when the rounded
+        shares above add up to 99.9 — `rounding_note` says so), None when there is nothing to share."""
+        return Decimal(100) if self.category_total else None
 
     @property
     def outcomes(self) -> tuple[Outcome, ...]:
@@ -191,8 +219,8 @@ class Figures:
     def change_sentence(self) -> str:
         """“新收政府信息公开申请88件，比上年增加3件（增长3.5%）；予以公开…”."""
         return "；".join(
-            f"{change.label}{numbers.count(int(change.current))}{change.unit}，{numbers.change(change)}"
-            for change in self.changes
+            f"{c.label}{numbers.count(int(c.current))}{c.unit}，{numbers.change(c, self.policy)}"
+            for c in self.changes
         )
 
     def context(self) -> dict[str, Any]:
@@ -200,9 +228,13 @@ class Figures:
         `{{ cumulative.active.total }}`), the shares (`{{ share.apply.online }}`), the lists of
         categories and parts, the changes from last year (`yoy`), the agency and the report."""
         flat: dict[str, Any] = dict(self.values)
-        flat.update({key: numbers.percent(share) for key, share in self.shares.items()})
+        # a total the form lets the report leave out (the national 主动公开 count): none, not missing
+        flat.update(
+            {key: None for key, spec in self.format.fields.items() if spec.optional and key not in flat}
+        )
+        flat.update({key: self.percent(share) for key, share in self.shares.items()})
         for spec in self.format.shares:
-            parts = shared(spec, self.values)
+            parts = shared(spec, self.values, self.policy)
             for part, (count, _) in zip(spec.parts, parts, strict=True):
                 if spec.count is not None:
                     flat[spec.at(spec.count, part)] = count
@@ -212,16 +244,16 @@ class Figures:
                 flat[spec.total] = sum(count for count, _ in parts)
         for category in self.format.category_specs:
             flat[category.field] = [
-                {"name": line.name, "count": line.count, "share": numbers.percent(line.share)}
+                {"name": line.name, "count": line.count, "share": self.percent(line.share)}
                 for line in self.categories
             ]
         for change in self.changes:
-            flat[f"yoy.{change.id}.text"] = numbers.change(change)
+            flat[f"yoy.{change.id}.text"] = numbers.change(change, self.policy)
             flat[f"yoy.{change.id}.previous"] = change.previous
         context = nest(flat)
         for name, listed in self.lists.items():
             context[name] = [
-                {"label": o.short_label, "count": o.count, "share": numbers.percent(o.share)} for o in listed
+                {"label": o.short_label, "count": o.count, "share": self.percent(o.share)} for o in listed
             ]
         context.setdefault("yoy", {}).update(
             available=bool(self.changes),
@@ -235,6 +267,9 @@ class Figures:
             "number": self.document_number,
             "date": numbers.date(self.model.current.date),
             "period": f"{self.model.year}年1月1日至{self.model.year}年12月31日",
+            "rounding_note": self.rounding_note,
+            "cumulative_known": self.model.opening is None or self.model.opening.known,
+            "cumulative_heading": self.cumulative_heading,
         }
         return context
 
@@ -258,6 +293,21 @@ class Figures:
         return f"{self.model.profile.name}{self.model.year}年{self.model.format.title}"
 
     @property
+    def cumulative_heading(self) -> str:
+        """The chained column's heading: 历年累计 from a known opening balance; without one, what the sum
+        really covers (2016年以来累计; a district sum some of whose agencies have none: 不完整)."""
+        opening = self.model.opening
+        column = self.format.appendix.cumulative_column if self.format.appendix_rows else ""
+        if opening is None or opening.known:
+            return column
+        if self.model.profile.slug == SUMMARY:
+            return f"{column}（部分机关没有期初数，不完整）"
+        return f"{opening.as_of + 1}年以来累计"
+
+    @property
     def document_number(self) -> str:
+        """元民〔2018〕2号; nothing for a report without a 文号."""
         data = self.model.current
+        if data.number is None:
+            return ""
         return f"{self.model.profile.doc_prefix}〔{data.date.year}〕{data.number}号"

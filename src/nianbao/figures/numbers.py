@@ -6,6 +6,10 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from nianbao.inputs.derive import Change
+from nianbao.inputs.model import PercentPolicy
+
+DEFAULT = PercentPolicy()
+ROUNDING_NOTE = "因四舍五入，各项占比之和可能不等于100%。"  # once per report whose shown shares miss 100
 
 NOT_APPLICABLE = "—"  # a share of nothing: printed instead of a division by zero
 DIGITS = "零一二三四五六七八九"
@@ -15,13 +19,16 @@ def count(value: int) -> str:
     return str(value)
 
 
-def percent(value: Decimal | None) -> str:
-    """A percentage to one decimal; a whole number drops the '.0' (100%, 20%) as official reports do."""
+def percent(value: Decimal | None, policy: PercentPolicy = DEFAULT) -> str:
+    """A percentage to the policy's decimals, rounded half up on the exact decimal; trailing zeros as
+    `decimals` says (6.00% with two, 20.0% with one) unless the policy trims them (6%, 20%)."""
     if value is None:
         return NOT_APPLICABLE
-    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = f"{rounded:.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
+    places = Decimal(1).scaleb(-policy.decimals)
+    text = f"{value.quantize(places, rounding=ROUND_HALF_UP):.{policy.decimals}f}"
+    if policy.trim_zeros and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + "%"
 
 
 def money(value: Decimal) -> str:
@@ -37,14 +44,14 @@ def amount(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def change(change: Change) -> str:
+def change(change: Change, policy: PercentPolicy = DEFAULT) -> str:
     """“比上年增加3件（增长25%）”, “比上年减少2件（下降10%）”, “与上年持平”; no % from a zero base."""
     if change.delta == 0:
         return "与上年持平"
     word, trend = ("增加", "增长") if change.delta > 0 else ("减少", "下降")
     text = f"比上年{word}{abs(change.delta)}{change.unit}"
     if change.rate is not None:
-        text += f"（{trend}{percent(change.rate)}）"
+        text += f"（{trend}{percent(change.rate, policy)}）"
     return text
 
 

@@ -3,17 +3,25 @@ that the placeholders read."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from nianbao.inputs.model import PercentPolicy
 
-def shares(counts: Sequence[int], decimals: int = 1) -> list[Decimal | None]:
-    """Each count's share of the total in percent, rounded so that the printed shares sum to exactly 100.
+DEFAULT = PercentPolicy()
 
-    Largest-remainder rounding: every share is first rounded down to `decimals` places, then the units
-    still missing from 100 go to the shares that lost most by rounding down (ties: the earlier row).
+
+def shares(counts: Sequence[int], policy: PercentPolicy = DEFAULT) -> list[Decimal | None]:
+    """Each count's share of the total in percent, to `policy.decimals` places, in exact arithmetic.
+
+    `half_up`: each share is its exact quotient rounded half up on its own (25/235 = 10.638… → 10.6;
+    a half — 869/20000 = 4.345 % — goes up, never decided by a float), so the shares may add up to
+    99.9 or 100.1 (`adds_up` says so, and the report notes it once). `largest_remainder`: every share
+    is first rounded down, then the units still missing from 100 go to the shares that lost most by
+    rounding down (ties: the earlier row), so they add up to exactly 100.
     A zero total has no shares (None for each): the one rule for “share of nothing”.
     """
     total = sum(counts)
@@ -21,21 +29,35 @@ def shares(counts: Sequence[int], decimals: int = 1) -> list[Decimal | None]:
         return [None] * len(counts)
     if any(c < 0 for c in counts):
         raise ValueError(f"negative count in {counts}")
-    units = 100 * 10**decimals
+    if policy.rounding == "half_up":
+        return [rounded(Fraction(c * 100, total), policy.decimals) for c in counts]
+    units = 100 * 10**policy.decimals
     quotas = [Fraction(c * units, total) for c in counts]
     floors = [int(q) for q in quotas]
     missing = units - sum(floors)
     by_remainder = sorted(range(len(counts)), key=lambda i: (-(quotas[i] - floors[i]), i))
     for i in by_remainder[:missing]:
         floors[i] += 1
-    return [Decimal(f).scaleb(-decimals) for f in floors]
+    return [Decimal(f).scaleb(-policy.decimals) for f in floors]
 
 
-def rate(part: int, whole: int) -> Decimal | None:
-    """`part` as a percentage of `whole` (None when `whole` is 0)."""
+def rounded(value: Fraction, decimals: int) -> Decimal:
+    """An exact non-negative quotient rounded half up to `decimals` places (4.345 → 4.35)."""
+    units = math.floor(value * 10**decimals + Fraction(1, 2))
+    return Decimal(units).scaleb(-decimals)
+
+
+def adds_up(shown: Sequence[Decimal | None]) -> bool:
+    """Whether shares as printed add up to 100 (or there is nothing to share)."""
+    known = [share for share in shown if share is not None]
+    return not known or sum(known, Decimal(0)) == 100
+
+
+def rate(part: int, whole: int, policy: PercentPolicy = DEFAULT) -> Decimal | None:
+    """`part` in percent of `whole`, rounded half up to the policy's decimals (None when `whole` is 0)."""
     if whole == 0:
         return None
-    return Decimal(part * 100) / Decimal(whole)
+    return rounded(Fraction(part * 100, whole), policy.decimals)
 
 
 def nest(flat: Mapping[str, Any]) -> dict[str, Any]:

@@ -64,6 +64,7 @@ KEYS = (
     "summary",
 )
 ADDED_UP = ("rules", "shares", "carry_over")  # lists a format adds to its part's; other keys replace
+MERGED = ("fields",)  # mappings a format adds to its part's (its own keys win)
 
 
 def extended(raw: Mapping[str, Any], part: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -71,7 +72,16 @@ def extended(raw: Mapping[str, Any], part: Mapping[str, Any] | None) -> dict[str
     if part is None:
         return dict(raw)
     own = {key: value for key, value in raw.items() if key != "extends"}
-    added = {key: [*part.get(key, []), *own.get(key, [])] for key in ADDED_UP if key in part or key in own}
+    added: dict[str, Any] = {
+        key: [*part.get(key, []), *own.get(key, [])] for key in ADDED_UP if key in part or key in own
+    }
+    added.update(
+        {
+            key: {**(part.get(key) or {}), **(own.get(key) or {})}
+            for key in MERGED
+            if key in part or key in own
+        }
+    )
     return {**part, **own, **added}
 
 
@@ -110,8 +120,12 @@ class Tables:
         categories = self.categories.field if self.categories else None
         if self.appendix and categories is None and any(r.derive == "categories" for r in self.appendix.rows):
             raise DefinitionError("appendix 中有 derive: categories 的行，但格式没有 categories（类别）")
+        appendix = self.appendix.sums(categories) if self.appendix else ()
+        own = self.categories.total if self.categories else None
+        listed = own is not None and own not in {total.key for total in appendix}
         return (
-            *(self.appendix.sums(categories) if self.appendix else ()),
+            *appendix,
+            *((Sum(str(own), (), categories=categories),) if listed else ()),
             *(self.applications.sums() if self.applications else ()),
             *(self.reviews.sums() if self.reviews else ()),
         )
@@ -139,6 +153,8 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
     history = _history(raw.get("history"), parts.appendix)
     sums = parts.sums()
     labels = _labels(fields, parts.appendix, parts.applications, history)
+    if parts.categories is not None:
+        labels[parts.categories.sum_key] = parts.categories.sum_label
     known = {*labels, *(total.key for total in sums)}
     expansion = Expansion(parts.lists())
     parsed_rules = tuple(rule for at, item in _listed(raw, "rules") for rule in rules(item, expansion, at))

@@ -18,7 +18,7 @@ from nianbao.formats.tables import Named
 PREVIOUS = "prev:"
 RULE_KINDS = ("equal", "at_most")
 SEVERITIES = ("error", "warning")
-RULE_KEYS = ("id", "kind", "each", "left", "right", "message", "severity", "optional")
+RULE_KEYS = ("id", "kind", "each", "left", "right", "message", "severity", "optional", "as_printed")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,9 @@ class Rule:
     message: str
     severity: str = "error"  # "error" stops the run; "warning" is reported and listed for reviewers
     optional: bool = False  # checked only in the years whose files give every figure it reads
+    # the severity in a year transcribed from a published report (figures.yaml `as_printed: true`): a
+    # printed total that differs from its parts is the publisher's error, flagged rather than refused
+    as_printed: str | None = None
 
     @property
     def chains(self) -> bool:
@@ -101,7 +104,8 @@ def rules(raw: Any, expansion: Expansion, at: str) -> list[Rule]:
     items = mapping(raw, at)
     only(items, RULE_KEYS, at)
     kind, severity = required(items, "kind", at), items.get("severity", "error")
-    if kind not in RULE_KINDS or severity not in SEVERITIES:
+    as_printed = items.get("as_printed")
+    if kind not in RULE_KINDS or severity not in SEVERITIES or as_printed not in (None, *SEVERITIES):
         raise DefinitionError(
             f"{at}：kind 应为 {'、'.join(RULE_KINDS)} 之一，severity 应为 {'、'.join(SEVERITIES)} 之一，"
             f"实际为 kind: {kind}，severity: {severity}"
@@ -116,6 +120,7 @@ def rules(raw: Any, expansion: Expansion, at: str) -> list[Rule]:
             message=expansion.fill(message, bound),
             severity=severity,
             optional=bool(items.get("optional", False)),
+            as_printed=as_printed,
         )
         for bound in expansion.bindings(items.get("each"), at)
     ]

@@ -108,10 +108,22 @@ class CategorySpec:
     share_column: str
     unit: str
     total_label: str
+    total: str | None = None  # the figure the categories add up to (active.total): computed unless typed
+    optional: bool = False  # the categories may be left out (national formats: only some reports list them)
 
     def label(self, name: str) -> str:
         """How a message names one category's count: 类别“工作动态”的条数."""
         return f"{self.name_column}“{name}”的{self.count_column}"
+
+    @property
+    def sum_key(self) -> str:
+        """The key of the categories' own sum (active.categories.total), which a typed total is checked
+        against."""
+        return f"{self.field}.total"
+
+    @property
+    def sum_label(self) -> str:
+        return f"各{self.name_column}{self.count_column}之和"
 
 
 def _columns(items: Mapping[str, Any], names: Sequence[str], at: str) -> dict[str, Any]:
@@ -376,7 +388,8 @@ class ReviewTable:
 
     def fields(self) -> dict[str, Field]:
         return {
-            c.id: Field(c.id, "".join(c.group) + c.label, c.unit, c.type, optional=c.derive is not None)
+            # 行政诉讼—未经复议直接起诉—结果维持: the headers above the cell, as the printed table nests them
+            c.id: Field(c.id, "—".join((*c.group, c.label)), c.unit, c.type, optional=c.derive is not None)
             for c in self.columns
         }
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from nianbao.errors import DataError
@@ -45,17 +45,18 @@ class Place:
     file: str
     subject: str
     cell: str = ""
+    line: int | None = None  # the line (from 1) of the file, when known: a rule's message points to it
 
     @classmethod
     def field(cls, file: str, key: str, label: str, line: int | None) -> Place:
         """A field of a YAML file: its line, its key and its label."""
         named = f"字段 {key}（{label}）" if label and label != key else f"字段 {key}"
-        return cls(file, f"第 {line} 行：{named}" if line else named)
+        return cls(file, f"第 {line} 行：{named}" if line else named, line=line)
 
     @classmethod
     def table(cls, file: str, line: int, row: str, column: str) -> Place:
         """A cell of a table laid out like the paper form: its line, its row's and its column's labels."""
-        return cls(file, f"第 {line} 行“{row}”的“{column}”", cell="一格")
+        return cls(file, f"第 {line} 行“{row}”的“{column}”", cell="一格", line=line)
 
     @classmethod
     def page(cls, file: str, line: int, row: str, column: str) -> Place:
@@ -74,6 +75,8 @@ class Cell:
     value: Number
     shown: str | None = None
     warning: str | None = None
+    # where it was typed (the place's line), for the rules' messages; not part of what the cell holds
+    line: int | None = field(default=None, compare=False)
 
 
 def read_cell(raw: object, kind: str, unit: str, place: Place, computed: bool = False) -> Cell | None:
@@ -96,11 +99,11 @@ def read_cell(raw: object, kind: str, unit: str, place: Place, computed: bool = 
             f"{place.file}: {place.subject}填的是“{shown}”（不适用或没有），按 0 计算，"
             "报告中照填写的显示，请核实"
         )
-        return Cell(Decimal(0) if kind == "amount" else 0, shown, warning)
+        return Cell(Decimal(0) if kind == "amount" else 0, shown, warning, place.line)
     value = _number(text, kind, unit)
     if value is None:
         raise _wrong(raw, kind, unit, place)
-    return Cell(value)
+    return Cell(value, line=place.line)
 
 
 def _number(value: int | float | str | Decimal, kind: str, unit: str) -> Number | None:

@@ -24,7 +24,9 @@ def year_values(fmt: ReportFormat, data: YearData, before: Mapping[str, Number] 
     """One year's figures, typed and computed; `before`: last year's (or the opening balance's)."""
     values: Values = dict(data.values)
     categories = sum(count for _, count in data.categories)
-    _add_sums(fmt.sums, values, categories)
+    if data.categories:  # the categories' own sum, which a typed total is checked against
+        values.update({spec.sum_key: categories for spec in fmt.category_specs})
+    _add_sums(fmt.sums, values, categories if data.categories else None)
     for chain in fmt.history.chains:
         if before is None or chain.key not in before:
             raise ValueError(f"{data.year}: {chain.key} has no value the year before")  # a loader's bug
@@ -32,11 +34,13 @@ def year_values(fmt: ReportFormat, data: YearData, before: Mapping[str, Number] 
     return values
 
 
-def _add_sums(sums: Sequence[Sum], values: Values, categories: int = 0) -> None:
+def _add_sums(sums: Sequence[Sum], values: Values, categories: int | None = 0) -> None:
+    """Each total not typed: its parts' sum (a categories' total only when categories were typed)."""
     for total in sums:
-        if total.key not in values:
-            start = categories if total.categories else 0
-            values[total.key] = sum((values[part] for part in total.parts), start)
+        if total.key in values or (total.categories and categories is None):
+            continue
+        start = categories if total.categories and categories is not None else 0
+        values[total.key] = sum((values[part] for part in total.parts), start)
 
 
 def opening_values(fmt: ReportFormat, opening: Opening) -> Values:

@@ -13,7 +13,7 @@ from nianbao.errors import DataError
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.derive import format_of, history_values
-from nianbao.inputs.model import AgencyYear, Opening
+from nianbao.inputs.model import AgencyYear, Opening, YearData
 from nianbao.paths import Project
 
 
@@ -62,12 +62,29 @@ def check_history(project: Project, model: AgencyYear) -> tuple[str, ...]:
     previous: Year | None = None
     if model.opening is not None:
         opening = project.agency_dir(agency) / str(model.format.history.opening)
-        previous = Year(model.opening.as_of, values[model.opening.as_of], project.relative(opening))
+        previous = Year(
+            model.opening.as_of, values[model.opening.as_of], project.relative(opening), model.format.labels
+        )
     warnings = list(model.opening.warnings if model.opening else ())
     for year in sorted(model.history):
         warnings += model.history[year].warnings
-        for file, rules in format_of(year).rule_files():
+        fmt, data = format_of(year), model.history[year]
+        for file, rules in fmt.rule_files():
             path = project.year_dir(agency, year) / file if file else project.figures(agency, year)
-            warnings += check_rules(rules, Year(year, values[year], project.relative(path)), previous)
-        previous = Year(year, values[year], project.relative(project.figures(agency, year)))
+            current = Year(
+                year, values[year], project.relative(path), labels(fmt, data), data.lines, data.as_printed
+            )
+            warnings += check_rules(rules, current, previous)
+        previous = Year(year, values[year], project.relative(project.figures(agency, year)), fmt.labels)
     return tuple(warnings)
+
+
+def labels(fmt: ReportFormat, data: YearData) -> dict[str, str]:
+    """The format's labels, the categories' sum naming this year's categories (各类别条数之和（工作动态 2 +
+    其它 4）), so a typed total that differs from them shows its parts."""
+    named = dict(fmt.labels)
+    if data.categories:
+        parts = " + ".join(f"{name} {count}" for name, count in data.categories)
+        for spec in fmt.category_specs:
+            named[spec.sum_key] = f"{spec.sum_label}（{parts}）"
+    return named

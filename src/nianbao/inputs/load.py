@@ -24,11 +24,28 @@ from nianbao.inputs.applications import read_applications
 from nianbao.inputs.cells import Cell, Place, read_cell, shown
 from nianbao.inputs.files import Reader, read_text, read_yaml
 from nianbao.inputs.history import check_history, years_to_read
-from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
+from nianbao.inputs.model import (
+    ROUNDINGS,
+    AgencyYear,
+    Contact,
+    Link,
+    Number,
+    Opening,
+    PercentPolicy,
+    Profile,
+    YearData,
+)
 from nianbao.inputs.prose import parse_narrative
-from nianbao.paths import Project
+from nianbao.paths import SUMMARY, Project
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+# a profile's `percent:` (how its shares are printed) and the values each key may take
+PERCENT_CHOICES: dict[str, tuple[Any, ...]] = {
+    "decimals": (0, 1, 2),
+    "rounding": ROUNDINGS,
+    "trim_zeros": (True, False),
+}
+PERCENT_KEYS = tuple(f"percent.{name}" for name in PERCENT_CHOICES)
 
 
 def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
@@ -36,8 +53,9 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     agency = check_agency(project, agency)
     fmt = check_year(project, agency, year)
     profile = load_profile(project, agency)
-    opening = load_opening(project, agency, fmt) if fmt.history.opening is not None else None
-    years = years_to_read(project, agency, fmt, opening, year, years_on_file(project, agency))
+    on_file = years_on_file(project, agency)
+    opening = load_opening(project, agency, fmt, on_file) if fmt.history.opening is not None else None
+    years = years_to_read(project, agency, fmt, opening, year, on_file)
     history = {y: load_any_year(project, agency, y) for y in years}
     narrative = load_narrative(project, fmt, agency, year)
     model = AgencyYear(fmt, profile, year, history, opening, narrative)
@@ -115,7 +133,7 @@ def load_profile(project: Project, agency: str) -> Profile:
         "contact.address",
         "contact.phone",
     )
-    reader.only(keys)
+    reader.only([*keys, *PERCENT_KEYS])
     t = reader.text
     return Profile(
         slug=agency,
@@ -126,7 +144,41 @@ def load_profile(project: Project, agency: str) -> Profile:
         website=Link(t("website.name"), reader.url("website.url")),
         portal=Link(t("portal.name"), reader.url("portal.url")),
         contact=Contact(t("contact.office"), t("contact.address"), t("contact.phone")),
+        percent=percent_policy(project, agency, reader),
     )
+
+
+def _present(path: Path) -> bool:
+    """Whether an optional input exists, asked through the build's snapshot (which records a missing file,
+    so adding it later makes the report stale)."""
+    try:
+        snapshot.read_bytes(path)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def percent_policy(project: Project, agency: str, reader: Reader) -> PercentPolicy:
+    """The profile's `percent:`; without one, the district's (`params/_district.yaml`), else the default.
+
+    Only the keys given are taken (`percent: {decimals: 2}` keeps half_up and the trailing zeros)."""
+    if not any(key in reader.content for key in PERCENT_KEYS) and agency != SUMMARY:
+        district = project.profile(SUMMARY)
+        if _present(district):
+            reader = _open(project, district)
+    given: dict[str, Any] = {}
+    for key in PERCENT_KEYS:
+        if key not in reader.content:
+            continue
+        value, name = reader.content[key], key.removeprefix("percent.")
+        allowed = PERCENT_CHOICES[name]
+        if isinstance(value, bool) != isinstance(allowed[0], bool) or value not in allowed:
+            line = reader.lines.get(key)
+            at = f"第 {line} 行：" if line else ""
+            choices = "、".join(str(v).lower() for v in allowed)
+            raise reader.fail(f"{at}字段 {key}（占比的写法）应为 {choices} 之一，实际为 {shown(value)}")
+        given[name] = value
+    return PercentPolicy(**given)
 
 
 def load_any_year(project: Project, agency: str, year: int) -> YearData:
@@ -144,11 +196,14 @@ class Typed:
         self.values: dict[str, Number] = {}
         self.shown: dict[str, str] = {}
         self.warnings: list[str] = []
+        self.lines: dict[str, int] = {}
 
     def put(self, key: str, cell: Cell | None) -> None:
         if cell is None:  # computed here
             return
         self.values[key] = cell.value
+        if cell.line is not None:
+            self.lines[key] = cell.line
         if cell.shown is not None:
             self.shown[key] = cell.shown
         if cell.warning is not None:
@@ -161,7 +216,7 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
     published = fmt.history.published
     lists, sections = [spec.field for spec in fmt.category_specs], [published] if published else []
     reader = _open(project, project.figures(agency, year), keep=[*lists, *sections])
-    reader.only(["report.number", "report.date", *lists, *fmt.fields, *sections])
+    reader.only(["report.number", "report.date", "as_printed", *lists, *fmt.fields, *sections])
     read = Typed()
     for key, field in fmt.fields.items():
         read.put(key, reader.figure(key, field.type, field.unit, field.label, computed=field.optional))
@@ -174,15 +229,24 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
         path = project.year_dir(agency, year) / table.file
         for key, cell in read_applications(path, project.relative(path), table).items():
             read.put(key, cell)
-    number, date = reader.count("report.number"), reader.date("report.date")
+    # some published reports have no 文号: then none is printed
+    number = reader.count("report.number") if "report.number" in reader.content else None
+    date = reader.date("report.date")
+    printed = reader.content.get("as_printed", False)
+    if not isinstance(printed, bool):
+        raise reader.fail(f"字段 as_printed（照已发布的报告填写）应为 true 或 false，实际为 {shown(printed)}")
     categories: tuple[tuple[str, int], ...] = ()
     for spec in fmt.category_specs:
         categories = _categories(reader, spec, read)
-    return YearData(year, number, date, read.values, categories, read.shown, tuple(read.warnings))
+    return YearData(
+        year, number, date, read.values, categories, read.shown, tuple(read.warnings), read.lines, printed
+    )
 
 
 def _categories(reader: Reader, spec: CategorySpec, read: Typed) -> tuple[tuple[str, int], ...]:
     """The agency's categories and their counts, in the order written (at least one)."""
+    if spec.optional and spec.field not in reader.content:
+        return ()
     value = reader.get(spec.field)
     if not isinstance(value, dict) or not value:
         raise reader.fail(f"字段 {spec.field} 应为“类别名: 条数”的列表，至少一类，实际为 {shown(value)}")
@@ -199,10 +263,15 @@ def _categories(reader: Reader, spec: CategorySpec, read: Typed) -> tuple[tuple[
     return tuple(counts)
 
 
-def load_opening(project: Project, agency: str, fmt: ReportFormat) -> Opening:
-    """The opening balance: the chained figures up to the end of `as_of`, typed rows only."""
+def load_opening(project: Project, agency: str, fmt: ReportFormat, on_file: list[int]) -> Opening:
+    """The opening balance: the chained figures up to the end of `as_of`, typed rows only. Without the
+    file, an unknown balance: zero at the end of the year before the first on file (`known` False)."""
     key, name = str(fmt.history.key), str(fmt.history.opening)
-    reader = _open(project, project.agency_dir(agency) / name, keep=[key])
+    path = project.agency_dir(agency) / name
+    if not _present(path):
+        first = min((y for y in on_file if fmt.covers(y)), default=min(on_file, default=0))
+        return Opening(first - 1, {row.id: 0 for row in fmt.history.opening_rows}, known=False)
+    reader = _open(project, path, keep=[key])
     reader.only(["as_of", key])
     as_of = reader.count("as_of")
     balances: Any = reader.get(key)

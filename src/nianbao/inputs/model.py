@@ -25,6 +25,22 @@ class Contact:
     phone: str
 
 
+ROUNDINGS = ("half_up", "largest_remainder")
+
+
+@dataclass(frozen=True)
+class PercentPolicy:
+    """How an agency prints its shares (`percent:` in its profile, else the district's, else this default).
+
+    `decimals`: 0, 1 or 2 places; `rounding`: `half_up` (each share correctly rounded on its own, the way
+    a reader recomputing it gets it) or `largest_remainder` (rounded so the shares add up to 100);
+    `trim_zeros`: drop trailing zeros (20% rather than 20.0%), as some publishers print."""
+
+    decimals: int = 1
+    rounding: str = "half_up"
+    trim_zeros: bool = False
+
+
 @dataclass(frozen=True)
 class Profile:
     """An agency's profile, from `params/<agency>.yaml`."""
@@ -37,6 +53,7 @@ class Profile:
     website: Link
     portal: Link
     contact: Contact
+    percent: PercentPolicy = PercentPolicy()
 
 
 @dataclass(frozen=True)
@@ -44,12 +61,14 @@ class YearData:
     """One year's typed figures, from `data/<agency>/<year>/figures.yaml`."""
 
     year: int
-    number: int
+    number: int | None  # the 文号's serial number; None: the report has no 文号
     date: dt.date
     values: Mapping[str, Number]
     categories: tuple[tuple[str, int], ...] = ()
     shown: Mapping[str, str] = field(default_factory=dict)  # cells typed as not applicable (—): as typed
     warnings: tuple[str, ...] = ()  # what reviewers should check about how cells were typed
+    lines: Mapping[str, int] = field(default_factory=dict)  # the line each typed figure is on, by key
+    as_printed: bool = False  # transcribed from a published report (figures.yaml `as_printed: true`)
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,10 @@ class Opening:
     as_of: int
     cumulative: Mapping[str, int]
     warnings: tuple[str, ...] = ()  # what reviewers should check about how its cells were typed
+    # False: no opening balance is known (no opening.yaml, or a district sum with an agency that has
+    # none): the chained figures count only the years on file, and the report says so instead of
+    # claiming a 历年累计 since the 条例
+    known: bool = True
 
 
 @dataclass(frozen=True)
