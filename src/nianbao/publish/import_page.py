@@ -6,7 +6,9 @@ An agency new to nianbao has last year's report only as a page on its portal; th
 `inputs/page_grid.py`) and written as `data/<agency>/<year>/figures.yaml` and table 三's CSV, through
 `data_files.write_new` (new files only, all or none, listed). What the page printed is what is written,
 errors included: a figure that breaks a rule of the format is imported as printed and the broken rule
-reported, for the clerk to see (an error rule will stop next year's report until the figure is put right).
+reported, for the clerk to see. The figures file says `as_printed: true`, so the printed inconsistencies the
+format allows for (totals against their parts) stay warnings; any other error rule will stop next year's
+report until the figure is put right.
 
 The year gets no narrative.md: it is history, read by the next year's report and never built itself.
 """
@@ -31,6 +33,7 @@ from nianbao.formats.tables import ApplicationTable
 from nianbao.inputs.cells import Cell
 from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.derive import year_values
+from nianbao.inputs.history import labels
 from nianbao.inputs.load import check_agency, load_any_year, load_profile, load_year, years_on_file
 from nianbao.inputs.page_grid import Page, read_page
 from nianbao.inputs.page_tables import Printed, read_tables
@@ -124,7 +127,7 @@ def _figures(
             cell = printed.cells[key]
             if cell is not None:
                 values[key] = _value(cell)
-        else:
+        elif not spec.optional:  # an optional figure (一、总体情况's 主动公开 count) is left out
             values[key] = Decimal(0) if spec.type == "amount" else 0
             warnings.append(
                 f"{where}: “{spec.label}”不在表格中，figures.yaml 中写为 0；请按报告正文改正（{year} 年度）"
@@ -168,8 +171,13 @@ def _figures_yaml(report: dict[str, Any], figures: dict[str, Any], where: str, y
         f"# {year} 年度的数字，由 nianbao import 从网页 {where} 导入：照网页所载，网页上的错误也照录。\n"
         "# 这一年度没有 narrative.md：它是历史年度，供下一年度的上年结转和与上年相比，本身不生成报告。\n"
     )
+    # Transcribed from a published report: the form's printed inconsistencies are flagged, not refused
+    # (rules marked `as_printed: warning`), so next year's report can still read this year.
     body = yaml.dump(
-        {"report": report, **_nested(figures)}, Dumper=_Dumper, allow_unicode=True, sort_keys=False
+        {"as_printed": True, "report": report, **_nested(figures)},
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
     )
     return (head + body).encode("utf-8")
 
@@ -199,14 +207,13 @@ def _broken_rules(project: Project, fmt: ReportFormat, agency: str, year: int) -
         except NianbaoError as err:  # the files are written: say why the chaining rules were not applied
             found.append(f"{year - 1} 年度的数据有误，没有核对与它衔接的规则：{err.render()}")
         else:
-            previous = Year(year - 1, year_values(before_fmt, before, None), "")
+            previous = Year(year - 1, year_values(before_fmt, before, None), "", before_fmt.labels)
     values = year_values(fmt, data, previous.values if previous else None)
     for file, rules in fmt.rule_files():
         path = project.year_dir(agency, year) / file if file else project.figures(agency, year)
-        current = Year(year, values, project.relative(path))
-        found += check_rules([r for r in rules if r.severity == "warning"], current, previous)
-        try:
-            check_rules([r for r in rules if r.severity != "warning"], current, previous)
-        except FormatError as err:
+        current = Year(year, values, project.relative(path), labels(fmt, data), data.lines, data.as_printed)
+        try:  # the file says `as_printed: true`: the form's printed inconsistencies come back as warnings
+            found += check_rules(rules, current, previous)
+        except FormatError as err:  # a rule not even a published report may break
             found.append(f"{err.render()}\n  （照网页导入；下一年度的报告要等这里改正后才能生成）")
     return found
