@@ -66,8 +66,10 @@ def check_history(project: Project, model: AgencyYear) -> tuple[str, ...]:
     warnings = list(model.opening.warnings if model.opening else ())
     for year in sorted(model.history):
         warnings += model.history[year].warnings
+        source = model.history[year].source  # the Excel form holds every table
         for file, rules in format_of(year).rule_files():
             path = project.year_dir(agency, year) / file if file else project.figures(agency, year)
-            warnings += check_rules(rules, Year(year, values[year], project.relative(path)), previous)
-        previous = Year(year, values[year], project.relative(project.figures(agency, year)))
+            where = source or project.relative(path)
+            warnings += check_rules(rules, Year(year, values[year], where), previous)
+        previous = Year(year, values[year], source or project.relative(project.figures(agency, year)))
     return tuple(warnings)

@@ -50,6 +50,7 @@ class YearData:
     categories: tuple[tuple[str, int], ...] = ()
     shown: Mapping[str, str] = field(default_factory=dict)  # cells typed as not applicable (—): as typed
     warnings: tuple[str, ...] = ()  # what reviewers should check about how cells were typed
+    source: str | None = None  # the one file every figure was typed in (the Excel form), when so
 
 
 @dataclass(frozen=True)

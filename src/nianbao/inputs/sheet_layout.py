@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from nianbao.formats import ReportFormat
 from nianbao.formats.spec import WorkbookSheet
-from nianbao.formats.tables import Column, Row
+from nianbao.formats.tables import Column
 
 META_SHEET = "_nianbao"  # the hidden sheet: which agency, year and format a returned file is
 META_KEYS = ("agency", "year", "format")
@@ -146,7 +146,16 @@ def _active(fmt: ReportFormat, layout: SheetLayout, year: int) -> int:
                 merge = f"{ref(line, 2 + index)}:{ref(line, 1 + index + span)}" if span > 1 else None
                 key = f"{row.id}.{column.id}"
                 layout.slot(
-                    Slot(ref(line, 2 + index), key, column.type, column.unit, row.label, column.label, (), merge)
+                    Slot(
+                        ref(line, 2 + index),
+                        key,
+                        column.type,
+                        column.unit,
+                        row.label,
+                        column.label,
+                        (),
+                        merge,
+                    )
                 )
             line += 1
     return width + 1
@@ -217,7 +226,9 @@ def _applications(fmt: ReportFormat, layout: SheetLayout, year: int) -> int:
             elif row.derive is not None:
                 parts = tuple(cell[(leaf.id, column.id)] for leaf in table.leaves)
             key = f"{row.id}.{column.id}"
-            slot = Slot(cell[(row.id, column.id)], key, column.type, column.unit, row.label, column.label, parts)
+            slot = Slot(
+                cell[(row.id, column.id)], key, column.type, column.unit, row.label, column.label, parts
+            )
             layout.slot(slot)
     return depth + len(columns)
 
@@ -281,9 +292,13 @@ def _categories(fmt: ReportFormat, layout: SheetLayout, year: int) -> int:
     for number, line in enumerate(lines, start=1):
         name = f"{spec.field}#{number}"
         layout.slot(Slot(ref(line, 1), name, "name", "", f"第 {number} 类", spec.name_column))
-        layout.slot(Slot(ref(line, 2), f"{name}.count", "count", spec.unit, f"第 {number} 类", spec.count_column))
+        layout.slot(
+            Slot(ref(line, 2), f"{name}.count", "count", spec.unit, f"第 {number} 类", spec.count_column)
+        )
     total = lines[-1] + 1
     layout.label(total, 1, spec.total_label, "label")
     parts = tuple(ref(line, 2) for line in lines)
-    layout.slot(Slot(ref(total, 2), spec.field, "count", spec.unit, spec.total_label, spec.count_column, parts))
+    layout.slot(
+        Slot(ref(total, 2), spec.field, "count", spec.unit, spec.total_label, spec.count_column, parts)
+    )
     return 2

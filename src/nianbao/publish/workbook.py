@@ -20,12 +20,12 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
-from openpyxl.writer.excel import ExcelWriter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from nianbao.formats import ReportFormat
 from nianbao.inputs.sheet_layout import META_KEYS, META_SHEET, SheetLayout, Slot, workbook_layout
@@ -85,7 +85,9 @@ def form_bytes(
     return _fixed_zip(stream.getvalue())
 
 
-def _sheet(sheet: Worksheet, layout: SheetLayout, values: Mapping[str, Value], carried: Collection[str]) -> None:
+def _sheet(
+    sheet: Worksheet, layout: SheetLayout, values: Mapping[str, Value], carried: Collection[str]
+) -> None:
     for column, width in layout.widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
     for label in layout.labels:
