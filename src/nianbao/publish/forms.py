@@ -132,8 +132,8 @@ def _target(project: Project, path: Path, chosen: Mapping[Path, tuple[str, bytes
     if found.agency not in agencies_on_file(project):
         raise DataError(f"机关 {found.agency} 没有档案（params/{found.agency}.yaml）")
     fmt = format_for_year(found.year)
-    if fmt is None or fmt.id != found.format:
-        expected = fmt.id if fmt else "（不支持）"
+    expected = fmt.id if fmt else "（不支持）"
+    if found.format != expected:  # a form of last year's format handed out for the new year
         raise DataError(f"是 {found.format} 格式的填报表，{found.year} 年度应为 {expected} 格式")
     target = project.workbook(found.agency, found.year)
     if found.year in years_on_file(project, found.agency) or target.exists():
