@@ -301,3 +301,55 @@ def test_collect_matches_by_the_hidden_sheet_and_refuses_what_it_must(
     assert years_on_file(project, "shili")[-1] == 2026
     with pytest.raises(DataError, match="没有填写"):
         load_any_year(project, "shili", 2026)
+
+
+# ---------------------------------------------------------------- other writers
+
+FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
+
+
+@pytest.mark.parametrize(("agency", "year"), [("shili", 2021), ("minzheng", 2017)])
+def test_a_form_resaved_by_libreoffice_reads_the_same(project: Project, agency: str, year: int) -> None:
+    """The fixtures are `make workbook` forms resaved by LibreOffice 7.4 (`soffice --headless
+    --convert-to xlsx`): its own zip, styles and shared strings, every total's value cached."""
+    before = load_any_year(project, agency, year)
+    to_form(project, agency, year)
+    shutil.copy(FIXTURES / f"{agency}-{year}-libreoffice.xlsx", project.workbook(agency, year))
+    cached = openpyxl.load_workbook(project.workbook(agency, year), data_only=True)
+    assert cached[META_SHEET].sheet_state == "hidden"
+    after = load_any_year(project, agency, year)
+    assert dict(after.values) == dict(before.values)
+    assert (after.categories, after.number, after.date) == (before.categories, before.number, before.date)
+
+
+def test_a_form_written_by_xlsxwriter_reads_the_same(project: Project) -> None:
+    """Another writer's file, whose formulas carry a cached 0 (xlsxwriter's default): never read."""
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    fmt = form_format(2021)
+    before = load_any_year(project, "shili", 2021)
+    original = openpyxl.load_workbook(to_form(project, "shili", 2021))
+    target = project.workbook("shili", 2021)
+    book = xlsxwriter.Workbook(str(target))
+    for layout in workbook_layout(fmt, 2021):
+        sheet = book.add_worksheet(layout.name)
+        for label in layout.labels:
+            if label.merge:
+                sheet.merge_range(label.merge, label.text)
+            else:
+                sheet.write_string(label.ref, label.text)
+        for slot in layout.slots:
+            value = original[layout.name][slot.ref].value
+            if slot.computed:
+                sheet.write_formula(slot.ref, f"=SUM({','.join(slot.parts)})", None, 0)
+            elif isinstance(value, dt.datetime):
+                sheet.write_datetime(slot.ref, value, book.add_format({"num_format": "yyyy-mm-dd"}))
+            elif value is not None:
+                sheet.write(slot.ref, value)
+    meta = book.add_worksheet(META_SHEET)
+    for line, pair in enumerate((("agency", "shili"), ("year", 2021), ("format", "gb2021"))):
+        meta.write_row(line, 0, pair)
+    meta.hide()
+    book.close()
+    after = load_any_year(project, "shili", 2021)
+    assert dict(after.values) == dict(before.values)
+    assert (after.number, after.date) == (before.number, before.date)
