@@ -10,14 +10,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from nianbao.cli import main
 from nianbao.errors import DataError, FormatError
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.inputs.carry_over import carry_over
 from nianbao.inputs.load import load_agency_year, load_any_year, years_on_file
-from nianbao.inputs.sheet_layout import META_SHEET, workbook_layout
+from nianbao.inputs.sheet_layout import CATEGORY_ROWS, META_SHEET, workbook_layout
 from nianbao.paths import Project
 from nianbao.publish.forms import collect, write_form
 from tests.conftest import ROOT
+from tests.unit.conftest import Edit
 
 SAMPLES = [(agency, year) for agency in Project(ROOT).agencies() for year in Project(ROOT).years(agency)]
 FORM = "data/shili/2021/figures.xlsx"
@@ -353,3 +355,30 @@ def test_a_form_written_by_xlsxwriter_reads_the_same(project: Project) -> None:
     after = load_any_year(project, "shili", 2021)
     assert dict(after.values) == dict(before.values)
     assert (after.number, after.date) == (before.number, before.date)
+
+
+def test_more_categories_than_the_form_has_rows_is_refused(project: Project, edit: Edit) -> None:
+    many = "".join(f"    类别{n}: 1\n" for n in range(CATEGORY_ROWS - 4))
+    edit(project.figures("minzheng", 2017), "    其它: 4\n", f"    其它: 4\n{many}")
+    with pytest.raises(DataError) as caught:
+        write_form(project, "minzheng", 2017)
+    assert caught.value.message == f"2017 年度有 {CATEGORY_ROWS + 1} 个类别，填报表只有 {CATEGORY_ROWS} 行"
+
+
+def test_a_category_typed_as_not_applicable_is_warned_about(project: Project) -> None:
+    form = to_form(project, "minzheng", 2017)
+    fill(form, "类别", "B5", "—")
+    fill(form, "类别", "B4", 5)  # the same total: one more 机构职能
+    model = load_agency_year(project, "minzheng", 2017)
+    assert model.current.categories[1] == ("规划计划", 0)
+    assert any("类别!B5（“条数”列，“第 2 类”行）：填的是“—”" in warning for warning in model.warnings)
+
+
+def test_the_command_line_names_an_unknown_agency(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(project.root)
+    assert main(["workbook", "nosuch", "2021"]) == 1
+    assert capsys.readouterr().err.startswith("错误：没有机关 nosuch")
+    assert main(["workbook", "shili", "2021"]) == 0
+    assert capsys.readouterr().out == "已生成填报表 / form: output/workbooks/shili-2021.xlsx\n"

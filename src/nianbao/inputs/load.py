@@ -212,6 +212,7 @@ def load_form(project: Project, fmt: ReportFormat, agency: str, year: int, form:
     read = Typed()
     for key, cell in figures.cells.items():
         read.put(key, cell)
+    read.warnings += figures.warnings
     for spec in fmt.category_specs:
         if not figures.categories:
             raise DataError(f"工作表中{spec.label('…')}一个也没有填写：至少要有一类", path=where)

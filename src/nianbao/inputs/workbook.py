@@ -56,6 +56,7 @@ class FormFigures:
     number: int
     date: dt.date
     categories: tuple[tuple[str, int], ...]
+    warnings: tuple[str, ...] = ()  # categories' counts typed as not applicable (—)
 
 
 def open_book(data: bytes, where: str) -> Any:
@@ -118,6 +119,7 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
     date: dt.date | None = None
     categories: list[tuple[str, int]] = []
     faults: list[str] = []
+    warnings: list[str] = []
     for layout in workbook_layout(fmt, year):
         sheet = _sheet(book, layout, where)
         names: dict[str, str] = {}
@@ -134,7 +136,9 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
                         names[slot.key] = str(raw).strip()
                 elif "#" in slot.key:  # a category's count
                     category = _category(raw, slot, place, names)
-                    categories += [category] if category else []
+                    if category is not None:
+                        categories.append(category[:2])
+                        warnings += [category[2]] if category[2] else []
                 else:
                     cell = _figure(raw, slot, place)
                     if cell is not None:
@@ -143,7 +147,7 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
                 faults.append(err.message)
     if faults or number is None or date is None:
         return None, faults
-    return FormFigures(cells, number, date, tuple(categories)), []
+    return FormFigures(cells, number, date, tuple(categories), tuple(warnings)), []
 
 
 def _sheet(book: Any, layout: SheetLayout, where: str) -> Worksheet:
@@ -221,8 +225,10 @@ def _date(raw: object, place: Place, where: str) -> dt.date:
     raise place.error(f"应为日期（如 2022-01-18），实际为 {shown(raw)}")
 
 
-def _category(raw: object, slot: Slot, place: Place, names: dict[str, str]) -> tuple[str, int] | None:
-    """A category's (name, count); None for an empty row. A count without a name is an error."""
+def _category(
+    raw: object, slot: Slot, place: Place, names: dict[str, str]
+) -> tuple[str, int, str | None] | None:
+    """A category's (name, count, warning); None for an empty row. A count without a name is an error."""
     name = names.get(slot.key.removesuffix(".count"))
     if name is None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -231,4 +237,4 @@ def _category(raw: object, slot: Slot, place: Place, names: dict[str, str]) -> t
     cell = read_cell(raw, slot.kind, slot.unit, place)
     if cell is None:
         raise ValueError(slot.key)  # not a computed cell: never None
-    return name, int(cell.value)
+    return name, int(cell.value), cell.warning

@@ -25,7 +25,7 @@ from nianbao.inputs.load import (
     years_on_file,
 )
 from nianbao.inputs.model import YearData
-from nianbao.inputs.sheet_layout import DATE, NUMBER, workbook_layout
+from nianbao.inputs.sheet_layout import CATEGORY_ROWS, DATE, NUMBER, workbook_layout
 from nianbao.inputs.workbook import identity, open_book, read_book
 from nianbao.paths import Project
 from nianbao.publish.atomic import write_atomic
@@ -77,6 +77,12 @@ def _on_file(fmt: ReportFormat, data: YearData) -> dict[str, Value]:
     values.update(data.shown)  # a cell typed as not applicable stays as typed (—)
     values[NUMBER], values[DATE] = data.number, data.date
     for spec in fmt.category_specs:
+        if len(data.categories) > CATEGORY_ROWS:
+            raise DataError(
+                f"{data.year} 年度有 {len(data.categories)} 个{spec.name_column}，"
+                f"填报表只有 {CATEGORY_ROWS} 行",
+                hint=f"把较小的{spec.name_column}合并到“其他”中，或继续用 figures.yaml 填写。",
+            )
         for number, (name, count) in enumerate(data.categories, start=1):
             values[f"{spec.field}#{number}"] = name
             values[f"{spec.field}#{number}.count"] = count
