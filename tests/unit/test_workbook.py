@@ -188,14 +188,16 @@ def test_full_width_digits_and_text_numbers_are_read(project: Project, form: Pat
     )
 
 
-def test_a_broken_balance_names_the_form(project: Project, form: Path) -> None:
-    fill(form, "表三", "D8", 20)  # one more granted: 一 + 二 ≠ 七 + 四 in 自然人
+def test_a_broken_balance_names_the_form_and_its_cells(project: Project, form: Path) -> None:
+    fill(form, "表三", "D8", 20)  # one more granted: 一 + 二 ≠ 七 + 四 in 自然人 (and in 总计)
     with pytest.raises(FormatError) as caught:
         load_agency_year(project, "shili", 2021)
-    message = caught.value.render()
-    assert message.startswith(
+    first, total = caught.value.render().splitlines()
+    assert first.startswith(
         f"{FORM}: 规则 A1 不成立：“自然人”列：本年新收加上年结转，应等于办理结果总计加结转下年度"
     )
+    assert first.endswith("（填报表中：表三!D6、表三!D7、表三!D29、表三!D30）")
+    assert total.endswith("（填报表中：表三!J6、表三!J7、表三!J29、表三!J30）")
 
 
 def test_a_total_typed_over_its_formula_is_compared(project: Project, form: Path) -> None:

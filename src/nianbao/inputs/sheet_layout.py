@@ -108,6 +108,13 @@ def workbook_layout(fmt: ReportFormat, year: int) -> list[SheetLayout]:
     return [report, *tables]
 
 
+def form_cells(fmt: ReportFormat, year: int) -> dict[str, str]:
+    """Every figure's cell as Excel names it (`表三!D6`), by key."""
+    return {
+        slot.key: f"{sheet.name}!{slot.ref}" for sheet in workbook_layout(fmt, year) for slot in sheet.slots
+    }
+
+
 def _table_sheet(fmt: ReportFormat, sheet: WorkbookSheet, year: int) -> SheetLayout:
     layout = SheetLayout(sheet.name)
     draw = {
