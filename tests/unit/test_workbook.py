@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -75,13 +76,10 @@ def test_the_same_figures_give_the_same_bytes(project: Project) -> None:
     first = write_form(project, "shili", 2021).read_bytes()
     again = write_form(project, "shili", 2021).read_bytes()
     assert first == again
-    assert b"2019-01-01T00:00:00Z" in openpyxl_core(first)
-
-
-def openpyxl_core(data: bytes) -> bytes:
-    import zipfile
-
-    return zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
+    archive = zipfile.ZipFile(io.BytesIO(first))
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode()
+    assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2019-01-01T00:00:00Z</dcterms:modified>' in core
 
 
 def test_editing_one_cell_changes_exactly_that_figure(project: Project) -> None:
@@ -292,6 +290,11 @@ def test_collect_matches_by_the_hidden_sheet_and_refuses_what_it_must(
     shutil.copy(write_form(project, "shili", 2026), returned / "示例局 - 副本.xlsx")
     shutil.copy(write_form(project, "minzheng", 2017), returned / "民政局.xlsx")
     openpyxl.Workbook().save(returned / "别的表.xlsx")
+    for name, cell, value in (("旧格式.xlsx", "B3", "gb2019"), ("外单位.xlsx", "B1", "waidanwei")):
+        book = openpyxl.load_workbook(write_form(project, "shili", 2025))
+        book[META_SHEET][cell] = value
+        book[META_SHEET]["B2"] = 2027
+        book.save(returned / name)
     (returned / "说明.txt").write_text("不是表格", encoding="utf-8")
     outcome = collect(project, returned)
     inputs = sum(len(sheet.inputs) for sheet in workbook_layout(form_format(2026), 2026))
@@ -299,6 +302,8 @@ def test_collect_matches_by_the_hidden_sheet_and_refuses_what_it_must(
     assert outcome.placed == [("示例局 - 副本.xlsx", "data/shili/2026/figures.xlsx", inputs - carried)]
     assert outcome.refused == [
         ("别的表.xlsx", "这不是 nianbao 的填报表（其中没有记录机关和年度的隐藏工作表）"),
+        ("外单位.xlsx", "机关 waidanwei 没有档案（params/waidanwei.yaml）"),
+        ("旧格式.xlsx", "是 gb2019 格式的填报表，2027 年度应为 gb2021 格式"),
         ("民政局.xlsx", "机关 minzheng 的 2017 年度已有数据，不会覆盖"),
         ("示例局(1).xlsx", "与 示例局 - 副本.xlsx 是同一机关同一年度的填报表，只放置了前者"),
     ]

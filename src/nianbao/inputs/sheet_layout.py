@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
 from nianbao.formats import ReportFormat
 from nianbao.formats.spec import WorkbookSheet
 from nianbao.formats.tables import Column
@@ -27,6 +25,10 @@ TOP = 3  # the table starts below the title row and an empty row
 
 def ref(row: int, column: int) -> str:
     """`D9` for row 9, column 4 (both from 1)."""
+    # Imported here: openpyxl takes a few tenths of a second to import, and only a form needs it (not
+    # every `make check` and every report's kernel, which import this module through the loader).
+    from openpyxl.utils import get_column_letter
+
     return f"{get_column_letter(column)}{row}"
 
 

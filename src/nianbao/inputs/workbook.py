@@ -15,10 +15,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import openpyxl
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from nianbao.errors import DataError
 from nianbao.formats import ReportFormat
@@ -34,6 +31,9 @@ from nianbao.inputs.sheet_layout import (
     Slot,
     workbook_layout,
 )
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 HINT = "请用 make workbook 生成的填报表填写，不要增删行、列或工作表；没有的填 0，不适用的填 -。"
 
@@ -61,6 +61,8 @@ class FormFigures:
 
 def open_book(data: bytes, where: str) -> Any:
     """The workbook in `data`, formulas as written (never their cached values)."""
+    import openpyxl  # here, not above: a few tenths of a second, only for a year typed in a form
+
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
