@@ -113,8 +113,8 @@ def run_forms(project: Project, args: argparse.Namespace, year: int | None) -> i
     if args.command == "collect":
         outcome = forms.collect(project, Path(args.folder))
         for name, target, faults in outcome.placed:
-            state = f"还有 {faults} 格空着或填写有误（make check 逐格列出）" if faults else "各格均已填写"
-            print(f"已放置 / placed: {name} → {target}（{state}）")
+            state = f"还有 {faults} 格空着或填写有误，make check 逐格列出" if faults else "各格均已填写"
+            print(f"已放置 / placed: {name} → {target}：{state}")
         for name, why in outcome.refused:
             print(f"未放置 / refused: {name}：{why}", file=sys.stderr)
         print(f"放置了 {len(outcome.placed)} 份，未放置 {len(outcome.refused)} 份。")

@@ -208,6 +208,8 @@ def _figure(raw: object, slot: Slot, place: Place) -> Cell | None:
 
 
 def _number(raw: object, place: Place) -> int:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise place.error("没有填写：请填文号中的序号（如 〔2018〕2号 中的 2）")
     cell = read_cell(raw, "count", "", place)
     if cell is None or cell.shown is not None or not isinstance(cell.value, int):
         raise place.error(f"应为文号中的序号（正整数），实际为 {shown(raw)}")
@@ -224,6 +226,8 @@ def _date(raw: object, place: Place, where: str) -> dt.date:
             return Reader({DATE: raw}, where).date(DATE)
         except DataError:
             pass
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise place.error("没有填写：请填发文日期（如 2022-01-18）")
     raise place.error(f"应为日期（如 2022-01-18），实际为 {shown(raw)}")
 
 
