@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from nianbao.cli import main
 from nianbao.errors import DataError, FormatError
@@ -129,6 +130,28 @@ def test_the_form_is_laid_out_like_the_printed_table(project: Project) -> None:
         str(r) for r in review.merged_cells.ranges
     }
     assert review["E6"].value == "=SUM(A6,B6,C6,D6)"
+
+
+@pytest.mark.parametrize(("agency", "year"), [("shili", 2021), ("shili", 2020), ("minzheng", 2017)])
+def test_every_total_is_a_locked_formula_and_every_input_unlocked_and_validated(
+    project: Project, agency: str, year: int
+) -> None:
+    book = openpyxl.load_workbook(write_form(project, agency, year))
+    for layout in workbook_layout(form_format(year), year):
+        sheet = book[layout.name]
+        validated = {
+            f"{get_column_letter(column)}{row}"
+            for rule in sheet.data_validations.dataValidation
+            for ranges in rule.sqref.ranges
+            for row, column in ranges.cells
+        }
+        for slot in layout.slots:
+            cell = sheet[slot.ref]
+            if slot.computed:
+                assert cell.protection.locked and str(cell.value).startswith("=SUM("), slot
+            else:
+                assert not cell.protection.locked, slot
+                assert (slot.ref in validated) == (slot.kind != "name"), slot
 
 
 def test_a_new_year_is_pre_filled_with_what_it_carries_over(project: Project) -> None:

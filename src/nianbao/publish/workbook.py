@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from collections.abc import Collection, Mapping
 from decimal import Decimal
@@ -21,7 +22,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -101,14 +102,20 @@ def _sheet(
             cell.fill = PatternFill("solid", fgColor=fill)
         if label.merge:
             sheet.merge_cells(label.merge)
-            _box(sheet, label.merge)
+            if label.role != "title":
+                _box(sheet, label.merge)
+    _heights(sheet, layout)
     validations: dict[str, DataValidation] = {}
     for slot in layout.slots:
         _slot(sheet, slot, values, carried, validations)
     for validation in validations.values():
         sheet.add_data_validation(validation)
     sheet.protection.sheet = True  # no password: advice, as the loader checks every cell anyway
-    sheet.freeze_panes = None
+    # Printed on one page across, as the paper form is (landscape for the wide tables 三 and 四).
+    sheet.page_setup.orientation = "landscape" if len(layout.widths) > 4 else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
 
 
 def _slot(
@@ -120,7 +127,8 @@ def _slot(
 ) -> None:
     cell = sheet[slot.ref]
     cell.border = BOX
-    cell.alignment = Alignment(horizontal="left" if slot.kind == "name" else "right", vertical="center")
+    name = slot.kind == "name"  # a category's name, long ones wrapped
+    cell.alignment = Alignment(horizontal="left" if name else "right", vertical="center", wrap_text=name)
     if slot.kind in FORMATS:
         cell.number_format = FORMATS[slot.kind]
     if slot.merge:
@@ -155,6 +163,19 @@ def _slot(
                 showInputMessage=False,
             )
         validations[slot.kind].add(slot.ref)
+
+
+def _heights(sheet: Worksheet, layout: SheetLayout) -> None:
+    """Taller rows for a label that wraps (（六）其他处理's long items): Excel and LibreOffice do not grow a
+    row for wrapped text on their own when opening a file. A Chinese character is about 1.7 widths."""
+    for label in layout.labels:
+        left, top, right, bottom = range_boundaries(label.merge or f"{label.ref}:{label.ref}")
+        if label.role not in ("label", "head") or top != bottom:
+            continue
+        width = sum(layout.widths.get(column, 8.43) for column in range(left, right + 1))
+        lines = math.ceil(len(label.text) * 1.7 / width)
+        if lines > 1:
+            sheet.row_dimensions[top].height = max(sheet.row_dimensions[top].height or 15, 15 * lines)
 
 
 def _box(sheet: Worksheet, cells: str) -> None:
