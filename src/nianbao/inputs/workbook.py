@@ -184,10 +184,10 @@ def _value(sheet: Worksheet, slot: Slot) -> object:
 
 
 def _formula(raw: object) -> bool:
-    return (isinstance(raw, str) and raw.startswith("=")) or type(raw).__name__ in (
-        "ArrayFormula",
-        "DataTableFormula",
-    )
+    """A formula as openpyxl gives it: its text (`=SUM(…)`), or an array or data-table formula object."""
+    if isinstance(raw, str):
+        return raw.startswith("=")
+    return type(raw).__name__ in ("ArrayFormula", "DataTableFormula")
 
 
 def _place(where: str, sheet: str, slot: Slot) -> Place:
