@@ -29,7 +29,7 @@ BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report import check reports summary index bench test lint format lab sync sync-md lock golden clean
+.PHONY: help setup report import check reports summary index workbook workbooks collect bench test lint format lab sync sync-md lock golden clean
 
 help: ## 列出所有命令 / list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,6 +68,20 @@ summary: $(STAMP) ## 生成区（县）汇总报告：make summary YEAR=2017
 
 index: $(STAMP) ## 重新生成索引页 output/index.html
 	@$(BIN)/nianbao index
+
+workbook: $(STAMP) ## 生成 Excel 填报表 output/workbooks/<机关>-<年度>.xlsx：make workbook AGENCY=shili YEAR=2021
+	@$(BIN)/nianbao workbook -- "$$NIANBAO_AGENCY" "$$NIANBAO_YEAR"
+
+workbooks: $(STAMP) ## 为每个机关生成某年度的填报表：make workbooks YEAR=2026
+	@$(BIN)/nianbao workbooks -- "$$NIANBAO_YEAR"
+
+# DIR is a path given by the clerk: passed like AGENCY, as data in the environment, after `--`.
+override DIR := $(value DIR)
+unexport DIR
+export NIANBAO_DIR := $(value DIR)
+collect: $(STAMP) ## 把收回的填报表按隐藏页放入 data/（不覆盖）：make collect DIR=收回的表格
+	@test -n "$$NIANBAO_DIR" || { echo "错误：请指定文件夹：make collect DIR=<收回的填报表所在的文件夹>" >&2; exit 1; }
+	@$(BIN)/nianbao collect -- "$$NIANBAO_DIR"
 
 bench: $(STAMP) ## 批量生成的性能测试（约十分钟）/ benchmark the batch: make bench [AGENCIES=50]
 	$(BIN)/python -m benchmarks.bench_batch --agencies="$${NIANBAO_AGENCIES:-50}"

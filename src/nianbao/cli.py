@@ -46,6 +46,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     page.add_argument("agency", help="机关代号，即 params/ 下档案文件的文件名，如 shili")
     page.add_argument("year", help="网页所载报告的年度，如 2021")
     commands.add_parser("index", help="重新生成索引页 output/index.html / rebuild the index page")
+    workbook = commands.add_parser("workbook", help="生成一个机关一个年度的 Excel 填报表 / write one form")
+    workbook.add_argument("agency", help="机关代号，如 minzheng")
+    workbook.add_argument("year", help="报告年度，如 2021")
+    workbooks = commands.add_parser(
+        "workbooks", help="为每个机关生成某年度的 Excel 填报表 / every agency's form"
+    )
+    workbooks.add_argument("year", help="报告年度，如 2021")
+    collect = commands.add_parser("collect", help="把收回的填报表放入 data/ / place returned forms in data/")
+    collect.add_argument("folder", help="收回的填报表（.xlsx）所在的文件夹")
     return parser.parse_args(argv)
 
 
@@ -66,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "import":
         assert year is not None  # `import` requires it
         return import_page(Project.discover(), args, year)
+    if args.command in ("workbook", "workbooks", "collect"):
+        return run_forms(Project.discover(), args, year)
     # Imported here, inside main's handlers: pandas, matplotlib and nbconvert take a second or two to
     # import, and a Ctrl-C meanwhile deserves the same calm message as one during the run.
     from nianbao.build import build_report
@@ -122,6 +133,28 @@ def import_page(project: Project, args: argparse.Namespace, year: int) -> int:
         f"{year} 年度是导入的历史年度（没有 narrative.md）："
         "供下一年度的上年结转和与上年相比，不单独生成报告。"
     )
+    return 0
+
+
+def run_forms(project: Project, args: argparse.Namespace, year: int | None) -> int:
+    """`workbook`, `workbooks`: write the Excel forms to hand out; `collect`: place the returned ones."""
+    from nianbao.publish import forms
+
+    if args.command == "collect":
+        outcome = forms.collect(project, Path(args.folder))
+        for name, target, faults in outcome.placed:
+            state = f"还有 {faults} 格空着或填写有误，make check 逐格列出" if faults else "各格均已填写"
+            print(f"已放置 / placed: {name} → {target}：{state}")
+        for name, why in outcome.refused:
+            print(f"未放置 / refused: {name}：{why}", file=sys.stderr)
+        print(f"放置了 {len(outcome.placed)} 份，未放置 {len(outcome.refused)} 份。")
+        return 0
+    if year is None:
+        raise ValueError("workbook commands take a year")  # argparse requires it
+    paths = [forms.write_form(project, args.agency, year)] if args.command == "workbook" else []
+    paths += forms.write_forms(project, year) if args.command == "workbooks" else []
+    for path in paths:
+        print(f"已生成填报表 / form: {project.relative(path)}")
     return 0
 
 

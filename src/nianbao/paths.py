@@ -52,6 +52,14 @@ class Project:
     def figures(self, agency: str, year: int) -> Path:
         return self.year_dir(agency, year) / "figures.yaml"
 
+    def workbook(self, agency: str, year: int) -> Path:
+        """The year's figures as the Excel form returned by the agency (instead of figures.yaml)."""
+        return self.year_dir(agency, year) / "figures.xlsx"
+
+    def blank_form(self, agency: str, year: int) -> Path:
+        """The Excel form to hand out (`make workbook`)."""
+        return self.root / "output" / "workbooks" / f"{agency}-{year}.xlsx"
+
     def narrative(self, agency: str, year: int) -> Path:
         return self.year_dir(agency, year) / "narrative.md"
 
@@ -63,10 +71,12 @@ class Project:
         return sorted(path.stem for path in (self.root / "params").glob("*.yaml") if path.stem != SUMMARY)
 
     def years(self, agency: str) -> list[int]:
-        """Every year the agency has figures for."""
+        """Every year the agency has figures for (figures.yaml or the Excel form, figures.xlsx)."""
         folder = self.agency_dir(agency)
         return sorted(
-            int(p.name) for p in folder.glob("*") if p.name.isdigit() and (p / "figures.yaml").is_file()
+            int(p.name)
+            for p in folder.glob("*")
+            if p.name.isdigit() and any((p / name).is_file() for name in ("figures.yaml", "figures.xlsx"))
         )
 
     def is_history(self, agency: str, year: int) -> bool:

@@ -254,8 +254,10 @@ def test_provenance_lists_the_tables_and_no_opening_balance(report: Report) -> N
     before, now = report.year - 1, report.year
     assert sorted(meta.inputs) == [
         f"data/shili/{before}/applications.csv",
+        f"data/shili/{before}/figures.xlsx",  # looked for first, and found absent (None)
         f"data/shili/{before}/figures.yaml",
         f"data/shili/{now}/applications.csv",
+        f"data/shili/{now}/figures.xlsx",
         f"data/shili/{now}/figures.yaml",
         f"data/shili/{now}/narrative.md",
         "notebooks/annual_report.ipynb",

@@ -200,6 +200,7 @@ def test_executed_notebook_is_kept_for_review_without_machine_paths(built: Run) 
     assert notebook.metadata.papermill.output_path == "output/minzheng/2017/report.ipynb"
     assert notebook.metadata.nianbao.format.id == "pre2019"
     assert sorted(notebook.metadata.nianbao.inputs) == [
+        "data/minzheng/2017/figures.xlsx",  # the Excel form is looked for first: absent (None)
         "data/minzheng/2017/figures.yaml",
         "data/minzheng/2017/narrative.md",
         "data/minzheng/opening.yaml",

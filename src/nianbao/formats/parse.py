@@ -30,6 +30,8 @@ from nianbao.formats.spec import (
     SharePart,
     ShareSpec,
     SummarySpec,
+    WorkbookSheet,
+    WorkbookSpec,
 )
 from nianbao.formats.tables import (
     ActiveTable,
@@ -62,6 +64,7 @@ KEYS = (
     "carry_over",
     "headline",
     "summary",
+    "workbook",
 )
 ADDED_UP = ("rules", "shares", "carry_over")  # lists a format adds to its part's; other keys replace
 MERGED = ("fields",)  # mappings a format adds to its part's (its own keys win)
@@ -185,9 +188,35 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
         ),
         headline=tuple(_headline(item, at, known) for at, item in _listed(raw, "headline")),
         summary=_summary(raw.get("summary"), labels, fields, parts.appendix, known),
+        workbook=_workbook(raw.get("workbook"), parts),
         labels=labels,
         extends=extends,
         files=files,
+    )
+
+
+WORKBOOK_TABLES = ("active", "applications", "reviews", "appendix", "categories")
+
+
+def _workbook(raw: Any, parts: Tables) -> WorkbookSpec | None:
+    """`workbook:`: the Excel form's sheets, each naming a table the format declares."""
+    if raw is None:
+        return None
+    items = mapping(raw, "workbook")
+    only(items, ("report", "sheets"), "workbook")
+    report = mapping(required(items, "report", "workbook"), "workbook.report")
+    only(report, ("sheet", "number", "date"), "workbook.report")
+    sheets = []
+    for at, item in _listed(items, "sheets", required=True):
+        sheet = build(WorkbookSheet, item, f"workbook.{at}")
+        if sheet.table not in WORKBOOK_TABLES or getattr(parts, sheet.table) is None:
+            raise DefinitionError(f"workbook.{at}.table：格式没有表 {sheet.table!r}")
+        sheets.append(sheet)
+    return WorkbookSpec(
+        report_sheet=text(required(report, "sheet", "workbook.report"), "workbook.report.sheet"),
+        number_label=text(required(report, "number", "workbook.report"), "workbook.report.number"),
+        date_label=text(required(report, "date", "workbook.report"), "workbook.report.date"),
+        sheets=tuple(sheets),
     )
 
 

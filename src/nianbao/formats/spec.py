@@ -141,6 +141,29 @@ class SummarySpec:
 
 
 @dataclass(frozen=True)
+class WorkbookSheet:
+    """One sheet of the Excel form (`make workbook`): the table it lays out (`active`, `applications`,
+    `reviews`, `appendix`, `categories`), the sheet's name (the `表三` of `表三!D9`), and the section whose
+    label is printed above it (None: the table's own title, as the appendix's 附表)."""
+
+    table: str
+    name: str
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkbookSpec:
+    """The Excel form: first the sheet of the report's own figures (its name and the labels of the
+    document number and date rows; the format's fields no table holds follow them), then one sheet per
+    printed table."""
+
+    report_sheet: str
+    number_label: str
+    date_label: str
+    sheets: tuple[WorkbookSheet, ...]
+
+
+@dataclass(frozen=True)
 class ReportFormat:
     id: str
     title: str
@@ -162,6 +185,7 @@ class ReportFormat:
     carry_over: tuple[CarryOver, ...] = ()  # its opening figures, from the year before
     headline: tuple[Headline, ...] = ()
     summary: SummarySpec = SummarySpec()
+    workbook: WorkbookSpec | None = None  # the Excel form for this format's figures
     labels: dict[str, str] = field(default_factory=dict)  # every figure's label, by key
     extends: str | None = None  # the shared part (`_national`) its definition builds on
     files: tuple[Path, ...] = ()  # its definition: its own file, then the part it extends

@@ -9,11 +9,14 @@ before: earlier years feed the later ones, so their rules must hold too.
 
 from __future__ import annotations
 
-from nianbao.errors import DataError
-from nianbao.formats import ReportFormat, format_for_year
+from collections.abc import Mapping, Sequence
+
+from nianbao.errors import DataError, FormatError
+from nianbao.formats import ReportFormat, Rule, format_for_year
 from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.derive import format_of, history_values
 from nianbao.inputs.model import AgencyYear, Opening, YearData
+from nianbao.inputs.sheet_layout import form_cells
 from nianbao.paths import Project
 
 
@@ -69,13 +72,36 @@ def check_history(project: Project, model: AgencyYear) -> tuple[str, ...]:
     for year in sorted(model.history):
         warnings += model.history[year].warnings
         fmt, data = format_of(year), model.history[year]
+        source = data.source  # the Excel form holds every table
         for file, rules in fmt.rule_files():
             path = project.year_dir(agency, year) / file if file else project.figures(agency, year)
-            current = Year(
-                year, values[year], project.relative(path), labels(fmt, data), data.lines, data.as_printed
-            )
-            warnings += check_rules(rules, current, previous)
-        previous = Year(year, values[year], project.relative(project.figures(agency, year)), fmt.labels)
+            where = source or project.relative(path)
+            checked = Year(year, values[year], where, labels(fmt, data), data.lines, data.as_printed)
+            if source is None:
+                warnings += check_rules(rules, checked, previous)
+            else:
+                warnings += _check_form(rules, checked, previous, form_cells(fmt, year))
+        previous = Year(
+            year, values[year], source or project.relative(project.figures(agency, year)), fmt.labels
+        )
+    return tuple(warnings)
+
+
+def _check_form(
+    rules: Sequence[Rule], year: Year, previous: Year | None, cells: Mapping[str, str]
+) -> tuple[str, ...]:
+    """`check_rules` rule by rule, each broken one followed by the form's cells it reads (表三!D6、…)."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    for rule in rules:
+        named = "、".join(dict.fromkeys(cells[key] for key in rule.keys if key in cells))
+        at = f"（填报表中：{named}）" if named else ""
+        try:
+            warnings += [f"{warning}{at}" for warning in check_rules((rule,), year, previous)]
+        except FormatError as err:
+            errors.append(f"{err.message}{at}")
+    if errors:
+        raise FormatError("\n  ".join(errors), path=year.where)
     return tuple(warnings)
 
 

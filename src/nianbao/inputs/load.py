@@ -36,6 +36,7 @@ from nianbao.inputs.model import (
     YearData,
 )
 from nianbao.inputs.prose import parse_narrative
+from nianbao.inputs.workbook import read_form
 from nianbao.paths import SUMMARY, Project
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -211,8 +212,11 @@ class Typed:
 
 
 def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> YearData:
-    """One year's typed figures: figures.yaml field by field, then the tables typed in files of their
-    own (table 三's CSV)."""
+    """One year's typed figures: from the Excel form (figures.xlsx) when the agency returned one, else
+    figures.yaml field by field, then the tables typed in files of their own (table 三's CSV)."""
+    form = project.workbook(agency, year)
+    if _present(form):
+        return load_form(project, fmt, agency, year, form)
     published = fmt.history.published
     lists, sections = [spec.field for spec in fmt.category_specs], [published] if published else []
     reader = _open(project, project.figures(agency, year), keep=[*lists, *sections])
@@ -240,6 +244,40 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
         categories = _categories(reader, spec, read)
     return YearData(
         year, number, date, read.values, categories, read.shown, tuple(read.warnings), read.lines, printed
+    )
+
+
+def load_form(project: Project, fmt: ReportFormat, agency: str, year: int, form: Path) -> YearData:
+    """One year's figures from its Excel form; refused when the same figures are also typed as text."""
+    where = project.relative(form)
+    texts = [
+        project.figures(agency, year),
+        *(project.year_dir(agency, year) / t.file for t in fmt.file_tables),
+    ]
+    also = [project.relative(path) for path in texts if _present(path)]
+    if also:
+        raise DataError(
+            f"{year} 年度的数字既有填报表 {where}，又有 {'、'.join(also)}："
+            "只能有一种，nianbao 不知道该用哪一个",
+            hint="保留正在使用的一种，把另一种移出这个文件夹。",
+        )
+    figures = read_form(form, where, fmt, agency, year)
+    read = Typed()
+    for key, cell in figures.cells.items():
+        read.put(key, cell)
+    read.warnings += figures.warnings
+    for spec in fmt.category_specs:
+        if not figures.categories and not spec.optional:
+            raise DataError(f"工作表中{spec.label('…')}一个也没有填写：至少要有一类", path=where)
+    return YearData(
+        year,
+        figures.number,
+        figures.date,
+        read.values,
+        figures.categories,
+        read.shown,
+        tuple(read.warnings),
+        source=where,
     )
 
 

@@ -69,6 +69,7 @@ class YearData:
     warnings: tuple[str, ...] = ()  # what reviewers should check about how cells were typed
     lines: Mapping[str, int] = field(default_factory=dict)  # the line each typed figure is on, by key
     as_printed: bool = False  # transcribed from a published report (figures.yaml `as_printed: true`)
+    source: str | None = None  # the one file every figure was typed in (the Excel form), when so
 
 
 @dataclass(frozen=True)
