@@ -15,7 +15,7 @@ from nianbao.inputs import snapshot
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear
 from nianbao.inputs.snapshot import Snapshot
-from nianbao.notebook import paired, pipeline
+from nianbao.notebook import paired, pipeline, runtime
 from nianbao.notebook.execute import dumps, execute
 from nianbao.paths import Project
 from nianbao.publish.atomic import publish
@@ -56,7 +56,8 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
         model = load_agency_year(project, agency, year)
         figures = Figures.derive(model)
         template = prepare_template(project, figures)
-        with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
+        # The working folder is in this process's runtime folder, which the next run sweeps if killed.
+        with runtime.temp_space(), tempfile.TemporaryDirectory(prefix="work-", dir=runtime.folder()) as work:
             executed = execute(project, agency, year, Path(work), template, inputs, km=km)
     built = Built(
         project.report_notebook(agency, year),

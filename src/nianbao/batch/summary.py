@@ -14,6 +14,7 @@ in plain Python (no kernel: nothing of it is edited in JupyterLab), the one way 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -196,7 +197,9 @@ def build_summary(project: Project, year: int) -> None:
         try:
             page = render_page(project, year)
         except NianbaoError as err:
-            records.write(record_path, records.build_record(records.FAILED, error=err.render(), code=code))
+            failure = records.build_record(records.FAILED, error=err.render(), code=code)
+            with contextlib.suppress(NianbaoError):  # a full disk: the error itself is what matters
+                records.write(record_path, failure)
             raise
     write_atomic(project.summary_html(year), page)
     years = sorted({y for key, seen in inputs.listings.items() if key.startswith("years:") for y in seen})

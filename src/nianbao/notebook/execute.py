@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 import papermill
 from jupyter_core.utils import run_sync
-from nbclient.exceptions import CellTimeoutError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.execute import ERROR_MARKER_TAG
@@ -143,6 +143,14 @@ def execute(
             f"模板第 {err.exec_count} 个代码单元格执行失败：{err.ename}: {err.evalue}",
             path=project.relative(project.template),
             hint=f"出错的笔记本保存在 {project.relative(failed_copy)}，打开后顶部的红色提示指向出错的单元格；"
+            "上一次成功生成的报告没有被改动。",
+        ) from err
+    except DeadKernelError as err:
+        # The kernel process ended mid-run (out of memory, killed by another program): not the data's fault.
+        raise ExecutionError(
+            "执行报告的内核（Python 进程）在运行模板时意外退出，报告没有生成",
+            path=project.relative(project.template),
+            hint="多半是电脑内存不足，或它被其他程序结束了：关闭其他程序后重新运行；"
             "上一次成功生成的报告没有被改动。",
         ) from err
     except StoppedCellError as err:
