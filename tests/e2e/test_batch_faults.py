@@ -59,8 +59,13 @@ def test_a_batch_with_every_kind_of_broken_agency_finishes_with_its_list_and_ind
     figures.write_text(re.sub(r"calls: *\d+", "calls: " + "9" * 5000, text, count=1), encoding="utf-8")
     profile = project.profile("shili-huanbao")
     text = profile.read_text(encoding="utf-8")
-    profile.write_text(re.sub(r"^name: .*$", r"name: 示例区$\\foo$环保局", text, flags=re.M), encoding="utf-8")
-    for agency, content in (("minzheng", "[1,2,3]"), ("shili-jiaoyu", json.dumps({"schema": 1, "inputs": []}))):
+    profile.write_text(
+        re.sub(r"^name: .*$", r"name: 示例区$\\foo$环保局", text, flags=re.M), encoding="utf-8"
+    )
+    for agency, content in (
+        ("minzheng", "[1,2,3]"),
+        ("shili-jiaoyu", json.dumps({"schema": 1, "inputs": []})),
+    ):
         record = project.build_record(agency, 2017)
         record.parent.mkdir(parents=True)
         record.write_text(content, encoding="utf-8")
@@ -72,7 +77,8 @@ def test_a_batch_with_every_kind_of_broken_agency_finishes_with_its_list_and_ind
     assert "已生成 3 份，无需重新生成 0 份，失败 2 份" in out
     assert "  shili-renshe 2017：data/shili-renshe/2017/narrative.md: 这是一个文件夹，应为一个文件\n" in err
     assert (
-        "  shili-wenti 2017：data/shili-wenti/2017/figures.yaml: 有一个数字太长（5000 位），无法读取：数字最多 4300 位"
+        "  shili-wenti 2017：data/shili-wenti/2017/figures.yaml: "
+        "有一个数字太长（5000 位），无法读取：数字最多 4300 位"
     ) in err
     assert "  汇总 2017：data/shili-renshe/2017/narrative.md: 这是一个文件夹，应为一个文件\n" in err
     assert "Traceback" not in err

@@ -106,7 +106,9 @@ def test_a_full_disk_keeps_both_previous_files(
     staged = fail_on_second_file(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "report.html"))
     with pytest.raises(NianbaoError, match="磁盘空间已满（No space left on device）") as caught:
         build_report(project, "minzheng", 2017)
-    assert re.search(r"/report\.ipynb、\S*/report\.html 没有被改动（仍是上一次生成的）", caught.value.render())
+    assert re.search(
+        r"/report\.ipynb、\S*/report\.html 没有被改动（仍是上一次生成的）", caught.value.render()
+    )
     assert outputs(project) == last_good
     assert not staged[0].exists()  # the first file's staged copy is cleaned up
     assert list(project.output_dir("minzheng", 2017).glob(".*.tmp")) == []

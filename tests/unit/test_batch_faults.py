@@ -116,7 +116,8 @@ def test_a_full_temporary_folder_is_a_user_error_naming_it() -> None:
     with pytest.raises(OutputError) as caught, runtime.temp_space():
         full()
     assert caught.value.render().startswith(
-        f"临时文件夹 {tempfile.gettempdir()} 所在的磁盘空间已满（No space left on device），无法执行报告的笔记本"
+        f"临时文件夹 {tempfile.gettempdir()} 所在的磁盘空间已满（No space left on device），"
+        "无法执行报告的笔记本"
     )
 
 

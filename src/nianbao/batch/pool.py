@@ -36,6 +36,7 @@ from nianbao.batch.zygote import Zygote
 from nianbao.build import build_report
 from nianbao.errors import ExecutionError, NianbaoError
 from nianbao.notebook import runtime
+from nianbao.notebook.execute import kernel_died
 from nianbao.notebook.kernel import PROVISIONER, ProjectKernelManager, ProjectProvisioner, project_kernel_spec
 from nianbao.paths import Project
 from nianbao.publish.export import exporter
@@ -229,14 +230,6 @@ def build_one(
         "warnings": list(built.warnings),
         "seconds": time.perf_counter() - started,
     }
-
-
-def kernel_died() -> ExecutionError:
-    return ExecutionError(
-        "报告的内核（执行模板的 Python 进程）连续两次在启动时退出，报告没有执行",
-        hint="多半是电脑内存不足或负载过高：关闭其他程序，或用 make -j1 reports 少开几个进程后重新运行；"
-        "上一次成功生成的报告没有被改动。",
-    )
 
 
 def failed(
