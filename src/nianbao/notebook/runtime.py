@@ -40,7 +40,17 @@ def alive(pid: int) -> bool:
         return False
     except PermissionError:  # another user's process
         return True
-    return True
+    return not zombie(pid)
+
+
+def zombie(pid: int) -> bool:
+    """Whether `pid` has ended but not been reaped yet (Linux): a killed batch's workers wait so for an
+    init that may be slow to reap them (in a container, PID 1 may be any program)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] in (["Z"], ["X"])
 
 
 def folder() -> Path:
