@@ -70,6 +70,7 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
     html = to_html(notebook)
     publish({built.notebook: dumps(notebook), built.html: html})
     project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
+    project.failure_log(agency, year).unlink(missing_ok=True)
     return built
 
 

@@ -253,3 +253,18 @@ def test_a_lock_left_by_a_killed_build_does_not_block(project: Project) -> None:
     with lock.exclusive(project, say=said.append):
         pass
     assert said == []  # the lock died with its process, though its file still names it
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[1,2,3]",
+        '{"schema": 1, "status": "ok", "error": null, "warnings": [1]}',
+        '{"schema": 1, "status": "ok"}',
+    ],
+)
+def test_a_corrupt_check_record_reads_as_none(project: Project, content: str) -> None:
+    path = project.check_record("minzheng", 2017)
+    path.parent.mkdir(parents=True)
+    path.write_text(content, encoding="utf-8")
+    assert records.read_check(path) is None

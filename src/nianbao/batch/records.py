@@ -106,6 +106,8 @@ def read(path: Path, fields: Mapping[str, tuple[type, ...]] = BUILD_FIELDS) -> d
         return None
     if fields is BUILD_FIELDS and not _well_formed(record):
         return None
+    if not all(isinstance(warning, str) for warning in record.get("warnings", [])):
+        return None
     return record
 
 

@@ -211,3 +211,4 @@ def build_summary(project: Project, year: int) -> None:
         code=code,
     )
     records.write(record_path, record)
+    project.summary_failure_log(year).unlink(missing_ok=True)  # evidence of a failure now fixed
