@@ -139,3 +139,90 @@ def test_a_batch_killed_with_sigkill_leaves_nothing_in_jupyters_folder_and_the_n
     assert list(temporary.iterdir()) == []  # what the killed run left, removed; and its own, at its end
     assert list(jupyter.iterdir()) == []
     assert not list(project.output_root.rglob("*.tmp"))
+
+
+# Loaded by every process of the batch (its workers too) through PYTHONPATH: the one rename whose target
+# ends with NIANBAO_TEST_ENOSPC fails as on a full disk. (No small tmpfs can be mounted here.)
+FULL_DISK = """
+import errno, os
+_target = os.environ.get("NIANBAO_TEST_ENOSPC")
+if _target:
+    _replace = os.replace
+
+    def _full(source, target, *args, **kwargs):
+        if os.fspath(target).replace(os.sep, "/").endswith(_target):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fspath(target))
+        return _replace(source, target, *args, **kwargs)
+
+    os.replace = _full
+"""
+
+
+@pytest.fixture(scope="module")
+def two_built(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = small_project(tmp_path_factory.mktemp("full") / "project", ("minzheng", "shili-wenti"))
+    process = batch(project)
+    _, err = process.communicate(timeout=600)
+    assert process.returncode == 0, err
+    return project
+
+
+@pytest.mark.parametrize(
+    ("target", "said", "replaced"),
+    [
+        (
+            "shili-wenti/2017/report.html",
+            "  shili-wenti 2017：无法写入文件夹 output/shili-wenti/2017："
+            "磁盘空间已满（No space left on device）\n"
+            "  处理办法：请清理磁盘空间或检查这个文件夹的写入权限后重新运行；"
+            "已替换为新的：output/shili-wenti/2017/report.ipynb；"
+            "没有替换（仍是上一次的）：output/shili-wenti/2017/report.html。\n",
+            ["report.ipynb"],
+        ),
+        (
+            "shili-wenti/2017/build.json",
+            "  shili-wenti 2017：报告的文件已替换为新生成的"
+            "（output/shili-wenti/2017/report.html、output/shili-wenti/2017/report.ipynb），"
+            "但它的构建记录无法写入：无法写入文件夹 output/shili-wenti/2017："
+            "磁盘空间已满（No space left on device）\n",
+            ["report.html", "report.ipynb"],
+        ),
+        (
+            "output/index.html",
+            "索引页没有更新 / index not written："
+            "无法写入文件夹 output：磁盘空间已满（No space left on device）\n",
+            ["report.html", "report.ipynb"],
+        ),
+    ],
+)
+def test_a_full_disk_at_each_write_is_told_truthfully_and_the_batch_finishes(
+    two_built: Project, tmp_path: Path, target: str, said: str, replaced: list[str]
+) -> None:
+    project = Project(Path(shutil.copytree(two_built.root, tmp_path / "project")))
+    folder = project.output_dir("shili-wenti", 2017)
+    before = {name: (folder / name).read_bytes() for name in ("report.html", "report.ipynb")}
+    figures = project.figures("shili-wenti", 2017)
+    text = figures.read_text(encoding="utf-8")
+    calls = re.search(r"calls: *(\d+)", text)
+    assert calls is not None
+    figures.write_text(text.replace(calls.group(0), f"calls: {int(calls.group(1)) + 1}", 1), encoding="utf-8")
+    (tmp_path / "sitecustomize.py").write_text(FULL_DISK, encoding="utf-8")
+    env = {"PYTHONPATH": str(tmp_path), "NIANBAO_TEST_ENOSPC": target}
+
+    process = batch(project, env)
+    out, err = process.communicate(timeout=600)
+
+    assert process.returncode == 1
+    assert said in err
+    assert "Traceback" not in err and "上一次生成的报告没有被改动" not in err
+    assert "已生成" in out and "失败" in out  # the summary line is always printed
+    changed = sorted(name for name, data in before.items() if (folder / name).read_bytes() != data)
+    assert changed == replaced
+    assert not list(project.output_root.rglob("*.tmp"))  # nothing half-written left behind
+    if target != "output/index.html":
+        assert "已生成 0 份，无需重新生成 1 份，失败 1 份" in out
+        # The next run, with room on the disk, rebuilds the report whose record was not written.
+        again = batch(project)
+        out, err = again.communicate(timeout=600)
+        assert again.returncode == 0, err
+        assert "已生成 1 份，无需重新生成 1 份，失败 0 份" in out

@@ -224,7 +224,7 @@ def print_summary(outcome: Outcome) -> None:
     if outcome.summaries:
         print(f"汇总报告 / summaries: {'、'.join(str(year) for year in outcome.summaries)}")
     if outcome.failed or outcome.summaries_failed:
-        print("失败的报告（上一次成功生成的报告保持不变）/ failed:", file=sys.stderr)
+        print("失败的报告（除非下面另有说明，上一次成功生成的报告保持不变）/ failed:", file=sys.stderr)
         for what, why in [*outcome.failed, *outcome.summaries_failed]:
             print(f"  {what}：{why}", file=sys.stderr)
     if outcome.index_failed is not None:
