@@ -15,7 +15,7 @@ from nianbao.inputs import snapshot
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear
 from nianbao.inputs.snapshot import Snapshot
-from nianbao.notebook import paired, pipeline
+from nianbao.notebook import paired, pipeline, runtime
 from nianbao.notebook.execute import dumps, execute
 from nianbao.paths import Project
 from nianbao.publish.atomic import publish
@@ -63,7 +63,8 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
         model = load_agency_year(project, agency, year)
         figures = Figures.derive(model)
         template = prepare_template(project, figures)
-        with tempfile.TemporaryDirectory(prefix="nianbao-") as work:
+        # The working folder is in this process's runtime folder, which the next run sweeps if killed.
+        with runtime.temp_space(), tempfile.TemporaryDirectory(prefix="work-", dir=runtime.folder()) as work:
             executed = execute(project, agency, year, Path(work), template, inputs, km=km)
     notebook = finish(project, executed, project.report_notebook(agency, year), model, inputs)
     files = {project.report_file(agency, year, name): data for name, data in export_all(notebook).items()}
@@ -77,6 +78,7 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
     )
     publish({built.notebook: dumps(notebook), **files})
     project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
+    project.failure_log(agency, year).unlink(missing_ok=True)
     return built
 
 

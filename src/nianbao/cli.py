@@ -70,30 +70,40 @@ def run(args: argparse.Namespace) -> int:
     # empty one (`make check YEAR=`) is wrong too, not "every year".
     given = getattr(args, "year", None)
     year = parse_year(given) if given is not None else None
-    if args.command in ("reports", "summary", "index"):
-        return run_batch(Project.discover(), args, year)
-    if args.command == "import":
+    project = Project.discover()
+    if args.command == "check":  # writes check records only, each atomically: no lock needed
+        return check(project, args.agency, year)
+    if args.command == "import":  # these write new files into data/ only, never output/
         assert year is not None  # `import` requires it
-        return import_page(Project.discover(), args, year)
+        return import_page(project, args, year)
     if args.command in ("workbook", "workbooks", "collect"):
-        return run_forms(Project.discover(), args, year)
+        return run_forms(project, args, year)
+    from nianbao.batch import lock
+    from nianbao.batch import run as batch
+
+    # One build writes output/ at a time; each first removes what killed runs left behind.
+    with lock.exclusive(project):
+        batch.tidy(project)
+        if args.command in ("reports", "summary", "index"):
+            return run_batch(project, args, year)
+        return report(project, args.agency, year)
+
+
+def report(project: Project, agency: str, year: int | None) -> int:
     # Imported here, inside main's handlers: pandas, matplotlib and nbconvert take a second or two to
     # import, and a Ctrl-C meanwhile deserves the same calm message as one during the run.
     from nianbao.build import build_report
 
-    project = Project.discover()
-    if args.command == "check":
-        return check(project, args.agency, year)
     assert year is not None  # `report` requires it
     from nianbao.inputs.load import check_agency
 
-    if project.is_history(check_agency(project, args.agency), year):
+    if project.is_history(check_agency(project, agency), year):
         raise NianbaoError(
-            f"{args.agency} {year} 年度是从已发布网页导入的历史年度（没有 narrative.md），不生成报告",
-            hint=f"如要为它生成报告，请补上 data/{args.agency}/{year}/narrative.md。",
+            f"{agency} {year} 年度是从已发布网页导入的历史年度（没有 narrative.md），不生成报告",
+            hint=f"如要为它生成报告，请补上 data/{agency}/{year}/narrative.md。",
         )
-    built = build_report(project, args.agency, year)
-    plan.record_built(project, built)  # so that `make reports` knows this report is up to date
+    built = build_report(project, agency, year)
+    plan.record_published(project, built)  # so that `make reports` knows this report is up to date
     print_warnings(built.warnings)
     print(f"已生成 / built: {project.relative(built.html)}")
     print(f"供审阅的笔记本 / for review: {project.relative(built.notebook)}")

@@ -43,6 +43,10 @@ class ExecutionError(NianbaoError):
     """A cell of the template notebook failed while the report was being executed."""
 
 
+class OutputError(NianbaoError):
+    """A file or folder nianbao writes cannot be written: a full disk or temporary folder, no permission."""
+
+
 class ConfigError(NianbaoError):
     """A setting read from the environment (such as NIANBAO_CELL_TIMEOUT) has a wrong value."""
 

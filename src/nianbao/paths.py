@@ -112,6 +112,10 @@ class Project:
         """Where a run whose cell failed leaves its notebook: apart from the published output."""
         return self.output_dir(agency, year) / "failed" / "report.ipynb"
 
+    def failure_log(self, agency: str, year: int) -> Path:
+        """Where a build that hit a bug (not a user error) keeps its traceback, for the developers."""
+        return self.output_dir(agency, year) / "failed" / "error.log"
+
     def build_record(self, agency: str, year: int) -> Path:
         """What the last batch build of a report used and how it ended (for `make reports` and the index)."""
         return self.output_dir(agency, year) / BUILD_RECORD
@@ -122,7 +126,7 @@ class Project:
 
     @property
     def index_html(self) -> Path:
-        return self.root / "output" / "index.html"
+        return self.output_root / "index.html"
 
     # The district summary (汇总报告) has a profile and a narrative like an agency, under a name that
     # is not a valid agency slug: params/_district.yaml and data/_district/<year>/narrative.md.
@@ -142,6 +146,23 @@ class Project:
 
     def summary_record(self, year: int) -> Path:
         return self.output_dir(SUMMARY, year) / BUILD_RECORD
+
+    def summary_failure_log(self, year: int) -> Path:
+        return self.output_dir(SUMMARY, year) / "failed" / "error.log"
+
+    @property
+    def output_root(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def lock_file(self) -> Path:
+        """Held by the one build that writes output/ at a time (batch/lock.py); beside output/, not in it:
+        nothing in output/ but what a build publishes."""
+        return self.root / ".nianbao.lock"
+
+    @property
+    def index_failure_log(self) -> Path:
+        return self.output_root / "index-error.log"
 
     def relative(self, path: Path) -> str:
         """`path` relative to the root, with forward slashes: what messages and metadata show."""

@@ -144,7 +144,7 @@ def test_a_batch_with_a_hung_cell_fails_those_reports_and_finishes(project: Proj
 
     assert result.returncode == 1
     assert f"已生成 0 份，无需重新生成 0 份，失败 {len(jobs)} 份" in result.stdout
-    assert "失败的报告（上一次成功生成的报告保持不变）/ failed:" in result.stderr
+    assert "失败的报告（除非下面另有说明，上一次成功生成的报告保持不变）/ failed:" in result.stderr
     listed = re.findall(
         r"^  (\S+ 2016)：notebooks/annual_report.ipynb: "
         r"模板第 \d+ 个代码单元格执行超过 3 秒仍未结束，已停止。$",

@@ -134,7 +134,7 @@ def test_a_kernel_that_died_before_answering_gets_one_fresh_kernel(
     assert result["status"] == "built"
 
 
-def test_a_kernel_that_dies_twice_is_a_bug_with_its_traceback(
+def test_a_kernel_that_dies_twice_fails_its_report_in_one_line(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def build_report(project: Project, agency: str, year: int, km: Any) -> str:
@@ -142,9 +142,64 @@ def test_a_kernel_that_dies_twice_is_a_bug_with_its_traceback(
 
     monkeypatch.setattr(pool, "build_report", build_report)
     kernels = FakeKernels()
-    with pytest.raises(pool.KernelDiedError):
-        pool.build_one(project, pool.plan.Job("minzheng", 2017), "kernel 1", kernels, "code")  # type: ignore[arg-type]
+    result = pool.build_one(project, pool.plan.Job("minzheng", 2017), "kernel 1", kernels, "code")  # type: ignore[arg-type]
     assert kernels.stopped == ["kernel 1", "kernel 2"]
+    assert result["status"] == "failed"
+    assert result["error"].startswith(
+        "报告的内核（执行模板的 Python 进程）连续两次在启动时退出，报告没有执行"
+    )
+    assert "Traceback" not in result["error"] and "Kernel died" not in result["error"]
+    record = pool.plan.records.read(project.build_record("minzheng", 2017))
+    assert record is not None and record["status"] == "failed" and record["error"] == result["error"]
+
+
+def test_a_bug_in_one_report_is_a_one_line_failure_with_its_traceback_in_a_log(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build_report(project: Project, agency: str, year: int, km: Any) -> str:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(pool, "build_report", build_report)
+    result = pool.build_one(project, pool.plan.Job("minzheng", 2017), "kernel 1", FakeKernels(), "code")  # type: ignore[arg-type]
+    assert result["error"] == (
+        "程序内部错误（KeyError: 'a bug'），不是数据的问题；"
+        "详细信息已保存在 output/minzheng/2017/failed/error.log，请把它发给技术支持"
+    )
+    log = project.failure_log("minzheng", 2017).read_text(encoding="utf-8")
+    assert log.startswith("Traceback (most recent call last):") and "KeyError: 'a bug'" in log
+    record = pool.plan.records.read(project.build_record("minzheng", 2017))
+    assert record is not None and record["status"] == "failed"  # the index lists it as failed
+
+
+def test_a_record_that_cannot_be_written_says_the_files_were_replaced(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk after both report files were published, before build.json: not "nothing changed"."""
+    from nianbao.errors import OutputError
+
+    built = SimpleNamespace(
+        html=project.report_html("minzheng", 2017),
+        notebook=project.report_notebook("minzheng", 2017),
+        figures=SimpleNamespace(model=SimpleNamespace(profile=SimpleNamespace(slug="minzheng"), year=2017)),
+        warnings=(),
+    )
+    old_record = project.build_record("minzheng", 2017)
+    old_record.parent.mkdir(parents=True)
+    old_record.write_text("{}", encoding="utf-8")
+
+    def record_built(*args: Any) -> None:
+        raise OutputError("无法写入文件夹 output/minzheng/2017：磁盘空间已满（No space left on device）")
+
+    monkeypatch.setattr(pool, "build_report", lambda *args, **kwargs: built)
+    monkeypatch.setattr(pool.plan, "record_built", record_built)
+    result = pool.build_one(project, pool.plan.Job("minzheng", 2017), "kernel 1", FakeKernels(), "code")  # type: ignore[arg-type]
+    assert result["status"] == "failed"
+    assert result["error"].startswith(
+        "报告的文件已替换为新生成的（output/minzheng/2017/report.html、output/minzheng/2017/report.ipynb），"
+        "但它的构建记录无法写入：无法写入文件夹 output/minzheng/2017：磁盘空间已满"
+    )
+    assert "没有被改动" not in result["error"]
+    assert not old_record.exists()  # the previous report's record no longer claims these files
 
 
 # Run apart, as a subreaper: a kernel orphaned by its zygote becomes this script's child instead of

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nianbao.batch import records
+from nianbao.errors import NianbaoError, OutputError
 from nianbao.inputs.snapshot import Snapshot, Stamp
 from nianbao.paths import PACKAGE_DIR, Project
 
@@ -63,7 +64,7 @@ def stamp(path: Path) -> Stamp:
     """What identifies a file's version cheaply: [size, mtime in ns]; None when it is missing."""
     try:
         info = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name no file can have (a NUL in it)
         return None
     return [info.st_size, info.st_mtime_ns]
 
@@ -96,12 +97,12 @@ def stamps(project: Project, paths: list[Path]) -> dict[str, Stamp]:
 
 
 def up_to_date(project: Project, record: dict[str, Any] | None, code: str) -> bool:
-    """Whether the outputs a record describes are all there and still match every input and listing it
-    lists. (Their bytes are not hashed again: nianbao alone writes output/.)"""
+    """Whether the outputs a record describes are all there, as recorded, and still match every input
+    and listing it lists."""
     if not record or record["status"] != records.BUILT or record["code"] != code:
         return False
     outputs: dict[str, Any] = record["outputs"]
-    if not outputs or not all((project.root / name).is_file() for name in outputs):
+    if not outputs or not outputs_match(project, outputs):
         return False
     inputs: dict[str, Any] = record["inputs"]
     listings: dict[str, Any] = record["listings"]
@@ -110,6 +111,19 @@ def up_to_date(project: Project, record: dict[str, Any] | None, code: str) -> bo
         and all(stamp(resolve(project, name)) == seen for name, seen in inputs.items())
         and all(_listing(project, key) == seen for key, seen in listings.items())
     )
+
+
+def outputs_match(project: Project, outputs: dict[str, str]) -> bool:
+    """Whether every file the record lists is there with the content it recorded: a build that
+    published its files but could not write its record (a full disk) leaves a record that disagrees."""
+    return bool(outputs) and all(_sha256(project.root / name) == sha for name, sha in outputs.items())
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (OSError, ValueError):
+        return None
 
 
 def _listing(project: Project, key: str) -> list[Any] | None:
@@ -192,10 +206,29 @@ def record_built(project: Project, built: Built, code: str | None = None) -> Non
         listings=listings,
         code=code or code_signature(project),
     )
-    records.write(project.build_record(model.profile.slug, model.year), record)
+    # The build record last: it is what says the outputs are this build's.
     records.write(
         project.check_record(model.profile.slug, model.year), records.check_record(None, list(built.warnings))
     )
+    records.write(project.build_record(model.profile.slug, model.year), record)
+
+
+def record_published(project: Project, built: Built, code: str | None = None) -> None:
+    """`record_built`, for a report whose files were just published: when the record cannot be written
+    (a full disk), the old one is removed — it describes the previous report — and the message says
+    that the files were replaced but not recorded."""
+    try:
+        record_built(project, built, code)
+    except NianbaoError as err:
+        if built.figures is not None:
+            model = built.figures.model
+            project.build_record(model.profile.slug, model.year).unlink(missing_ok=True)
+        files = "、".join(project.relative(path) for path in (built.html, built.notebook))
+        raise OutputError(
+            f"报告的文件已替换为新生成的（{files}），但它的构建记录无法写入：{err.message}",
+            hint="请清理磁盘空间或检查写入权限后重新运行 make reports，它会重新生成这份报告；"
+            "旧的构建记录已删除，以免把新报告记成旧数据的。",
+        ) from err
 
 
 def record_failed(project: Project, job: Job, error: str, checked: bool) -> None:

@@ -19,7 +19,6 @@ import signal
 import sys
 import tempfile
 import time
-import traceback
 from multiprocessing.queues import Queue
 from pathlib import Path
 from queue import Empty
@@ -31,11 +30,13 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_core.utils import run_sync
 from traitlets import Type
 
-from nianbao.batch import plan
+from nianbao.batch import failures, plan
 from nianbao.batch import provisioner as forked
 from nianbao.batch.zygote import Zygote
 from nianbao.build import build_report
 from nianbao.errors import ExecutionError, NianbaoError
+from nianbao.notebook import runtime
+from nianbao.notebook.execute import kernel_died
 from nianbao.notebook.kernel import PROVISIONER, ProjectKernelManager, ProjectProvisioner, project_kernel_spec
 from nianbao.paths import Project
 from nianbao.publish.export import exporter
@@ -135,7 +136,8 @@ class Kernels:
     def __init__(self, project: Project, fork: bool = FORK) -> None:
         self.project = project
         self.zygote = Zygote(project.root) if fork else None
-        self.sockets = Path(tempfile.mkdtemp(prefix="nianbao-kernels-")) if fork else None
+        # In this worker's runtime folder, which the next run removes if the worker is killed.
+        self.sockets = Path(tempfile.mkdtemp(prefix="kernels-", dir=runtime.folder())) if fork else None
         self.started = 0
         self.running: list[PooledKernelManager] = []
 
@@ -183,7 +185,7 @@ class Kernels:
 def build_one(
     project: Project, job: plan.Job, km: PooledKernelManager, kernels: Kernels, code: str
 ) -> dict[str, Any]:
-    """Build one report, record how it went, and say so; a user error fails this report only."""
+    """Build one report, record how it went, and say so; any fault fails this report only."""
     started = time.perf_counter()
     # The kernel is stopped on every way out but an interrupt (SystemExit on SIGTERM): then the build's
     # event loop was cut off mid-step with nbclient's tasks pending, which stopping the kernel through
@@ -197,21 +199,30 @@ def build_one(
             # (the inputs are handed over first), so one fresh kernel gets one more try.
             kernels.stop(km)
             km = kernels.start()
-            built = build_report(project, job.agency, job.year, km=km)
+            try:
+                built = build_report(project, job.agency, job.year, km=km)
+            except KernelDiedError as err:
+                raise kernel_died() from err
     except Exception as err:
         kernels.stop(km)
-        if not isinstance(err, NianbaoError):
-            raise  # a bug: `serve` reports it with its traceback
-        # The data's fault unless the template's run failed: then the check itself had passed.
-        plan.record_failed(project, job, err.render(), checked=not isinstance(err, ExecutionError))
+        # The data's fault unless the template's run failed (or a bug): then the check itself had passed.
+        return failed(
+            project,
+            job,
+            err,
+            started,
+            checked=isinstance(err, NianbaoError) and not isinstance(err, ExecutionError),
+        )
+    kernels.stop(km)
+    try:
+        plan.record_published(project, built, code)
+    except NianbaoError as err:  # a full disk after the report's files were published
         return {
             "job": job,
             "status": "failed",
             "error": err.render(),
             "seconds": time.perf_counter() - started,
         }
-    kernels.stop(km)
-    plan.record_built(project, built, code)
     return {
         "job": job,
         "status": "built",
@@ -219,6 +230,19 @@ def build_one(
         "warnings": list(built.warnings),
         "seconds": time.perf_counter() - started,
     }
+
+
+def failed(
+    project: Project, job: plan.Job, err: BaseException, started: float, checked: bool
+) -> dict[str, Any]:
+    """A failed report's result and record: one line for a user error, a bug's traceback in a log file."""
+    why = failures.reason(project, err, project.failure_log(job.agency, job.year))
+    try:
+        plan.record_failed(project, job, why, checked=checked)
+    except NianbaoError as also:  # the disk is full: the batch's list still says why
+        record = project.relative(project.build_record(job.agency, job.year))
+        why += f"\n  （这次失败也没能记入 {record}：{also.message}）"
+    return {"job": job, "status": "failed", "error": why, "seconds": time.perf_counter() - started}
 
 
 def peak_rss_mb() -> float:
@@ -247,13 +271,15 @@ def serve(root: str, jobs: Queue[Any], results: Queue[Any]) -> None:
         while (item := jobs.get()) is not None:
             job, more = item
             try:
-                km = spare or kernels.start()
-                spare = kernels.start() if more else None
+                with runtime.temp_space():  # a kernel's connection file: in the temporary folder
+                    km = spare or kernels.start()
+                    spare = kernels.start() if more else None
                 result = build_one(project, job, km, kernels, code)
-            except Exception:  # a bug: report it with its traceback and go on with the next report
-                result = {"job": job, "status": "failed", "error": traceback.format_exc(), "seconds": 0.0}
+            except Exception as err:  # go on with the next report: this one failed, saying why
+                result = failed(project, job, err, time.perf_counter(), checked=False)
             result["rss_mb"] = peak_rss_mb()
             results.put(result)
         interrupted = False
     finally:
         kernels.close(interrupted)
+        runtime.remove()

@@ -104,7 +104,35 @@ def read(path: Path, fields: Mapping[str, tuple[type, ...]] = BUILD_FIELDS) -> d
         return None
     if any(not isinstance(record.get(key), types) for key, types in fields.items()):
         return None
+    if fields is BUILD_FIELDS and not _well_formed(record):
+        return None
+    if not all(isinstance(warning, str) for warning in record.get("warnings", [])):
+        return None
     return record
+
+
+def _well_formed(record: Mapping[str, Any]) -> bool:
+    """The insides of a build record are of this schema too: a foreign or hand-edited one (a list of
+    inputs, a stamp that is a string, a name with a NUL) would otherwise crash whoever reads it."""
+    return (
+        all(isinstance(name, str) and _stamp(seen) for name, seen in record["inputs"].items())
+        and all(isinstance(name, str) and isinstance(seen, list) for name, seen in record["listings"].items())
+        and all(isinstance(name, str) and isinstance(sha, str) for name, sha in record["outputs"].items())
+        and all(isinstance(key, str) and _scalar(value) for key, value in record["headline"].items())
+        and all(isinstance(warning, str) for warning in record["warnings"])
+        and not any("\0" in name for name in [*record["inputs"], *record["listings"], *record["outputs"]])
+    )
+
+
+def _stamp(seen: Any) -> bool:
+    """A file's stamp: None (missing) or [size, mtime in ns], two integers."""
+    return seen is None or (
+        isinstance(seen, list) and len(seen) == 2 and all(type(n) is int for n in seen)  # not bool
+    )
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool))
 
 
 def read_check(path: Path) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ last good report stays in place, and the exit status is 1.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -18,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from nianbao.batch import plan
+from nianbao.batch import plan, records
 from nianbao.paths import Project
 
 
@@ -32,11 +33,12 @@ class Outcome:
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (which report, what to review)
     summaries: list[int] = field(default_factory=list)  # the years whose summary was rebuilt
     summaries_failed: list[tuple[str, str]] = field(default_factory=list)
+    index_failed: str | None = None  # why output/index.html could not be written
     rss_mb: float = 0.0  # the largest worker's peak resident memory
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.summaries_failed
+        return not self.failed and not self.summaries_failed and self.index_failed is None
 
 
 def jobs_from_make(default: int = 1) -> int:
@@ -51,9 +53,35 @@ def jobs_from_make(default: int = 1) -> int:
 
 def _serve(root: str, jobs: Any, results: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it ends us
+    end_with_parent()
     from nianbao.batch.pool import serve  # only the workers import the heavy modules
 
     serve(root, jobs, results)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def end_with_parent() -> None:
+    """On Linux, have this worker sent SIGTERM (it then unwinds, killing its kernels and removing its
+    runtime folder) when the batch ends however it ends, `kill -9` included: daemonic workers are only
+    ended by the batch's own exit handlers, which a killed batch never runs."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() == 1:  # the batch ended before that took hold
+            sys.exit(1)
+
+
+def tidy(project: Project) -> None:
+    """What runs that were killed left behind: their runtime folders in the temporary folder (kernel
+    connection files and sockets, papermill's working folders) and staged files in output/."""
+    from nianbao.notebook import runtime
+    from nianbao.publish.atomic import sweep_staged
+
+    runtime.sweep()
+    sweep_staged(project.output_root)
 
 
 def run_jobs(project: Project, todo: list[plan.Job], workers: int, outcome: Outcome) -> None:
@@ -146,10 +174,20 @@ def run_batch(project: Project, year: int | None, workers: int) -> Outcome:
     if project.summary_profile.is_file():  # a project without a district profile has no summaries
         years = sorted({job.year for job in [*todo, *fresh]})
         build_summaries(project, years, outcome)
+    outcome.index_failed = index_failure(project)
+    return outcome
+
+
+def index_failure(project: Project) -> str | None:
+    """Write the index; None when it was written, else why not (the batch still prints its list)."""
+    from nianbao.batch import failures
     from nianbao.batch.index import write_index
 
-    write_index(project)
-    return outcome
+    try:
+        write_index(project)
+    except Exception as err:
+        return failures.reason(project, err, project.index_failure_log)
+    return None
 
 
 def build_summaries(project: Project, years: list[int], outcome: Outcome) -> None:
@@ -158,13 +196,20 @@ def build_summaries(project: Project, years: list[int], outcome: Outcome) -> Non
     for year in years:
         if plan.summary_up_to_date(project, year, code):
             continue
+        from nianbao.batch import failures
         from nianbao.batch.summary import build_summary  # pandas and matplotlib: only when a summary is stale
         from nianbao.errors import NianbaoError
 
         try:
             build_summary(project, year)
-        except NianbaoError as err:
-            outcome.summaries_failed.append((f"汇总 {year}", err.render()))
+        except Exception as err:  # a user error or a bug: this summary fails, the batch goes on
+            why = failures.reason(project, err, project.summary_failure_log(year))
+            if not isinstance(err, NianbaoError):  # build_summary recorded a user error itself
+                with contextlib.suppress(Exception):
+                    records.write(
+                        project.summary_record(year), records.build_record(records.FAILED, error=why)
+                    )
+            outcome.summaries_failed.append((f"汇总 {year}", why))
         else:
             outcome.summaries.append(year)
 
@@ -179,6 +224,8 @@ def print_summary(outcome: Outcome) -> None:
     if outcome.summaries:
         print(f"汇总报告 / summaries: {'、'.join(str(year) for year in outcome.summaries)}")
     if outcome.failed or outcome.summaries_failed:
-        print("失败的报告（上一次成功生成的报告保持不变）/ failed:", file=sys.stderr)
+        print("失败的报告（除非下面另有说明，上一次成功生成的报告保持不变）/ failed:", file=sys.stderr)
         for what, why in [*outcome.failed, *outcome.summaries_failed]:
             print(f"  {what}：{why}", file=sys.stderr)
+    if outcome.index_failed is not None:
+        print(f"索引页没有更新 / index not written：{outcome.index_failed}", file=sys.stderr)

@@ -14,6 +14,7 @@ in plain Python (no kernel: nothing of it is edited in JupyterLab), the one way 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -265,7 +266,9 @@ def build_summary(project: Project, year: int) -> None:
             content = summarise(project, year)
             files = {project.summary_file(year, name): make(content) for name, make in EXPORTS.items()}
         except NianbaoError as err:
-            records.write(record_path, records.build_record(records.FAILED, error=err.render(), code=code))
+            failure = records.build_record(records.FAILED, error=err.render(), code=code)
+            with contextlib.suppress(NianbaoError):  # a full disk: the error itself is what matters
+                records.write(record_path, failure)
             raise
     publish(files)
     years = sorted({y for key, seen in inputs.listings.items() if key.startswith("years:") for y in seen})
@@ -277,3 +280,4 @@ def build_summary(project: Project, year: int) -> None:
         code=code,
     )
     records.write(record_path, record)
+    project.summary_failure_log(year).unlink(missing_ok=True)  # evidence of a failure now fixed

@@ -93,6 +93,12 @@ def _bars(
     )
 
 
+def literal(text: str) -> str:
+    """`text` as matplotlib should print it: a `$` starts mathtext there (`$\\foo$` in an agency's name
+    failed the whole chart), so each is escaped and prints as itself."""
+    return text.replace("$", r"\$")
+
+
 def bar_chart(
     names: list[str], counts: list[int], bar_labels: list[str], xlabel: str, *, png: bool = True
 ) -> Chart:
@@ -101,7 +107,8 @@ def bar_chart(
     `png=False` draws the SVG alone, for a page built outside a notebook (the district summary):
     the PNG costs as much again and only exporters of notebooks read it."""
     cjk_font()
-    labels = [wrap(name) for name in names]
+    labels = [literal(wrap(name)) for name in names]
+    bar_labels, xlabel = [literal(label) for label in bar_labels], literal(xlabel)
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         height = 0.9 + 0.55 * sum(label.count("\n") + 1 for label in labels)
         fig, ax = plt.subplots(figsize=(6.3, height))

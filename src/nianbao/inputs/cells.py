@@ -27,6 +27,10 @@ from nianbao.inputs.model import Number
 
 NOT_APPLICABLE = ("-", "—", "——", "/")  # after NFKC: full-width －, ／ become - and /
 TO_FILL = "待填"
+# No figure of a report has more digits (千万亿); far longer ones cannot even be printed (Python's
+# 4,300-digit limit on int ↔ str), and would fail a build long after the check.
+MAX_DIGITS = 15
+SHOWN_MAX = 60  # characters of a wrong value a message quotes
 UNITS = {"元": Decimal(1), "万元": Decimal(10_000)}  # the units an amount may be typed in, in 元
 NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 EXPECTED = {
@@ -125,7 +129,7 @@ def _number(value: int | float | str | Decimal, kind: str, unit: str) -> Number 
             return None
     else:
         number = Decimal(value)
-    if not number.is_finite() or (kind != "signed" and number < 0):
+    if not number.is_finite() or (kind != "signed" and number < 0) or number.adjusted() >= MAX_DIGITS:
         return None
     if kind == "amount":
         return number if isinstance(value, str | float) else Decimal(str(value))
@@ -143,9 +147,8 @@ def shown(value: object) -> str:
     """A value as a message quotes it: text in quotes, nothing as 空值."""
     if value is None:
         return "空值"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
+    text = f'"{value}"' if isinstance(value, str) else str(value)
+    return text if len(text) <= SHOWN_MAX else f"{text[: SHOWN_MAX - 2]}…（共 {len(text)} 个字符）"
 
 
 def read_printed(raw: str, kind: str, unit: str, place: Place, computed: bool = False) -> Cell | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,10 @@ def read_text(path: Path, where: str) -> str:
         raw = snapshot.read_bytes(path)  # through the build's snapshot, when there is one
     except FileNotFoundError:
         raise DataError("找不到这个文件", path=where) from None
+    except IsADirectoryError:
+        raise DataError("这是一个文件夹，应为一个文件", path=where) from None
+    except OSError as err:  # no permission, a broken disk: the file exists but cannot be read
+        raise DataError(f"无法读取这个文件：{err.strerror}", path=where) from None
     for encoding in ENCODINGS:
         try:
             text = raw.decode(encoding)
@@ -88,6 +93,14 @@ def read_yaml(path: Path, where: str) -> dict[str, Any]:
         if problem == "sequence entries are not allowed here":  # `decisions: -`: YAML reads a list
             hint = '不适用的格请写 "-"（加引号）或 —、/；单独一个 - 在 YAML 中表示列表。' + hint
         raise DataError(f"YAML 格式错误{line}：{problem}", path=where, hint=hint) from err
+    except ValueError as err:  # a number too long for Python to read (over 4,300 digits)
+        digits = re.search(r"has (\d+) digits", str(err))
+        raise DataError(
+            f"有一个数字太长（{digits.group(1) if digits else '几千'} 位），无法读取："
+            f"数字最多 {sys.get_int_max_str_digits()} 位",
+            path=where,
+            hint="检查文件中是否误粘贴了一长串数字。",
+        ) from err
     repeated = min(_repeated(content, "", set()), key=lambda found: found[2], default=None)
     if repeated is not None:
         raise given_twice(*repeated, where=where)

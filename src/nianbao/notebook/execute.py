@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 import papermill
 from jupyter_core.utils import run_sync
-from nbclient.exceptions import CellTimeoutError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.execute import ERROR_MARKER_TAG
@@ -114,8 +114,16 @@ def execute(
     With `km` (a started kernel manager) papermill/nbclient use that kernel and leave it running:
     the caller shuts it down. Without, a kernel is started for this report and shut down after it."""
     if km is None:
-        with own_kernel(project) as started:
-            return execute(project, agency, year, work_dir, template, inputs, started)
+        for attempt in (1, 2):
+            try:
+                with own_kernel(project) as started:
+                    return execute(project, agency, year, work_dir, template, inputs, started)
+            except RuntimeError as err:
+                # jupyter_client's words for a kernel that never came up; nothing of the report ran in it.
+                if KERNEL_DIED not in str(err):
+                    raise
+                if attempt == 2:
+                    raise kernel_died() from err
     executed = work_dir / "report.ipynb"
     timeout = cell_timeout()
     hand_over(km, inputs)
@@ -137,12 +145,19 @@ def execute(
     except PapermillExecutionError as err:
         # papermill saved the notebook with its error banner before raising: keep it away from the report.
         failed_copy = project.failed_notebook(agency, year)
-        failed_copy.parent.mkdir(parents=True, exist_ok=True)
-        failed_copy.write_bytes(executed.read_bytes())
+        saved = keep_evidence(failed_copy, executed.read_bytes())
         raise ExecutionError(
             f"模板第 {err.exec_count} 个代码单元格执行失败：{err.ename}: {err.evalue}",
             path=project.relative(project.template),
-            hint=f"出错的笔记本保存在 {project.relative(failed_copy)}，打开后顶部的红色提示指向出错的单元格；"
+            hint=evidence_note(project, failed_copy, saved, "出错的单元格")
+            + "上一次成功生成的报告没有被改动。",
+        ) from err
+    except DeadKernelError as err:
+        # The kernel process ended mid-run (out of memory, killed by another program): not the data's fault.
+        raise ExecutionError(
+            "执行报告的内核（Python 进程）在运行模板时意外退出，报告没有生成",
+            path=project.relative(project.template),
+            hint="多半是电脑内存不足，或它被其他程序结束了：关闭其他程序后重新运行；"
             "上一次成功生成的报告没有被改动。",
         ) from err
     except StoppedCellError as err:
@@ -153,19 +168,30 @@ def execute(
         )
         failed_copy = project.failed_notebook(agency, year)
         mark_timed_out(err.notebook, err.cell_index, stopped)
-        failed_copy.parent.mkdir(parents=True, exist_ok=True)
         evidence = Normalise(
             input_path=project.relative(project.template), output_path=project.relative(failed_copy)
         )
-        failed_copy.write_bytes(dumps(evidence(err.notebook, {})[0]))
+        saved = keep_evidence(failed_copy, dumps(evidence(err.notebook, {})[0]))
         raise ExecutionError(
             f"{stopped}。",
             path=project.relative(project.template),
-            hint=f"出错的笔记本保存在 {project.relative(failed_copy)}，打开后顶部的红色提示指向这个单元格；"
-            f"若它确实需要更久，可用环境变量 {TIMEOUT_VARIABLE} 设置每个代码单元格最多执行的秒数"
+            hint=evidence_note(project, failed_copy, saved, "这个单元格")
+            + f"若它确实需要更久，可用环境变量 {TIMEOUT_VARIABLE} 设置每个代码单元格最多执行的秒数"
             f"（默认 {DEFAULT_CELL_TIMEOUT}），如 {TIMEOUT_VARIABLE}=600。上一次成功生成的报告没有被改动。",
         ) from err
     return notebook
+
+
+KERNEL_DIED = "Kernel died before replying to kernel_info"
+
+
+def kernel_died() -> ExecutionError:
+    """A kernel that ended before its first answer, twice: one line, not jupyter_client's traceback."""
+    return ExecutionError(
+        "报告的内核（执行模板的 Python 进程）连续两次在启动时退出，报告没有执行",
+        hint="多半是电脑内存不足或负载过高：关闭其他程序，或用 make -j1 reports 少开几个进程后重新运行；"
+        "上一次成功生成的报告没有被改动。",
+    )
 
 
 @contextlib.contextmanager
@@ -179,6 +205,26 @@ def own_kernel(project: Project) -> Iterator[ProjectKernelManager]:
         if km.last_client is not None:
             km.last_client.stop_channels()
         run_sync(km.shutdown_kernel)(now=True)
+
+
+def keep_evidence(path: Path, data: bytes) -> bool:
+    """Save a failed run's notebook whole or not at all (a full disk must not leave half a file; the
+    failure itself is what the user must hear about, so a write that fails is let go); True if saved."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.evidence.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def evidence_note(project: Project, path: Path, saved: bool, cell: str) -> str:
+    if saved:
+        return f"出错的笔记本保存在 {project.relative(path)}，打开后顶部的红色提示指向{cell}；"
+    return f"出错的笔记本没能保存到 {project.relative(path)}（磁盘已满或没有写入权限）；"
 
 
 def code_cell_number(notebook: Any, index: int) -> int:

@@ -16,6 +16,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,8 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 from traitlets import Bool
+
+from nianbao.notebook import runtime
 
 KERNEL_NAME = "nianbao"
 PROVISIONER = "nianbao-project"  # its entry point in pyproject.toml
@@ -54,7 +57,8 @@ def project_kernel_spec(provisioner: str = PROVISIONER, extra_argv: tuple[str, .
             "--log-level=ERROR",
             *extra_argv,
         ],
-        env={},
+        # Whatever the kernel itself would put in the user's Jupyter runtime folder goes to this run's own.
+        env={"JUPYTER_RUNTIME_DIR": str(runtime.folder())},
         metadata={
             "kernel_provisioner": {
                 "provisioner_name": provisioner,
@@ -95,6 +99,12 @@ class ProjectKernelManager(AsyncKernelManager):
     """
 
     last_client: Any = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        # jupyter_client's default is a loose `tmp….json` in the temporary folder (or the user's Jupyter
+        # runtime folder): a killed build would leave it there. This process's runtime folder is swept.
+        kwargs.setdefault("connection_file", str(runtime.folder() / f"kernel-{uuid.uuid4()}.json"))
+        super().__init__(**kwargs)
 
     @property
     def kernel_spec(self) -> KernelSpec:

@@ -2,36 +2,47 @@
 
 Kept apart from build.py so that light entry points (the batch's planner, the index) can publish
 without importing the notebook machinery.
+
+A staged file is named `.<name>.<pid>.<random>.tmp`, beside its target: a process killed with `kill -9`
+between staging and renaming leaves it behind, and `sweep_staged` (run by the next build) removes the
+ones whose process has ended — never another live build's.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from nianbao.errors import NianbaoError
+from nianbao.errors import OutputError
+from nianbao.notebook import runtime
+
+STAGED = re.compile(r"\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp")
+# Faults of the place written to, which the person running nianbao can fix; anything else is a bug.
+USER_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS)
 
 
 def publish(files: dict[Path, bytes]) -> None:
     """Write every file in full beside its target first, then rename them all into place.
 
     A full disk, Ctrl-C or any other failure while writing leaves every previous file as it was: the
-    renames only start once all the new contents are safely on disk.
+    renames only start once all the new contents are safely on disk. A failure during the renames
+    (which need no space) says exactly which files were replaced and which were not.
     """
     staged: list[tuple[Path, Path]] = []
+    replaced: list[Path] = []
     try:
         for path, data in files.items():
             staged.append((_stage(path, data), path))
         for temporary, path in staged:
             temporary.replace(path)
+            replaced.append(path)
     except OSError as err:
-        if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS):
-            raise NianbaoError(
-                f"无法写入报告：{os.strerror(err.errno)}（{err.filename or path}）",
-                hint="请清理磁盘空间或检查 output/ 的写入权限后重新运行；上一次生成的报告没有被改动。",
-            ) from err
+        if err.errno in USER_FAULTS:
+            raise write_error(err, list(files), replaced) from err
         raise
     finally:
         for temporary, _ in staged:
@@ -43,10 +54,42 @@ def write_atomic(path: Path, data: bytes) -> None:
     publish({path: data})
 
 
+def write_error(err: OSError, targets: list[Path], replaced: list[Path]) -> OutputError:
+    """The user's message for a failed write: the folder, the reason, and what is and is not replaced."""
+    folder = shown(Path(err.filename).parent if err.filename else targets[0].parent)
+    kept = [path for path in targets if path not in replaced]
+    if replaced:
+        state = f"已替换为新的：{names(replaced)}；没有替换（仍是上一次的）：{names(kept)}。"
+    else:
+        state = f"{names(kept)} 没有被改动（仍是上一次生成的）。"
+    return OutputError(
+        f"无法写入文件夹 {folder}：{reason(err)}",
+        hint=f"请清理磁盘空间或检查这个文件夹的写入权限后重新运行；{state}",
+    )
+
+
+def reason(err: OSError) -> str:
+    if runtime.full(err):
+        return f"磁盘空间已满（{os.strerror(err.errno or 0)}）"
+    return f"没有写入权限（{os.strerror(err.errno or 0)}）"
+
+
+def names(paths: Iterable[Path]) -> str:
+    return "、".join(shown(path) for path in paths)
+
+
+def shown(path: Path) -> str:
+    """A path as the person running nianbao (in the project's root) sees it: relative when below."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
 def _stage(path: Path, data: bytes) -> Path:
     """`data` in a hidden temporary file beside `path`, flushed to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     temporary = Path(name)
     try:
         temporary.chmod(0o666 & ~_umask())  # mkstemp makes 0600; a report is as readable as any file
@@ -58,6 +101,17 @@ def _stage(path: Path, data: bytes) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+def sweep_staged(folder: Path) -> list[Path]:
+    """Remove the staged files under `folder` that processes which have ended left; returns them."""
+    removed: list[Path] = []
+    for path in folder.rglob(".*.tmp"):
+        match = STAGED.fullmatch(path.name)
+        if match and int(match.group(1)) != os.getpid() and not runtime.alive(int(match.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def _umask() -> int:
