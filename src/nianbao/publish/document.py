@@ -26,7 +26,7 @@ from mistune.plugins import import_plugin
 from nianbao.drawing import outputs
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Table
-from nianbao.publish.export import REVIEW_TAG
+from nianbao.publish.tags import REVIEW_TAG
 from nianbao.publish.pages import MARKDOWN_PLUGINS
 
 # The template's HTML blocks that carry parts of the document (class → role); any other HTML block is
