@@ -62,5 +62,10 @@ def test_a_report_or_summary_with_a_pdf_links_it_beside_its_page(project: Projec
     write_atomic(project.summary_html(2017), b"")
     write_atomic(project.summary_file(2017, "summary.pdf"), b"%PDF")
     page = index.render(project).decode("utf-8")
-    assert '<a href="minzheng/2017/report.html">查看报告</a> <a href="minzheng/2017/report.pdf">PDF</a>' in page
-    assert '<a href="_district/2017/summary.html">汇总报告</a> <a href="_district/2017/summary.pdf">PDF</a>' in page
+    assert (
+        '<a href="minzheng/2017/report.html">查看报告</a> <a href="minzheng/2017/report.pdf">PDF</a>' in page
+    )
+    assert (
+        '<a href="_district/2017/summary.html">汇总报告</a> <a href="_district/2017/summary.pdf">PDF</a>'
+        in page
+    )

@@ -19,7 +19,9 @@ from tests.pdf_text import fonts, in_order, pages_text, reader, squeezed
 
 A4 = (595.28, 841.89)  # points
 # Typst markup, maths, escapes and comments, as an agency's narrative might carry them by accident.
-HOSTILE = r"#set text(red) $x^2$ *粗体* _斜体_ [方括号] \\反斜杠 @引用 <标签> `代码` // 注释 /* 块 */ ~ = 标题"
+HOSTILE = (
+    r"#set text(red) $x^2$ *粗体* _斜体_ [方括号] \\反斜杠 @引用 <标签> `代码` // 注释 /* 块 */ ~ = 标题"
+)
 
 
 def table_three(rows: int) -> Table:
@@ -29,7 +31,9 @@ def table_three(rows: int) -> Table:
         (Cell("自然人", header=True), Cell("法人或其他组织", header=True)),
     )
     body = tuple((Cell(f"第{n}行的标签"), Cell(str(n), classes=("num",)), Cell("0")) for n in range(rows))
-    return Table("applications", head=head, body=body, foot=((Cell("总计", header=True), Cell("9"), Cell("0")),))
+    return Table(
+        "applications", head=head, body=body, foot=((Cell("总计", header=True), Cell("9"), Cell("0")),)
+    )
 
 
 def sample(*blocks: object) -> Document:
@@ -48,12 +52,30 @@ def plain() -> bytes:
 
 def test_a4_with_title_number_and_signature_in_order(plain: bytes) -> None:
     document = reader(plain)
-    assert [(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2)) for p in document.pages] == [A4]
+    assert [
+        (round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2)) for p in document.pages
+    ] == [A4]
     text = "".join(pages_text(plain))
-    assert in_order(["某〔2026〕1号", "某局2025年政府信息公开工作年度报告", "一、总体情况", "76件",
-                     "（一）主动公开", "某局", "2026年1月21日"], text) == []
+    assert (
+        in_order(
+            [
+                "某〔2026〕1号",
+                "某局2025年政府信息公开工作年度报告",
+                "一、总体情况",
+                "76件",
+                "（一）主动公开",
+                "某局",
+                "2026年1月21日",
+            ],
+            text,
+        )
+        == []
+    )
     assert document.metadata is not None
-    assert (document.metadata.title, document.metadata.author) == ("某局2025年政府信息公开工作年度报告", "某局")
+    assert (document.metadata.title, document.metadata.author) == (
+        "某局2025年政府信息公开工作年度报告",
+        "某局",
+    )
     assert document.metadata["/CreationDate"] == "D:20260121000000Z"  # the document's date, not the clock
 
 
@@ -70,7 +92,9 @@ def test_agency_text_prints_literally_never_as_typst_markup() -> None:
         HOSTILE,
         (
             Heading(2, HOSTILE),
-            Paragraph((Span(HOSTILE), Span(HOSTILE, strong=True), Span(HOSTILE, link="https://example.gov.cn"))),
+            Paragraph(
+                (Span(HOSTILE), Span(HOSTILE, strong=True), Span(HOSTILE, link="https://example.gov.cn"))
+            ),
             Items(True, ((Paragraph((Span(HOSTILE),)),),)),
             Table("t", head=((Cell(HOSTILE, header=True),),), body=((Cell(HOSTILE),),)),
         ),

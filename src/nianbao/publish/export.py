@@ -19,7 +19,6 @@ from nianbao.publish import pages, pdf
 from nianbao.publish.tags import REVIEW_TAG
 
 
-
 class ReportExporter(HTMLExporter):
     """nbconvert's HTML exporter with the pages' one Markdown renderer (Chinese prose, no autolinker)."""
 
