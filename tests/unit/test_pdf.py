@@ -149,3 +149,25 @@ def test_a_document_without_a_number_or_signature_still_renders() -> None:
     bare = replace(sample(), number=None, signature=())
     text = "".join(pages_text(pdf.render(bare)))
     assert squeezed(text).startswith(squeezed(bare.title))
+
+
+def test_the_signature_never_stands_alone_on_a_page() -> None:
+    """However the text falls, the page that carries the signature carries the last paragraph too."""
+    line = Paragraph((Span("本局按照条例要求做好政府信息公开工作，" * 3),))
+    broke = 0
+    for count in range(8, 24):
+        pages = pages_text(pdf.render(sample(*([line] * count), Paragraph((Span("最后一段。"),)))))
+        broke += len(pages) > 1
+        signed = [text for text in pages if "2026年1月21日" in text]
+        assert len(signed) == 1 and "最后一段" in signed[0], count
+    assert broke > 0  # some counts did spill onto a second page
+
+
+def test_a_tall_row_is_not_split_across_pages() -> None:
+    label = "的标签很长，在窄的一列中要折成好几行才能排完，一行排不下" * 3
+    body = tuple((Cell(f"第{n}行{label}"), Cell(str(n)), Cell("0"), Cell("0"), Cell("0")) for n in range(40))
+    head = (tuple(Cell(text, header=True) for text in ("项目", "甲", "乙", "丙", "丁")),)
+    pages = pages_text(pdf.render(sample(Table("t", head=head, body=body))))
+    assert len(pages) >= 2
+    for n in range(40):
+        assert sum(squeezed(f"第{n}行{label}") in squeezed(text) for text in pages) == 1, n
