@@ -12,6 +12,7 @@ import pytest
 
 from nianbao.batch import summary
 from nianbao.drawing.table_model import Cell, Table
+from nianbao.errors import DataError
 from nianbao.paths import Project
 from nianbao.publish import pdf
 from nianbao.publish.document import Document, Heading, Items, Paragraph, Span
@@ -171,3 +172,14 @@ def test_a_tall_row_is_not_split_across_pages() -> None:
     assert len(pages) >= 2
     for n in range(40):
         assert sum(squeezed(f"第{n}行{label}") in squeezed(text) for text in pages) == 1, n
+
+
+def test_a_character_the_fonts_lack_is_a_users_error_naming_it() -> None:
+    text = "本年度工作顺利完成😀，群众满意。"
+    with pytest.raises(DataError) as raised:
+        pdf.render(sample(Paragraph((Span(text),))))
+    assert raised.value.render() == (
+        "报告文字中的字符“😀”（U+1F600）无法印在 PDF 中：PDF 的字体中没有这个字。"
+        "所在的文字：“本年度工作顺利完成😀，群众满意。”\n"
+        "  处理办法：这类字（表情符号、生僻字等）请在 narrative.md 或数据中的这段文字里换成常用字或删去。"
+    )

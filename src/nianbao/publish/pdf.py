@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from importlib.util import find_spec
@@ -19,9 +20,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import typst
+from fontTools.ttLib import TTFont
 
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Cell, Table
+from nianbao.errors import DataError
 from nianbao.paths import TEMPLATES_DIR
 from nianbao.publish.document import Block, Document, Heading, Items, Paragraph, Span, from_notebook
 
@@ -77,9 +80,48 @@ def compiler() -> typst.Compiler:
     return typst.Compiler(str(TEMPLATE), root=str(TEMPLATE.parent), font_paths=fonts())
 
 
+@cache
+def covered() -> frozenset[int]:
+    """The characters both faces have a glyph for (every role can set them)."""
+    paths = {info.path for info in fonts().fonts() if info.family in (SERIF, SANS) and info.path}
+    cmaps = []
+    for path in sorted(paths):
+        with TTFont(path, lazy=True) as font:
+            cmaps.append(set(font.getBestCmap()))
+    return frozenset(set.intersection(*cmaps))
+
+
+def check_glyphs(data: dict[str, Any]) -> None:
+    """Refuse a character the fonts cannot show (an emoji, a rare character) before Typst does, naming it
+    and the text around it: PDF/A forbids a missing glyph, and the clerk can replace the character."""
+    for text in strings(data):
+        for at, char in enumerate(text):
+            if ord(char) not in covered() and not unicodedata.category(char).startswith("C"):
+                context = text[max(0, at - 12) : at + 12].replace("\n", " ")
+                raise DataError(
+                    f"报告文字中的字符“{char}”（U+{ord(char):04X}）无法印在 PDF 中：PDF 的字体中没有这个字。"
+                    f"所在的文字：“{context}”",
+                    hint="这类字（表情符号、生僻字等）请在 narrative.md 或数据中的这段文字里"
+                    "换成常用字或删去。",
+                )
+
+
+def strings(value: Any) -> list[str]:
+    """Every string the document prints (not its charts, which are drawn, nor its links' addresses)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [text for item in value for text in strings(item)]
+    if isinstance(value, dict):
+        skip = {"svg", "link", "kind", "fonts", "classes"}
+        return [text for key, item in value.items() if key not in skip for text in strings(item)]
+    return []
+
+
 def render(document: Document, *, author: str = "") -> bytes:
     """The document's PDF: A4, fonts embedded (subsets), text extractable, charts vector."""
     data = {"fonts": FONTS, "author": author, **document_data(document)}
+    check_glyphs(data)
     pdf = compiler().compile(
         format="pdf",
         sys_inputs={"document": json.dumps(data, ensure_ascii=False)},
