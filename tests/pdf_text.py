@@ -46,3 +46,19 @@ def fonts(data: bytes) -> Iterator[tuple[str, bool]]:
             descriptor = descendant["/FontDescriptor"].get_object()
             embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
             yield str(font["/BaseFont"]), embedded
+
+
+def xobjects(data: bytes) -> list[str]:
+    """The subtypes of every XObject the pages draw (an /Image is a raster picture)."""
+    found: list[str] = []
+
+    def walk(resources: Any) -> None:
+        for item in (resources.get("/XObject") or {}).values():
+            item = item.get_object()
+            found.append(str(item.get("/Subtype")))
+            if "/Resources" in item:
+                walk(item["/Resources"].get_object())
+
+    for page in reader(data).pages:
+        walk(page["/Resources"].get_object())
+    return found

@@ -1,5 +1,5 @@
 """End to end: a built report's PDF says what its page says — headings in order, every table cell, the
-文号 — on numbered A4 pages."""
+文号 — on numbered A4 pages, its charts as vectors."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from nianbao.build import build_report
 from nianbao.paths import Project
 from tests.conftest import copy_project
-from tests.pdf_text import in_order, pages_text, reader, squeezed
+from tests.pdf_text import in_order, pages_text, reader, squeezed, xobjects
 
 pytestmark = pytest.mark.slow
 
@@ -63,3 +63,4 @@ def test_the_pdf_says_what_the_page_says(
     for n, on_page in enumerate(pages, 1):
         assert on_page.rstrip().endswith(f"— {n} —")
         assert reader(data).pages[n - 1].mediabox.width == pytest.approx(595.28, abs=0.01)
+    assert "/Image" not in xobjects(data)  # the charts are drawn as vectors, from their SVG

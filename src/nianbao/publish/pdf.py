@@ -34,7 +34,11 @@ TEMPLATE = TEMPLATES_DIR / "pdf" / "document.typ"
 # weight of a serif CJK face on the registries, so the roles set in bold (小标宋 title; （一） headings
 # for want of a 楷体 face; strong text; table headers) are the serif stroked by a fraction of an em:
 # measured on "政府信息公开工作年度报告" at 20 pt, 0.03 em brings the serif's ink from 8.0 % to 13.3 % of
-# the line's area (Noto Sans CJK SC Regular, the 黑体 role: 11.4 %); 0.02 em to 11.2 %.
+# the line's area (Noto Sans CJK SC Regular, the 黑体 role: 11.4 %); 0.02 em to 11.2 %. (A real bold
+# sans exists — the manimgx-fonts-cjk package's variable Noto Sans CJK, whose weights Typst renders: 400
+# → 11.4 %, 700 → 17.4 % — but no role here is a bold sans, and it would add 33 MB.)
+# With `fallback: false` in the template, a face not named here (mplfonts also ships SimHei, which we do
+# not use) is never picked.
 SERIF = "Noto Serif CJK SC"  # 仿宋 role (body) and 小标宋 role (title)
 SANS = "Noto Sans CJK SC"  # 黑体 role (一、 headings): its ink (11.4 %) is SimHei's (10.9 %)
 FONTS: dict[str, str | float] = {
@@ -55,6 +59,7 @@ NARROWEST, WIDEST = 3, 16
 
 
 def font_folders() -> list[Path]:
+    """Folders, not files: typst-py reads no font from a file path given here (measured: none found)."""
     spec = find_spec("mplfonts")
     if spec is None or spec.origin is None:
         raise RuntimeError("mplfonts is not installed: run `make setup`")
@@ -77,6 +82,8 @@ def fonts() -> typst.Fonts:
 
 @cache
 def compiler() -> typst.Compiler:
+    """The template's compiler, made once. From the template's path, not its bytes: typst-py 0.15 fails
+    the second compile of a compiler made from bytes (it looks for `__typst_py_bytes__.typ` on disk)."""
     return typst.Compiler(str(TEMPLATE), root=str(TEMPLATE.parent), font_paths=fonts())
 
 
