@@ -183,3 +183,10 @@ def test_a_character_the_fonts_lack_is_a_users_error_naming_it() -> None:
         "所在的文字：“本年度工作顺利完成😀，群众满意。”\n"
         "  处理办法：这类字（表情符号、生僻字等）请在 narrative.md 或数据中的这段文字里换成常用字或删去。"
     )
+
+
+def test_only_the_environments_font_package_is_searched() -> None:
+    """System fonts and Typst's own are ignored: every machine sets the same faces."""
+    folders = [str(folder) for folder in pdf.font_folders()]
+    found = pdf.fonts().fonts()
+    assert found and all(str(info.path).startswith(tuple(folders)) for info in found)
