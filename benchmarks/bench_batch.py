@@ -3,7 +3,9 @@
 1. naive: the papermill CLI then the nbconvert CLI, one pair per report (what a shell loop would do);
 2. `make reports -j2` (and `-j1`, for the speed-up from a second worker);
 3. the plain-Python floor: the same figures, pandas table and matplotlib chart written as HTML in one
-   process, no kernel at all.
+   process, no kernel at all;
+4. what the PDF adds per report: `publish.pdf` over the executed notebooks of (2), in one process, after
+   loading its fonts and compiler once (as a batch worker does).
 Then a no-op `make reports` over a project of 200 agencies whose reports are all up to date.
 
 Everything happens in temporary projects made by nianbao.synthetic; the real data/ is never touched.
@@ -124,6 +126,24 @@ def floor(project: Path) -> tuple[float, float, float]:
     return imports, wall / len(agencies(project)), used / len(agencies(project))
 
 
+def pdf_cost(project: Path) -> tuple[float, float, float]:
+    """(setup seconds once per process, wall and CPU seconds per report) of the PDF alone, from the
+    executed notebooks a batch left in `project` (the batch's own times include it)."""
+    from nianbao.publish import pdf
+    from nianbao.publish.document import Document
+
+    notebooks = sorted((project / "output").glob(f"*/{YEAR}/report.ipynb"))
+    setup = timed(lambda: pdf.render(Document("年度报告", None, ())))  # fonts parsed, compiler warm
+    loaded = [nbformat.read(path, as_version=4) for path in notebooks]  # type: ignore[no-untyped-call]
+
+    def loop() -> None:
+        for notebook in loaded:
+            pdf.to_pdf(notebook)
+
+    wall, used = measured(loop, resource.RUSAGE_SELF)
+    return setup, wall / len(loaded), used / len(loaded)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=50, help="synthetic agencies per way (default 50)")
@@ -143,6 +163,7 @@ def main() -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # before the naive loop
         naive_per, naive_cpu = naive(copies["naive"], args.naive or n)
         imports, floor_per, floor_cpu = floor(copies["floor"])
+        pdf_setup, pdf_per, pdf_cpu = pdf_cost(copies["j1"])
 
         big = make_project(work / "noop", ROOT, args.noop_agencies, years=(YEAR,))
         make(big, "-j2", "reports")
@@ -154,6 +175,7 @@ def main() -> None:
     print(f"{'make reports -j1':<34}{j1:>14.3f}{j1_cpu:>14.3f}")
     print(f"{'make reports -j2':<34}{j2:>14.3f}{j2_cpu:>14.3f}")
     print(f"{'plain-Python floor':<34}{floor_per:>14.3f}{floor_cpu:>14.3f}   + {imports:.2f} s imports")
+    print(f"{'of which report.pdf':<34}{pdf_per:>14.3f}{pdf_cpu:>14.3f}   + {pdf_setup:.2f} s per worker")
     print(f"batch -j2 / floor: {j2 / floor_per:.1f}x   naive / batch -j2: {naive_per / j2:.1f}x")
     print(
         f"-j1 / -j2: {j1 / j2:.2f}x   (CPU: batch -j2 / floor {j2_cpu / floor_cpu:.1f}x, "

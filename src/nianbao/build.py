@@ -19,7 +19,8 @@ from nianbao.notebook import paired, pipeline, runtime
 from nianbao.notebook.execute import dumps, execute
 from nianbao.paths import Project
 from nianbao.publish.atomic import publish
-from nianbao.publish.export import REVIEW_TAG, export_all
+from nianbao.publish.export import export_all
+from nianbao.publish.tags import REVIEW_TAG
 
 
 @dataclass(frozen=True)

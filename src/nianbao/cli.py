@@ -106,6 +106,8 @@ def report(project: Project, agency: str, year: int | None) -> int:
     plan.record_published(project, built)  # so that `make reports` knows this report is up to date
     print_warnings(built.warnings)
     print(f"已生成 / built: {project.relative(built.html)}")
+    for other in (path for path in built.exports if path != built.html):
+        print(f"同一报告 / also: {project.relative(other)}")
     print(f"供审阅的笔记本 / for review: {project.relative(built.notebook)}")
     return 0
 
@@ -121,11 +123,13 @@ def run_batch(project: Project, args: argparse.Namespace, year: int | None) -> i
         batch.print_summary(outcome)
         return 0 if outcome.ok else 1
     if args.command == "summary":
-        from nianbao.batch.summary import build_summary
+        from nianbao.batch.summary import EXPORTS, build_summary
 
         assert year is not None  # `summary` requires it
         build_summary(project, year)
         print(f"已生成 / built: {project.relative(project.summary_html(year))}")
+        for name in list(EXPORTS)[1:]:  # the page first, then the files made with it
+            print(f"同一报告 / also: {project.relative(project.summary_file(year, name))}")
     write_index(project)
     print(f"索引页 / index: {project.relative(project.index_html)}")
     return 0

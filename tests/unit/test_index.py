@@ -51,3 +51,21 @@ def test_text_from_a_record_is_escaped(project: Project) -> None:
 def test_the_index_is_only_rewritten_when_it_changes(project: Project) -> None:
     assert index.write_index(project)
     assert not index.write_index(project)
+
+
+def test_a_report_or_summary_with_a_pdf_links_it_beside_its_page(project: Project) -> None:
+    job = plan.Job("minzheng", 2017)
+    write_atomic(project.report_html(job.agency, job.year), b"")
+    record(project, job, status="built", name="三元区民政局", headline={"active": 17, "apply": 0})
+    assert 'href="minzheng/2017/report.pdf"' not in index.render(project).decode("utf-8")
+    write_atomic(project.report_file(job.agency, job.year, "report.pdf"), b"%PDF")
+    write_atomic(project.summary_html(2017), b"")
+    write_atomic(project.summary_file(2017, "summary.pdf"), b"%PDF")
+    page = index.render(project).decode("utf-8")
+    assert (
+        '<a href="minzheng/2017/report.html">查看报告</a> <a href="minzheng/2017/report.pdf">PDF</a>' in page
+    )
+    assert (
+        '<a href="_district/2017/summary.html">汇总报告</a> <a href="_district/2017/summary.pdf">PDF</a>'
+        in page
+    )

@@ -159,3 +159,10 @@ def test_a_report_missing_any_file_its_record_lists_is_rebuilt(project: Project)
     assert plan.report_up_to_date(project, job, code)
     exports[1].unlink()  # a second export (a PDF, say) deleted by hand: the report is built again
     assert not plan.report_up_to_date(project, job, code)
+
+
+def test_every_template_is_part_of_the_code_signature() -> None:
+    """A changed template (page, PDF) makes every report stale: each is among the files signed."""
+    templates = [p for p in (plan.PACKAGE_DIR / "templates").rglob("*") if p.is_file()]
+    assert any(p.suffix == ".typ" for p in templates)
+    assert [p.name for p in templates if p.suffix not in plan.CODE_SUFFIXES] == []

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from nianbao.build import Built
 
 PACKAGE_PREFIX = "nianbao:"  # record keys for files shipped in the package, e.g. nianbao:formats/pre2019.yaml
-CODE_SUFFIXES = (".py", ".j2", ".css", ".json")
+CODE_SUFFIXES = (".py", ".j2", ".css", ".json", ".typ")  # .typ: the PDF template
 LOCK_FILE = "requirements.lock"
 
 

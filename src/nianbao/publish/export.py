@@ -15,9 +15,8 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from nianbao.paths import TEMPLATES_DIR
-from nianbao.publish import pages
-
-REVIEW_TAG = "nianbao-review"  # cells for reviewers only: kept in the executed notebook, left out of the HTML
+from nianbao.publish import pages, pdf
+from nianbao.publish.tags import REVIEW_TAG
 
 
 class ReportExporter(HTMLExporter):
@@ -54,6 +53,7 @@ Exporter = Callable[[Any], bytes]  # the finished notebook → one published fil
 # File name (beside report.ipynb) → how it is made, in the order they are made.
 REPORT_EXPORTS: dict[str, Exporter] = {
     "report.html": to_html,
+    "report.pdf": pdf.to_pdf,
 }
 
 
