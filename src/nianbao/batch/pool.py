@@ -36,6 +36,7 @@ from nianbao.batch import provisioner as forked
 from nianbao.batch.zygote import Zygote
 from nianbao.build import build_report
 from nianbao.errors import ExecutionError, NianbaoError
+from nianbao.inputs.to_fill import UnfilledError
 from nianbao.notebook.kernel import PROVISIONER, ProjectKernelManager, ProjectProvisioner, project_kernel_spec
 from nianbao.paths import Project
 from nianbao.publish.export import exporter
@@ -203,7 +204,8 @@ def build_one(
         if not isinstance(err, NianbaoError):
             raise  # a bug: `serve` reports it with its traceback
         # The data's fault unless the template's run failed: then the check itself had passed.
-        plan.record_failed(project, job, err.render(), checked=not isinstance(err, ExecutionError))
+        to_fill = err.items if isinstance(err, UnfilledError) else ()
+        plan.record_failed(project, job, err.render(), not isinstance(err, ExecutionError), to_fill)
         return {
             "job": job,
             "status": "failed",

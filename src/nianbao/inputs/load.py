@@ -26,6 +26,7 @@ from nianbao.inputs.files import Reader, read_text, read_yaml
 from nianbao.inputs.history import check_history, years_to_read
 from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, Profile, YearData
 from nianbao.inputs.prose import parse_narrative
+from nianbao.inputs.to_fill import check_filled
 from nianbao.paths import Project
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -36,6 +37,7 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     agency = check_agency(project, agency)
     fmt = check_year(project, agency, year)
     profile = load_profile(project, agency)
+    check_filled(project, fmt, agency, year)  # everything still 待填 or 待改写, all listed at once
     opening = load_opening(project, agency, fmt) if fmt.history.opening is not None else None
     years = years_to_read(project, agency, fmt, opening, year, years_on_file(project, agency))
     history = {y: load_any_year(project, agency, y) for y in years}

@@ -1,0 +1,82 @@
+"""What is still to fill in a year's files: every `待填` cell and every `待改写` section, all at once.
+
+`make next-year` writes `待填` in every figure it cannot carry over (and in the 文号 and the date), and
+puts last year's text under a `待改写` line in each section of the narrative. A year is not ready until
+none is left: the loader refuses it with one `UnfilledError` that lists every one, so `make check` (and
+the index, through the check record) says exactly what is still to do, not just the first thing.
+
+Only looks: the files are read through the build's snapshot like every other input, and whatever else
+is wrong with them is left to the loader, which reports it as ever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nianbao.errors import DataError
+from nianbao.formats import ReportFormat
+from nianbao.inputs.applications import csv_lines
+from nianbao.inputs.cells import Place, is_to_fill
+from nianbao.inputs.files import Reader, read_text, read_yaml
+from nianbao.inputs.prose import to_rewrite
+from nianbao.paths import Project
+
+
+class UnfilledError(DataError):
+    """A year whose files still hold `待填` cells or `待改写` sections; `items` names each of them."""
+
+    def __init__(self, items: list[str]) -> None:
+        self.items = tuple(items)
+        listed = "".join(f"\n  - {item}" for item in items)
+        super().__init__(
+            f"还有 {len(items)} 处没有填写或改写：{listed}",
+            hint="把每个“待填”换成数字（没有的填 0，不适用的填 -），把每段文字改写成本年度的情况后"
+            "删去“待改写”一行。",
+        )
+
+
+def check_filled(project: Project, fmt: ReportFormat, agency: str, year: int) -> None:
+    """Raise an `UnfilledError` listing everything still to fill in `year`'s files, if anything is."""
+    items = list(unfilled(project, fmt, agency, year))
+    if items:
+        raise UnfilledError(items)
+
+
+def unfilled(project: Project, fmt: ReportFormat, agency: str, year: int) -> Iterator[str]:
+    """Each cell still `待填` (figures.yaml, then the file tables) and each section still `待改写`."""
+    figures = project.figures(agency, year)
+    yield from _in_yaml(project.relative(figures), read_yaml(figures, project.relative(figures)), fmt)
+    for table in fmt.file_tables:
+        path = project.year_dir(agency, year) / table.file
+        if path.is_file():
+            yield from _in_table(project.relative(path), read_text(path, project.relative(path)))
+    narrative = project.narrative(agency, year)
+    if narrative.is_file():
+        where = project.relative(narrative)
+        yield from (f"{where}（“# {heading}”一段）：还是上一年度的文字，有“待改写”标记" for heading in
+                    to_rewrite(read_text(narrative, where)))
+
+
+def _in_yaml(where: str, content: dict[str, Any], fmt: ReportFormat) -> Iterator[str]:
+    reader = Reader.of(content, where)
+    for key, value in reader.content.items():
+        if is_to_fill(value):
+            place = Place.field(where, key, fmt.label(key), reader.lines.get(key))
+            yield f"{where}: {place.subject}"
+
+
+def _in_table(where: str, text: str) -> Iterator[str]:
+    """A CSV laid out like the paper form: its header names the columns, each line's first cell the row."""
+    lines = csv_lines(text, where)
+    if not lines:
+        return
+    header = lines[0][1]
+    for number, cells in lines[1:]:
+        columns = [
+            header[column].strip() if column < len(header) else f"第 {column + 1} 列"
+            for column, cell in enumerate(cells[1:], start=1)
+            if is_to_fill(cell)
+        ]
+        if columns:  # one line per row of the form: its cells still to fill, by column
+            yield f"{where}: 第 {number} 行“{cells[0].strip()}”：{'、'.join(columns)}"
