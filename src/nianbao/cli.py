@@ -106,8 +106,8 @@ def run_batch(project: Project, args: argparse.Namespace, year: int | None) -> i
 def check(project: Project, agency: str | None, year: int | None) -> int:
     """Validate one report, or every agency and year on file; report every fault, not just the first."""
     from nianbao.build import check_model
-    from nianbao.inputs.to_fill import UnfilledError
     from nianbao.inputs.load import agencies_on_file, check_agency, years_on_file
+    from nianbao.inputs.to_fill import UnfilledError
 
     if agency is not None:
         agency = check_agency(project, agency)

@@ -45,7 +45,7 @@ class Started:
     format: ReportFormat
     previous: ReportFormat
     written: list[str]
-    carried: Mapping[str, Number]
+    carried: Mapping[str, Number]  # the figures written into the new files (a chain on file goes on)
     missing: tuple[str, ...]  # figures next year carries over that last year's format cannot give
 
     @property
@@ -67,8 +67,8 @@ def start_next_year(project: Project, agency: str) -> Started:
         model = load_agency_year(project, agency, latest)
     except UnfilledError as err:
         raise DataError(
-            f"机关 {agency} 的 {latest} 年度还有 {len(err.items)} 处没有填写，先填完它再开始 {latest + 1} 年度"
-            f"（make check AGENCY={agency} YEAR={latest} 列出这些地方）"
+            f"机关 {agency} 的 {latest} 年度还有 {len(err.items)} 处没有填写，"
+            f"先填完它再开始 {latest + 1} 年度（make check AGENCY={agency} YEAR={latest} 列出这些地方）"
         ) from err
     carried = carry_over(model)
     fmt = format_for_year(carried.year)
@@ -76,7 +76,9 @@ def start_next_year(project: Project, agency: str) -> Started:
         raise ValueError(carried.year)
     files = next_year_files(project, model, fmt, carried)
     written = write_new(project, files)
-    return Started(agency, carried.year, fmt, model.format, written, carried.figures, carried.missing)
+    into = {path.relative_to(project.agency_dir(agency)).as_posix() for path in files}
+    filled = {key: value for key, value in carried.figures.items() if carried.files[key] in into}
+    return Started(agency, carried.year, fmt, model.format, written, filled, carried.missing)
 
 
 def next_year_files(
@@ -94,7 +96,8 @@ def next_year_files(
     if opening is not None and not (project.agency_dir(agency) / opening).exists():
         balances = {key: value for key, value in carried.figures.items() if carried.files[key] == opening}
         if balances:
-            files[project.agency_dir(agency) / opening] = opening_yaml(fmt, model.year, balances).encode("utf-8")
+            text = opening_yaml(fmt, model.year, balances)
+            files[project.agency_dir(agency) / opening] = text.encode("utf-8")
     return files
 
 
@@ -121,10 +124,10 @@ def figures_yaml(model: AgencyYear, fmt: ReportFormat, carried: CarriedOver) -> 
         unit = f"（{spec.unit}）" if spec.unit else ""
         note = f"{spec.label}{unit}" + ("；从上一年度结转" if value is not None else "")
         _put(tree, key.split("."), (TO_FILL if value is None else str(value), note))
-    for spec in fmt.category_specs:
+    for categories in fmt.category_specs:  # the agency's own, by last year's names
         names = [name for name, _ in model.current.categories] or ["其它"]
-        leaves = {json.dumps(name, ensure_ascii=False): (TO_FILL, f"{spec.label(name)}") for name in names}
-        _put(tree, spec.field.split("."), leaves)
+        leaves = {json.dumps(name, ensure_ascii=False): (TO_FILL, categories.label(name)) for name in names}
+        _put(tree, categories.field.split("."), leaves)
     lines += _yaml(tree, 0)
     return "\n".join(lines) + "\n"
 
@@ -151,7 +154,8 @@ def _yaml(tree: Mapping[str, Any], depth: int) -> list[str]:
 
 def opening_yaml(fmt: ReportFormat, as_of: int, balances: Mapping[str, Number]) -> str:
     key = fmt.history.key
-    lines = [f"# 期初数：截至 {as_of} 年底的历年累计（make next-year 从 {as_of} 年度算出）。", f"as_of: {as_of}", f"{key}:"]
+    lines = [f"# 期初数：截至 {as_of} 年底的历年累计（make next-year 从 {as_of} 年度算出）。"]
+    lines += [f"as_of: {as_of}", f"{key}:"]
     lines += [f"  {name.removeprefix(f'{key}.')}: {value}" for name, value in balances.items()]
     return "\n".join(lines) + "\n"
 
@@ -185,7 +189,8 @@ def narrative_md(model: AgencyYear, fmt: ReportFormat, year: int) -> str:
     last = {spec.heading: model.narrative.get(spec.id, "") for spec in model.format.prose}
     parts = [
         f"<!-- {model.profile.name} {year} 年度报告中由本机关撰写的文字（make next-year 从 {model.year} "
-        "年度生成）。\n     每段都要改写成本年度的情况，改完删去“待改写”一行；make check 列出还没有改写的段。 -->"
+        "年度生成）。\n     每段都要改写成本年度的情况，改完删去“待改写”一行；"
+        "make check 列出还没有改写的段。 -->"
     ]
     for spec in fmt.prose:
         text = last.get(spec.heading)

@@ -195,9 +195,7 @@ def passed(model: AgencyYear) -> dict[str, Any]:
     )
 
 
-def record_failed(
-    project: Project, job: Job, error: str, checked: bool, to_fill: Sequence[str] = ()
-) -> None:
+def record_failed(project: Project, job: Job, error: str, checked: bool, to_fill: Sequence[str] = ()) -> None:
     """After a failed build: the failure, keeping what the last good build wrote and read (its report is
     still published); and the check's failure too when the data was at fault (`checked`), with what is
     still to fill when that was the fault."""

@@ -324,7 +324,9 @@ def _deadline(raw: Any) -> Deadline | None:
         return None
     items = mapping(raw, "deadline")
     only(items, ("agency", "government", "basis"), "deadline")
-    agency, government = (_month_day(required(items, k, "deadline"), f"deadline.{k}") for k in ("agency", "government"))
+    agency, government = (
+        _month_day(required(items, key, "deadline"), f"deadline.{key}") for key in ("agency", "government")
+    )
     return Deadline(agency, government, text(required(items, "basis", "deadline"), "deadline.basis"))
 
 

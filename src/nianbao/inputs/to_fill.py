@@ -54,8 +54,10 @@ def unfilled(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ite
     narrative = project.narrative(agency, year)
     if narrative.is_file():
         where = project.relative(narrative)
-        yield from (f"{where}（“# {heading}”一段）：还是上一年度的文字，有“待改写”标记" for heading in
-                    to_rewrite(read_text(narrative, where)))
+        yield from (
+            f"{where}（“# {heading}”一段）：还是上一年度的文字，有“待改写”标记"
+            for heading in to_rewrite(read_text(narrative, where))
+        )
 
 
 def _in_yaml(where: str, content: dict[str, Any], fmt: ReportFormat) -> Iterator[str]:
