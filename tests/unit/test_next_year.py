@@ -146,8 +146,8 @@ def test_the_narrative_keeps_the_headings_and_last_years_text_under_the_marker(p
     start_next_year(project, "shili")
     text = project.narrative("shili", 2026).read_text("utf-8")
     assert (
-        "# 存在的主要问题及改进情况\n\n待改写：下面是 2025 年度的文字，请改写成 2026 年度的情况，改完删去这一行。\n"
-        in text
+        "# 存在的主要问题及改进情况\n\n"
+        "待改写：下面是 2025 年度的文字，请改写成 2026 年度的情况，改完删去这一行。\n" in text
     )
     last = load_agency_year(project, "shili", 2025).narrative["problems"]
     assert last in text
@@ -158,7 +158,9 @@ def test_next_year_never_overwrites(project: Project) -> None:
     target = project.narrative("shili", 2026)
     target.parent.mkdir()
     target.write_text("# 手写的文字\n", encoding="utf-8")
-    with pytest.raises(DataError, match="以下文件已存在，nianbao 不会覆盖：data/shili/2026/narrative.md"):
+    with pytest.raises(
+        DataError, match=re.escape("以下文件已存在，nianbao 不会覆盖：data/shili/2026/narrative.md")
+    ):
         start_next_year(project, "shili")
     assert sorted(p.name for p in target.parent.iterdir()) == ["narrative.md"]  # nothing else written
     assert target.read_text(encoding="utf-8") == "# 手写的文字\n"
