@@ -109,16 +109,17 @@ def test_the_dashboard_shows_each_state_its_deadline_and_every_file(project: Pro
     page = index.render(project).decode("utf-8")
 
     assert (
-        '<td>三元区民政局</td><td class="unit">2017</td><td class="">已生成</td><td class="unit">2018-01-30</td>'
-        in page
+        '<td>三元区民政局</td><td class="unit">2017</td><td class="">已生成</td>'
+        '<td class="unit">2018-01-30</td>' in page
     )
     assert (
         '<a href="minzheng/2017/report.html">网页</a> · <a href="minzheng/2017/report.docx">Word</a> · '
-        '<a href="minzheng/2017/report.ipynb">笔记本（审阅用）</a> · <a href="minzheng/2017/report.pdf">PDF</a>'
+        '<a href="minzheng/2017/report.ipynb">笔记本（审阅用）</a> · '
+        '<a href="minzheng/2017/report.pdf">PDF</a>'
     ) in page
     assert (
-        '<td class="failed">2026-02-03（逾期：法定期限 2026-01-31）</td><td class="num">不适用</td><td class="num">81</td>'
-        in page
+        '<td class="failed">2026-02-03（逾期：法定期限 2026-01-31）</td>'
+        '<td class="num">不适用</td><td class="num">81</td>' in page
     )
     assert "还有 2 处待填或待改写，第一处：data/shili/2024/figures.yaml: 第 6 行：字段 report.number" in page
     assert '<td class="failed">数据有误</td>' in page

@@ -84,7 +84,7 @@ def check_year(project: Project, agency: str, year: int) -> ReportFormat:
         on_file = "、".join(str(y) for y in years) or "（无）"
         raise DataError(
             f"机关 {agency} 没有 {year} 年度的数据。已有的年度：{on_file}",
-            hint=f"新增年度请建立 data/{agency}/{year}/figures.yaml 和 narrative.md。",
+            hint=f"开始新的年度请运行 make next-year AGENCY={agency}，再填写它新建的文件。",
         )
     fmt = format_for_year(year)
     if fmt is None:
