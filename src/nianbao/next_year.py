@@ -50,7 +50,7 @@ class Started:
 
     @property
     def format_changed(self) -> bool:
-        return self.format.id != self.previous.id
+        return self.format != self.previous
 
 
 def start_next_year(project: Project, agency: str) -> Started:

@@ -29,8 +29,12 @@ CASES = [
     ("shili", 2020, "gb2019", "gb2021"),
     ("shili", 2025, "gb2021", "gb2021"),
 ]
-LISTED_FIELD = re.compile(r"^  - data/[^:\n]+/figures\.yaml: 第 \d+ 行：字段 ([^（\s]+)", re.MULTILINE)
-LISTED_ROW = re.compile(r"^  - data/[^:\n]+/applications\.csv: 第 \d+ 行“(.+)”：(.+)$", re.MULTILINE)
+LISTED_FIELD = re.compile(
+    r"^  - data/[^:\n]+/figures\.yaml: 第 \d+ 行：字段 (\S+?)(?:（.*）)?还没有填写$", re.MULTILINE
+)
+LISTED_ROW = re.compile(
+    r"^  - data/[^:\n]+/applications\.csv: 第 \d+ 行“(.+)”还没有填写：(.+)$", re.MULTILINE
+)
 LISTED_SECTION = re.compile(r"^  - data/[^:\n]+/narrative\.md（“# (.+)”一段）", re.MULTILINE)
 
 
@@ -180,7 +184,7 @@ def test_a_build_of_a_year_still_to_fill_lists_everything(project: Project) -> N
     start_next_year(project, "minzheng")
     with pytest.raises(UnfilledError) as raised:
         load_agency_year(project, "minzheng", 2018)
-    assert raised.value.items[0] == "data/minzheng/2018/figures.yaml: 第 6 行：字段 report.number"
+    assert raised.value.items[0] == "data/minzheng/2018/figures.yaml: 第 6 行：字段 report.number还没有填写"
     assert raised.value.items[-1].startswith("data/minzheng/2018/narrative.md（“# 需要说明的其他情况”一段）")
 
 

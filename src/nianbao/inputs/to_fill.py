@@ -55,7 +55,7 @@ def unfilled(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ite
     if narrative.is_file():
         where = project.relative(narrative)
         yield from (
-            f"{where}（“# {heading}”一段）：还是上一年度的文字，有“待改写”标记"
+            f"{where}（“# {heading}”一段）还没有改写：还有“待改写”一行"
             for heading in to_rewrite(read_text(narrative, where))
         )
 
@@ -65,7 +65,7 @@ def _in_yaml(where: str, content: dict[str, Any], fmt: ReportFormat) -> Iterator
     for key, value in reader.content.items():
         if is_to_fill(value):
             place = Place.field(where, key, fmt.label(key), reader.lines.get(key))
-            yield f"{where}: {place.subject}"
+            yield f"{where}: {place.subject}还没有填写"
 
 
 def _in_table(where: str, text: str) -> Iterator[str]:
@@ -81,4 +81,4 @@ def _in_table(where: str, text: str) -> Iterator[str]:
             if is_to_fill(cell)
         ]
         if columns:  # one line per row of the form: its cells still to fill, by column
-            yield f"{where}: 第 {number} 行“{cells[0].strip()}”：{'、'.join(columns)}"
+            yield f"{where}: 第 {number} 行“{cells[0].strip()}”还没有填写：{'、'.join(columns)}"
