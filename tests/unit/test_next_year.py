@@ -16,6 +16,7 @@ from nianbao.formats import format_for_year
 from nianbao.inputs.carry_over import carry_over
 from nianbao.inputs.cells import TO_FILL
 from nianbao.inputs.load import load_agency_year
+from nianbao.inputs.model import AgencyYear
 from nianbao.inputs.prose import REWRITE
 from nianbao.inputs.to_fill import UnfilledError
 from nianbao.next_year import start_next_year
@@ -101,7 +102,7 @@ def test_next_year_fills_only_what_its_format_carries_over(
         assert started.carried == {}
 
 
-def load_filled(project: Project, agency: str, year: int):  # type: ignore[no-untyped-def]
+def load_filled(project: Project, agency: str, year: int) -> AgencyYear:
     """Fill every 待填 with 0 and drop every 待改写 line; the year then checks and loads."""
     folder = project.year_dir(agency, year)
     for path in folder.iterdir():
