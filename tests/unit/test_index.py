@@ -103,7 +103,7 @@ def test_the_dashboard_shows_each_state_its_deadline_and_every_file(project: Pro
     check(project, invalid, "data/shili/2023/figures.yaml: 第 9 行：字段 a 应为非负整数\n  处理办法：…")
     record(project, failed, "failed", error="第 3 个单元格执行失败")
     check(project, failed)
-    record(project, imported, "imported", name="示例市示例局")
+    project.narrative(imported.agency, imported.year).unlink()  # as `nianbao import` leaves a year
     records.write(project.check_record(valid.agency, valid.year), records.check_record(None, ["w1", "w2"]))
 
     page = index.render(project).decode("utf-8")
@@ -125,7 +125,8 @@ def test_the_dashboard_shows_each_state_its_deadline_and_every_file(project: Pro
     assert '<td class="failed">数据有误</td>' in page
     assert "data/shili/2023/figures.yaml: 第 9 行：字段 a 应为非负整数</td>" in page  # the first line only
     assert '<td class="failed">生成失败</td>' in page and "第 3 个单元格执行失败" in page
-    assert '<td class="">已导入</td>' in page
+    assert '<td>示例市示例局</td><td class="unit">2021</td><td class="">已导入</td>' in page
+    assert "从已发布的网页导入的历史年度（没有 narrative.md），供下一年度衔接，不生成报告" in page
     assert '<td class="">校验通过</td>' in page and "2 条警告" in page
     # the project's latest year is 2025: every agency without it has not started it
     missing = [a for a in project.agencies() if 2025 not in project.years(a)]

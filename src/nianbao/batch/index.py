@@ -5,10 +5,12 @@ Read from the build and check records only (`records.py`; no data is loaded, so 
 stays fast), plus which folders and files exist. Each report is in one state, decided by `state()`:
 
 - missing: the agency has no figures for the project's latest year (it has not started it);
+- imported: figures but no narrative — a year imported from its published page, history for the next
+  year, never built here (as `nianbao import` leaves it);
 - to_fill: the last check found cells still `待填` or sections still `待改写` (how many, the first);
 - invalid: the last check found an error (the first error);
 - failed: the data passed but the last build failed (its error; the last good report stays linked);
-- built / imported: published (with the check's warnings counted);
+- built: published (with the check's warnings counted);
 - valid: checked, no errors (N warnings), not built yet;
 - unchecked: neither checked nor built yet.
 
@@ -51,6 +53,7 @@ FILE_LABELS = {
     ".ipynb": "笔记本（审阅用）",
 }
 NOT_IN_FORMAT = "不适用"
+ON_FILE = ("missing", "imported", "report")  # no figures; figures, no narrative; both
 
 
 def link(project: Project, page: Path) -> str:
@@ -58,13 +61,12 @@ def link(project: Project, page: Path) -> str:
     return page.relative_to(project.root / "output").as_posix()
 
 
-def state(has_figures: bool, build: Mapping[str, Any] | None, check: Mapping[str, Any] | None) -> str:
-    """Where one report stands, from its records (see the module's docstring); a newer check of the
-    data comes before an older build, so data broken since the last build shows as broken."""
-    if not has_figures:
-        return "missing"
-    if build and build["status"] == records.IMPORTED:
-        return "imported"
+def state(on_file: str, build: Mapping[str, Any] | None, check: Mapping[str, Any] | None) -> str:
+    """Where one report stands (see the module's docstring): `on_file` is what of its year is on file
+    (`ON_FILE`); then its records, a newer check of the data before an older build, so data broken
+    since the last build shows as broken."""
+    if on_file != "report":
+        return on_file
     if check and check.get("to_fill"):
         return "to_fill"
     if check and check["status"] == records.FAILED:
@@ -86,14 +88,14 @@ def report_files(project: Project, build: Mapping[str, Any] | None) -> list[dict
 
 
 def report_row(
-    project: Project, job: plan.Job, columns: tuple[tuple[str, str], ...], has_figures: bool = True
+    project: Project, job: plan.Job, columns: tuple[tuple[str, str], ...], on_file: str = "report"
 ) -> dict[str, Any]:
     """One report's line; `columns`: the headline columns (id, heading)."""
     build = records.read(project.build_record(job.agency, job.year))
     check = records.read_check(project.check_record(job.agency, job.year))
-    current = state(has_figures, build, check)
+    current = state(on_file, build, check)
     status, css = STATES[current]
-    headline = (build or {}).get("headline") or {} if current in ("built", "imported", "failed") else {}
+    headline = (build or {}).get("headline") or {} if current in ("built", "failed") else {}
     own = _format_columns().get((build or {}).get("format") or "", None)
     warnings = len((check or {}).get("warnings") or [])
     date, deadline = (check or {}).get("date"), (check or {}).get("deadline")
@@ -104,7 +106,7 @@ def report_row(
         "status": status,
         "css": css,
         "detail": _detail(job, current, build, check),
-        "warnings": warnings if current in ("built", "imported", "valid") else 0,
+        "warnings": warnings if current in ("built", "valid") else 0,
         "date": date,
         "late": bool(date and deadline and date > deadline),
         "deadline": deadline,
@@ -129,6 +131,8 @@ def _detail(
         return str(build["error"]).split("\n", 1)[0]
     if current == "missing":
         return f"还没有这一年度的数据：运行 make next-year AGENCY={job.agency} 开始这一年度"
+    if current == "imported":
+        return "从已发布的网页导入的历史年度（没有 narrative.md），供下一年度衔接，不生成报告"
     return None
 
 
@@ -146,18 +150,19 @@ def _name(project: Project, agency: str) -> str | None:
     return None
 
 
-def expected(project: Project) -> list[tuple[plan.Job, bool]]:
-    """Every report on file, and for the project's latest year each agency that has not started it
-    (its figures missing), by agency then year: (job, whether its figures are on file)."""
-    jobs = plan.jobs(project)
-    latest = max((job.year for job in jobs), default=None)
-    have = {(job.agency, job.year) for job in jobs}
-    missing = (
-        []
-        if latest is None
-        else [plan.Job(agency, latest) for agency in project.agencies() if (agency, latest) not in have]
-    )
-    return sorted([(job, True) for job in jobs] + [(job, False) for job in missing])
+def expected(project: Project) -> list[tuple[plan.Job, str]]:
+    """Every agency × year on file, and for the project's latest year each agency that has not started
+    it, by agency then year: (job, what of it is on file — `ON_FILE`)."""
+    on_file = {
+        plan.Job(agency, year): "report" if project.narrative(agency, year).exists() else "imported"
+        for agency in project.agencies()
+        for year in project.years(agency)
+    }
+    latest = max((job.year for job in on_file), default=None)
+    if latest is not None:
+        for agency in project.agencies():
+            on_file.setdefault(plan.Job(agency, latest), "missing")
+    return sorted(on_file.items())
 
 
 def year_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -199,7 +204,7 @@ def summary_rows(project: Project, years: list[int]) -> list[dict[str, Any]]:
 
 def render(project: Project) -> bytes:
     columns = index_columns()
-    rows = [report_row(project, job, columns, has_figures) for job, has_figures in expected(project)]
+    rows = [report_row(project, job, columns, on_file) for job, on_file in expected(project)]
     years = sorted({row["year"] for row in rows})
     counts = {state: sum(row["state"] == state for row in rows) for state in STATES}
     body = pages.render_body(

@@ -25,7 +25,6 @@ from nianbao.publish.atomic import write_atomic
 SCHEMA = 1
 FILE_NAMES = (BUILD_RECORD, CHECK_RECORD)  # records, not published pages (they hold modification times)
 BUILT, FAILED, OK = "built", "failed", "ok"
-IMPORTED = "imported"  # a build record's status for a report taken from a published page, not built here
 # Each field of a record and the JSON types it may hold; anything else makes the record unreadable.
 BUILD_FIELDS: dict[str, tuple[type, ...]] = {
     "schema": (int,),
