@@ -20,15 +20,14 @@ import jinja2
 import nh3
 from markupsafe import Markup
 from mistune.plugins import import_plugin
-from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from nianbao.paths import TEMPLATES_DIR
 
 LANGUAGE = "zh"  # nbconvert accepts "zh", not "zh-CN" (it would fall back to English)
 CSS = TEMPLATES_DIR / "nianbao" / "report.css"
-# nbconvert's plugins minus "url": a bare URL followed by Chinese text has no space to end it, so the
+# nbconvert's plugins but "url": a bare URL followed by Chinese text has no space to end it, so the
 # autolinker would swallow the rest of the sentence into the link.
-MARKDOWN_PLUGINS = tuple(p for p in MarkdownWithMath.DEFAULT_PLUGINS if p != "url")
+LEFT_OUT_PLUGINS = ("url",)
 
 TEXT_TAGS = {"p", "br", "div", "span", "strong", "em", "b", "i", "u", "sup", "sub", "hr", "blockquote"}
 TEXT_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "code", "pre"}
@@ -92,11 +91,30 @@ def sanitise(body: str) -> str:
     )
 
 
+@cache
+def markdown_plugins() -> tuple[str, ...]:
+    """The Markdown plugins every page uses: nbconvert's, but `LEFT_OUT_PLUGINS`. nbconvert is imported
+    on first use, here and in `markdown`: it costs 0.6 s of CPU, and the index (all that a no-op
+    `make reports` writes) renders no Markdown."""
+    from nbconvert.filters.markdown_mistune import MarkdownWithMath
+
+    return tuple(name for name in MarkdownWithMath.DEFAULT_PLUGINS if name not in LEFT_OUT_PLUGINS)
+
+
+def __getattr__(name: str) -> Any:
+    """`MARKDOWN_PLUGINS`, as the PDF/Word document model imports it, computed on first use."""
+    if name == "MARKDOWN_PLUGINS":
+        return markdown_plugins()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def markdown(source: str) -> Markup:
     """Markdown → HTML. Raw HTML in `source` is kept: it is the template's own (`<div class="signature">`);
     data inside it was escaped where it was inserted."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
     renderer = IPythonRenderer(escape=False, exclude_anchor_links=True)
-    plugins = [import_plugin(name) for name in MARKDOWN_PLUGINS]
+    plugins = [import_plugin(name) for name in markdown_plugins()]
     return Markup(MarkdownWithMath(renderer=renderer, plugins=plugins).render(source))
 
 
