@@ -11,16 +11,19 @@ is wrong with them is left to the loader, which reports it as ever.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
 
 from nianbao.errors import DataError
 from nianbao.formats import ReportFormat
 from nianbao.inputs.applications import csv_lines
 from nianbao.inputs.cells import Place, is_to_fill
-from nianbao.inputs.files import Reader, read_text, read_yaml
+from nianbao.inputs.files import read_text, read_yaml
 from nianbao.inputs.prose import to_rewrite
 from nianbao.paths import Project
+
+T = TypeVar("T")
 
 
 class UnfilledError(DataError):
@@ -44,33 +47,50 @@ def check_filled(project: Project, fmt: ReportFormat, agency: str, year: int) ->
 
 
 def unfilled(project: Project, fmt: ReportFormat, agency: str, year: int) -> Iterator[str]:
-    """Each cell still `待填` (figures.yaml, then the file tables) and each section still `待改写`."""
+    """Each cell still `待填` (figures.yaml, then the file tables) and each section still `待改写`.
+
+    A file that cannot be read or parsed is skipped: the loader reports that fault, in its own order."""
     figures = project.figures(agency, year)
-    yield from _in_yaml(project.relative(figures), read_yaml(figures, project.relative(figures)), fmt)
+    content = _quietly(read_yaml, figures, project.relative(figures))
+    if content is not None:
+        yield from _in_yaml(project.relative(figures), content, fmt)
     for table in fmt.file_tables:
         path = project.year_dir(agency, year) / table.file
-        if path.is_file():
-            yield from _in_table(project.relative(path), read_text(path, project.relative(path)))
+        where = project.relative(path)
+        lines = _quietly(_table_lines, path, where) if path.is_file() else None
+        yield from _in_table(where, lines or [])
     narrative = project.narrative(agency, year)
-    if narrative.is_file():
-        where = project.relative(narrative)
-        yield from (
-            f"{where}（“# {heading}”一段）还没有改写：还有“待改写”一行"
-            for heading in to_rewrite(read_text(narrative, where))
-        )
+    where = project.relative(narrative)
+    text = _quietly(read_text, narrative, where) if narrative.is_file() else None
+    for heading in to_rewrite(text or ""):
+        yield f"{where}（“# {heading}”一段）还没有改写：还有“待改写”一行"
 
 
-def _in_yaml(where: str, content: dict[str, Any], fmt: ReportFormat) -> Iterator[str]:
-    reader = Reader.of(content, where)
-    for key, value in reader.content.items():
-        if is_to_fill(value):
-            place = Place.field(where, key, fmt.label(key), reader.lines.get(key))
+def _quietly(read: Callable[..., T], *args: Any) -> T | None:
+    try:
+        return read(*args)
+    except DataError:
+        return None
+
+
+def _table_lines(path: Path, where: str) -> list[tuple[int, list[str]]]:
+    return csv_lines(read_text(path, where), where)
+
+
+def _in_yaml(where: str, content: Mapping[str, Any], fmt: ReportFormat, prefix: str = "") -> Iterator[str]:
+    """Every leaf of the file's nested keys, by its dotted key, that still holds `待填`."""
+    lines = getattr(content, "lines", {})
+    for name, value in content.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            yield from _in_yaml(where, value, fmt, f"{key}.")
+        elif is_to_fill(value):
+            place = Place.field(where, key, fmt.label(key), lines.get(name))
             yield f"{where}: {place.subject}还没有填写"
 
 
-def _in_table(where: str, text: str) -> Iterator[str]:
+def _in_table(where: str, lines: list[tuple[int, list[str]]]) -> Iterator[str]:
     """A CSV laid out like the paper form: its header names the columns, each line's first cell the row."""
-    lines = csv_lines(text, where)
     if not lines:
         return
     header = lines[0][1]
