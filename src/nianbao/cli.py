@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from nianbao.batch import plan, records
-from nianbao.errors import NianbaoError
+from nianbao.errors import DataError, NianbaoError
 from nianbao.paths import Project
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def next_year(project: Project, agency: str | None) -> int:
 
     targets = [agency] if agency is not None else agencies_on_file(project)
     if not targets:
-        raise NianbaoError("params/ 中没有任何机关的档案")
+        raise DataError("params/ 中没有任何机关的档案", hint="新增机关见 README“新增一个机关或一个年度”。")
     failed = 0
     for target in targets:
         try:
