@@ -180,12 +180,24 @@ def print_started(started: Started) -> None:
     if started.carried:
         print(f"  从上一年度结转了 {len(started.carried)} 个数字（已填好，请核对）。")
     if started.missing:
-        labels = "、".join(new.label(key) for key in started.missing)
-        print(f"  上一年度的格式没有可以结转的数字，请照上一年度的报告填写：{labels}")
+        labels = grouped([new.label(key) for key in started.missing])
+        print(f"  上一年度的格式中没有、无法结转的数字（写的是“待填”，请照上一年度的报告填写）：{labels}")
+    if started.chained:
+        print("  历年累计由程序从期初数逐年相加，不用填。")
+    rest = "其余的数字" if started.carried else "每个数字"
     print(
-        f"  其余的数字、文号和发文日期写的是“待填”，narrative.md 每段有“待改写”一行；"
+        f"  {rest}、文号和发文日期写的是“待填”，narrative.md 每段有“待改写”一行；"
         f"填好后运行 make check AGENCY={started.agency} YEAR={started.year}。"
     )
+
+
+def grouped(labels: list[str]) -> str:
+    """Labels of one row together: `二、上年结转…：自然人、商业企业；行政许可：上一年项目数量`."""
+    groups: dict[str, list[str]] = {}
+    for label in labels:
+        row, _, cell = label.partition("：")
+        groups.setdefault(row, []).append(cell)
+    return "；".join(f"{row}：{'、'.join(cells)}" if any(cells) else row for row, cells in groups.items())
 
 
 def print_warnings(warnings: Sequence[str]) -> None:

@@ -47,6 +47,7 @@ class Started:
     written: list[str]
     carried: Mapping[str, Number]  # the figures written into the new files (a chain on file goes on)
     missing: tuple[str, ...]  # figures next year carries over that last year's format cannot give
+    chained: int = 0  # figures carried over by a chain already on file (pre2019's 历年累计): nothing to write
 
     @property
     def format_changed(self) -> bool:
@@ -78,7 +79,8 @@ def start_next_year(project: Project, agency: str) -> Started:
     written = write_new(project, files)
     into = {path.relative_to(project.agency_dir(agency)).as_posix() for path in files}
     filled = {key: value for key, value in carried.figures.items() if carried.files[key] in into}
-    return Started(agency, carried.year, fmt, model.format, written, filled, carried.missing)
+    chained = len(carried.figures) - len(filled)
+    return Started(agency, carried.year, fmt, model.format, written, filled, carried.missing, chained)
 
 
 def next_year_files(

@@ -12,6 +12,7 @@ import pytest
 from nianbao import cli
 from nianbao.build import check_report
 from nianbao.errors import DataError
+from nianbao.figures.derived import Figures
 from nianbao.formats import format_for_year
 from nianbao.inputs.carry_over import carry_over
 from nianbao.inputs.cells import TO_FILL
@@ -98,8 +99,13 @@ def test_next_year_fills_only_what_its_format_carries_over(
         if expected.files[key] != "opening.yaml":
             assert new.current.values[key] == value
             assert key in started.carried
-    if not expected.figures:
-        assert started.carried == {}
+    chained = [key for key, file in expected.files.items() if file == "opening.yaml"]
+    assert started.chained == len(chained)  # pre2019's 历年累计 go on from the opening on file
+    if chained:  # with this year's figures all 0, each 历年累计 is last year's
+        lines = {line.id: line.cumulative for line in Figures.derive(new).appendix}
+        assert {key: lines[key.removeprefix("cumulative.")] for key in chained} == {
+            key: expected.figures[key] for key in chained
+        }
 
 
 def load_filled(project: Project, agency: str, year: int) -> AgencyYear:
