@@ -29,7 +29,7 @@ BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.nianbao-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report import check reports summary index workbook workbooks collect bench test lint format lab sync sync-md lock golden clean
+.PHONY: help setup report import check next-year reports summary index workbook workbooks collect bench test lint format lab sync sync-md lock golden clean
 
 help: ## 列出所有命令 / list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,6 +57,10 @@ import: $(STAMP) ## 导入上一年度已发布的年报网页：make import FIL
 CHECK_ARGS = $(if $(AGENCY_GIVEN),--agency="$$NIANBAO_AGENCY") $(if $(YEAR_GIVEN),--year="$$NIANBAO_YEAR")
 check: $(STAMP) ## 只校验数据不生成报告：make check（全部）或 make check AGENCY=minzheng YEAR=2017
 	@$(BIN)/nianbao check $(CHECK_ARGS)
+
+# Without AGENCY on the command line, next-year starts the next year of every agency.
+next-year: $(STAMP) ## 开始下一年度（结转的数字已填，其余待填）：make next-year [AGENCY=minzheng]
+	@$(BIN)/nianbao next-year $(if $(AGENCY_GIVEN),-- "$$NIANBAO_AGENCY")
 
 # `make reports` builds only what is stale, in parallel with `make -j N reports`: the CLI reads -jN from
 # MAKEFLAGS and runs that many warm workers. YEAR is only passed on when given on the command line.

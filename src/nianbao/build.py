@@ -86,10 +86,15 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
 def check_report(project: Project, agency: str, year: int) -> tuple[str, ...]:
     """Everything `build_report` checks without a kernel: load and check the files (step 1), derive
     the figures (step 2) and prepare the template (step 3). Returns the warnings; raises the first
-    user error."""
+    user error (or all that is still 待填, at once)."""
+    return check_model(project, agency, year).warnings
+
+
+def check_model(project: Project, agency: str, year: int) -> AgencyYear:
+    """`check_report`, returning the checked model (its date and format go into the check record)."""
     model = load_agency_year(project, agency, year)
     prepare_template(project, Figures.derive(model))
-    return model.warnings
+    return model
 
 
 def prepare_template(project: Project, figures: Figures) -> Any:

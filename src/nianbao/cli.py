@@ -13,10 +13,14 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nianbao.batch import plan, records
-from nianbao.errors import NianbaoError
+from nianbao.errors import DataError, NianbaoError
 from nianbao.paths import Project
+
+if TYPE_CHECKING:
+    from nianbao.next_year import Started
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -55,6 +59,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     workbooks.add_argument("year", help="报告年度，如 2021")
     collect = commands.add_parser("collect", help="把收回的填报表放入 data/ / place returned forms in data/")
     collect.add_argument("folder", help="收回的填报表（.xlsx）所在的文件夹")
+    next_year = commands.add_parser(
+        "next-year", help="从最近一个年度开始下一年度，待填写 / start the next year, to be filled in"
+    )
+    next_year.add_argument("agency", nargs="?", help="机关代号，如 minzheng（默认：全部机关）")
     return parser.parse_args(argv)
 
 
@@ -71,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
     given = getattr(args, "year", None)
     year = parse_year(given) if given is not None else None
     project = Project.discover()
+    if args.command == "next-year":  # writes new files into data/ only
+        return next_year(project, args.agency)
     if args.command == "check":  # writes check records only, each atomically: no lock needed
         return check(project, args.agency, year)
     if args.command == "import":  # these write new files into data/ only, never output/
@@ -174,8 +184,9 @@ def run_forms(project: Project, args: argparse.Namespace, year: int | None) -> i
 
 def check(project: Project, agency: str | None, year: int | None) -> int:
     """Validate one report, or every agency and year on file; report every fault, not just the first."""
-    from nianbao.build import check_report
+    from nianbao.build import check_model
     from nianbao.inputs.load import agencies_on_file, check_agency, years_on_file
+    from nianbao.inputs.to_fill import UnfilledError
 
     if agency is not None:
         agency = check_agency(project, agency)
@@ -199,19 +210,78 @@ def check(project: Project, agency: str | None, year: int | None) -> int:
             )
             continue
         try:
-            warnings = check_report(project, a, y)
+            model = check_model(project, a, y)
         except NianbaoError as err:
             failed += 1
-            records.write(project.check_record(a, y), records.check_record(err.render(), []))
+            to_fill = list(err.items) if isinstance(err, UnfilledError) else []
+            records.write(project.check_record(a, y), records.check_record(err.render(), [], to_fill=to_fill))
             print(f"错误：{a} {y}：{err.render()}", file=sys.stderr)
             continue
-        records.write(project.check_record(a, y), records.check_record(None, list(warnings)))
-        print_warnings(warnings)
+        records.write(project.check_record(a, y), plan.passed(model))
+        print_warnings(model.warnings)
         print(f"通过 / ok: {a} {y}")
     if failed:
         print(f"校验了 {len(targets)} 份报告的数据，{failed} 份有错误。", file=sys.stderr)
         return 1
     return 0
+
+
+def next_year(project: Project, agency: str | None) -> int:
+    """Start the next year of one agency, or of every agency (each all or nothing; the others go on)."""
+    from nianbao.inputs.load import agencies_on_file
+    from nianbao.next_year import start_next_year
+
+    targets = [agency] if agency is not None else agencies_on_file(project)
+    if not targets:
+        raise DataError("params/ 中没有任何机关的档案", hint="新增机关见 README“新增一个机关或一个年度”。")
+    failed = 0
+    for target in targets:
+        try:
+            started = start_next_year(project, target)
+        except NianbaoError as err:
+            if agency is not None:
+                raise
+            failed += 1
+            print(f"错误：{target}：{err.render()}", file=sys.stderr)
+            continue
+        print_started(started)
+    if failed:
+        print(f"{len(targets)} 个机关中 {failed} 个没有开始新的年度（原因见上）。", file=sys.stderr)
+        return 1
+    return 0
+
+
+def print_started(started: Started) -> None:
+    new, old = started.format, started.previous
+    print(f"{started.agency}：开始 {started.year} 年度（格式 {new.id}，{new.span}）")
+    if started.format_changed:
+        print(
+            f"  注意：{started.year} 年度的报告格式是 {new.id}，与 {started.year - 1} 年度的 {old.id} 不同，"
+            f"已按 {new.id} 的格式建立文件。"
+        )
+    for path in started.written:
+        print(f"  已新建 / created: {path}")
+    if started.carried:
+        print(f"  从上一年度结转了 {len(started.carried)} 个数字（已填好，请核对）。")
+    if started.missing:
+        labels = grouped([new.label(key) for key in started.missing])
+        print(f"  上一年度的格式中没有、无法结转的数字（写的是“待填”，请照上一年度的报告填写）：{labels}")
+    if started.chained:
+        print("  历年累计由程序从期初数逐年相加，不用填。")
+    rest = "其余的数字" if started.carried else "每个数字"
+    print(
+        f"  {rest}、文号和发文日期写的是“待填”，narrative.md 每段有“待改写”一行；"
+        f"填好后运行 make check AGENCY={started.agency} YEAR={started.year}。"
+    )
+
+
+def grouped(labels: list[str]) -> str:
+    """Labels of one row together: `二、上年结转…：自然人、商业企业；行政许可：上一年项目数量`."""
+    groups: dict[str, list[str]] = {}
+    for label in labels:
+        row, _, cell = label.partition("：")
+        groups.setdefault(row, []).append(cell)
+    return "；".join(f"{row}：{'、'.join(cells)}" if any(cells) else row for row, cells in groups.items())
 
 
 def print_warnings(warnings: Sequence[str]) -> None:

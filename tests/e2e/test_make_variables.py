@@ -72,7 +72,7 @@ def year_error(value: str) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("target", ["report", "check"])
+@pytest.mark.parametrize("target", ["report", "check", "next-year"])
 @pytest.mark.parametrize("template", HOSTILE)
 def test_a_hostile_agency_is_refused_and_never_run(
     root: Path, tmp_path: Path, target: str, template: str

@@ -67,7 +67,15 @@ def test_the_record_lists_what_was_read_so_the_new_version_makes_it_stale(projec
     assert record["listings"] == {"years:minzheng": [2017]}
     assert set(record["outputs"]) == {"output/minzheng/2017/report.ipynb", "output/minzheng/2017/report.html"}
     check = records.read_check(project.check_record("minzheng", 2017))
-    assert check == {"schema": records.SCHEMA, "status": "ok", "error": None, "warnings": []}
+    assert check == {
+        "schema": records.SCHEMA,
+        "status": "ok",
+        "error": None,
+        "warnings": [],
+        "to_fill": [],
+        "date": "2018-01-30",  # figures.yaml's report.date
+        "deadline": "2018-03-31",  # pre2019's deadline: 3月31日 of the following year
+    }
     # The kernel saved figures.yaml after the build had read it: the next batch rebuilds the report.
     assert not plan.report_up_to_date(project, plan.Job("minzheng", 2017), plan.code_signature(project))
 

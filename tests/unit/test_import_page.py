@@ -215,9 +215,9 @@ def test_an_imported_year_is_never_built_and_listed_as_imported(project: Project
     assert plan.imported(project) == [plan.Job("shili", 2021)]
     assert "shili" not in plan.agencies_for(project, 2021)  # nor summed into the district's summary
     page = render(project).decode("utf-8")
-    assert '<td class="unit">2021</td><td class="">已导入（历史年度，不生成报告）</td>' in page
-    assert "另有 1 个从已发布网页导入的历史年度（不生成报告）。" in page
-    assert "失败 0 份" in page
+    assert '<td class="unit">2021</td><td class="">已导入</td>' in page
+    assert "已导入 1 份" in page
+    assert "生成失败" not in page  # never built, so never failed
 
 
 def test_checking_every_year_skips_an_imported_one_without_failing(

@@ -18,20 +18,36 @@ def test_built_failed_and_missing_reports_are_listed(project: Project) -> None:
     built, failed = plan.Job("minzheng", 2017), plan.Job("shili-renshe", 2017)
     write_atomic(project.report_html(built.agency, built.year), b"")
     write_atomic(project.report_html(failed.agency, failed.year), b"")
-    record(project, built, status="built", name="三元区民政局", headline={"active": 17, "apply": 0})
+    page_of = {job: {f"output/{job.agency}/{job.year}/report.html": "0"} for job in (built, failed)}
     record(
-        project, failed, status="failed", name="示例区人力资源和社会保障局", error="figures.yaml: 数字错误"
+        project,
+        built,
+        "built",
+        name="三元区民政局",
+        headline={"active": 17, "apply": 0},
+        outputs=page_of[built],
+    )
+    record(
+        project,
+        failed,
+        "failed",
+        name="示例区人力资源和社会保障局",
+        error="figures.yaml: 数字错误",
+        outputs=page_of[failed],
     )
 
     page = index.render(project).decode("utf-8")
 
     assert '<td>三元区民政局</td><td class="unit">2017</td><td class="">已生成</td>' in page
-    assert '<td class="num">17</td><td class="num">0</td><td><a href="minzheng/2017/report.html">' in page
+    assert (
+        '<td class="num">17</td><td class="num">0</td><td><a href="minzheng/2017/report.html">网页</a>'
+        in page
+    )
     assert '<td class="failed">生成失败</td>' in page
     assert "figures.yaml: 数字错误" in page
-    assert '<a href="shili-renshe/2017/report.html">上一次的报告</a>' in page
-    assert page.count("尚未生成</td>") == len(plan.jobs(project)) - 2
-    assert f"共 {len(plan.jobs(project))} 份报告：已生成 1 份，失败 1 份" in page
+    assert '<a href="shili-renshe/2017/report.html">网页</a>' in page  # the last good report
+    assert page.count("尚未校验</td>") == len(plan.jobs(project)) - 2
+    assert f"共 {len(index.expected(project))} 份报告：" in page
 
 
 def test_the_page_is_self_contained_and_deterministic(project: Project) -> None:
@@ -53,19 +69,83 @@ def test_the_index_is_only_rewritten_when_it_changes(project: Project) -> None:
     assert not index.write_index(project)
 
 
-def test_a_report_or_summary_with_a_pdf_links_it_beside_its_page(project: Project) -> None:
-    job = plan.Job("minzheng", 2017)
-    write_atomic(project.report_html(job.agency, job.year), b"")
-    record(project, job, status="built", name="三元区民政局", headline={"active": 17, "apply": 0})
-    assert 'href="minzheng/2017/report.pdf"' not in index.render(project).decode("utf-8")
-    write_atomic(project.report_file(job.agency, job.year, "report.pdf"), b"%PDF")
-    write_atomic(project.summary_html(2017), b"")
-    write_atomic(project.summary_file(2017, "summary.pdf"), b"%PDF")
+def check(project: Project, job: plan.Job, error: str | None = None, **fields: Any) -> None:
+    records.write(project.check_record(job.agency, job.year), records.check_record(error, [], **fields))
+
+
+def test_the_dashboard_shows_each_state_its_deadline_and_every_file(project: Project) -> None:
+    """One agency × year in each state, from the records alone; a year's line counts them."""
+    built, late, to_fill = plan.Job("minzheng", 2017), plan.Job("shili", 2025), plan.Job("shili", 2024)
+    invalid, failed, imported = plan.Job("shili", 2023), plan.Job("shili", 2022), plan.Job("shili", 2021)
+    valid = plan.Job("shili", 2020)
+    files = ("report.html", "report.pdf", "report.docx", "report.ipynb")
+    for name in files:
+        write_atomic(project.report_file(built.agency, built.year, name), b"")
+    outputs = {f"output/minzheng/2017/{name}": "0" for name in files}
+    record(
+        project,
+        built,
+        "built",
+        name="三元区民政局",
+        format_id="pre2019",
+        outputs=outputs,
+        headline={"active": 17, "apply": 0},
+    )
+    check(project, built, date="2018-01-30", deadline="2018-03-31")
+    record(project, late, "built", name="示例市示例局", format_id="gb2021", headline={"apply": 81})
+    check(project, late, date="2026-02-03", deadline="2026-01-31")
+    check(
+        project,
+        to_fill,
+        "还有 2 处",
+        to_fill=["data/shili/2024/figures.yaml: 第 6 行：字段 report.number", "x"],
+    )
+    check(project, invalid, "data/shili/2023/figures.yaml: 第 9 行：字段 a 应为非负整数\n  处理办法：…")
+    record(project, failed, "failed", error="第 3 个单元格执行失败")
+    check(project, failed)
+    project.narrative(imported.agency, imported.year).unlink()  # as `nianbao import` leaves a year
+    records.write(project.check_record(valid.agency, valid.year), records.check_record(None, ["w1", "w2"]))
+
     page = index.render(project).decode("utf-8")
+
     assert (
-        '<a href="minzheng/2017/report.html">查看报告</a> <a href="minzheng/2017/report.pdf">PDF</a>' in page
+        '<td>三元区民政局</td><td class="unit">2017</td><td class="">已生成</td>'
+        '<td class="unit">2018-01-30</td>' in page
     )
     assert (
-        '<a href="_district/2017/summary.html">汇总报告</a> <a href="_district/2017/summary.pdf">PDF</a>'
-        in page
+        '<a href="minzheng/2017/report.html">网页</a> · <a href="minzheng/2017/report.docx">Word</a> · '
+        '<a href="minzheng/2017/report.ipynb">笔记本（审阅用）</a> · '
+        '<a href="minzheng/2017/report.pdf">PDF</a>'
+    ) in page
+    assert (
+        '<td class="failed">2026-02-03（逾期：法定期限 2026-01-31）</td>'
+        '<td class="num">不适用</td><td class="num">81</td>' in page
     )
+    assert "还有 2 处待填或待改写，第一处：data/shili/2024/figures.yaml: 第 6 行：字段 report.number" in page
+    assert '<td class="failed">数据有误</td>' in page
+    assert "data/shili/2023/figures.yaml: 第 9 行：字段 a 应为非负整数</td>" in page  # the first line only
+    assert '<td class="failed">生成失败</td>' in page and "第 3 个单元格执行失败" in page
+    assert '<td>示例市示例局</td><td class="unit">2021</td><td class="">已导入</td>' in page
+    assert "从已发布的网页导入的历史年度（没有 narrative.md），供下一年度衔接，不生成报告" in page
+    assert '<td class="">校验通过</td>' in page and "2 条警告" in page
+    # the project's latest year is 2025: every agency without it has not started it
+    missing = [a for a in project.agencies() if 2025 not in project.years(a)]
+    assert page.count('<td class="failed">缺少数据</td>') == len(missing)
+    assert "运行 make next-year AGENCY=minzheng 开始这一年度" in page
+    # 2025: shili late but built (done), the others missing
+    assert (
+        f'<tr><td class="unit">2025</td><td class="num">{len(missing) + 1}</td><td class="num">1</td>'
+        f'<td class="num">{len(missing)}</td><td class="num">0</td><td class="num">1</td></tr>'
+    ) in page
+
+
+def test_a_started_year_shows_as_to_fill_after_check(project: Project, monkeypatch: Any) -> None:
+    from nianbao import cli
+    from nianbao.next_year import start_next_year
+
+    monkeypatch.chdir(project.root)
+    start_next_year(project, "minzheng")
+    assert cli.main(["check", "--agency", "minzheng", "--year", "2018"]) == 1
+    page = index.render(project).decode("utf-8")
+    assert '<td>minzheng</td><td class="unit">2018</td><td class="failed">待填</td>' in page
+    assert "处待填或待改写，第一处：data/minzheng/2018/figures.yaml: 第 6 行：字段 report.number" in page

@@ -19,7 +19,7 @@ STAGES = [
     ["nianbao.drawing"],
     ["nianbao.notebook"],
     ["nianbao.publish"],
-    ["nianbao.report", "nianbao.build"],
+    ["nianbao.report", "nianbao.build", "nianbao.next_year"],
     ["nianbao.batch"],
     ["nianbao.cli"],
 ]
@@ -87,4 +87,4 @@ def test_no_import_cycle() -> None:
 
 def test_the_top_level_holds_only_entry_points_and_shared_parts() -> None:
     top = sorted(path.stem for path in PACKAGE.glob("*.py"))
-    assert top == ["__init__", "build", "cli", "errors", "paths", "report"]
+    assert top == ["__init__", "build", "cli", "errors", "next_year", "paths", "report"]

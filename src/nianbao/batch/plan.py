@@ -14,6 +14,7 @@ to do reads the records and stats the files, and that is all.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from nianbao.paths import PACKAGE_DIR, Project
 
 if TYPE_CHECKING:
     from nianbao.build import Built
+    from nianbao.inputs.model import AgencyYear
 
 PACKAGE_PREFIX = "nianbao:"  # record keys for files shipped in the package, e.g. nianbao:formats/pre2019.yaml
 CODE_SUFFIXES = (".py", ".j2", ".css", ".json", ".typ")  # .typ: the PDF template
@@ -207,10 +209,19 @@ def record_built(project: Project, built: Built, code: str | None = None) -> Non
         code=code or code_signature(project),
     )
     # The build record last: it is what says the outputs are this build's.
-    records.write(
-        project.check_record(model.profile.slug, model.year), records.check_record(None, list(built.warnings))
-    )
+    records.write(project.check_record(model.profile.slug, model.year), passed(model))
     records.write(project.build_record(model.profile.slug, model.year), record)
+
+
+def passed(model: AgencyYear) -> dict[str, Any]:
+    """The check record of a report whose data passed: its warnings, its date and its legal deadline."""
+    deadline = model.format.deadline
+    return records.check_record(
+        None,
+        list(model.warnings),
+        date=model.current.date.isoformat(),
+        deadline=deadline.of_agency(model.year).isoformat() if deadline else None,
+    )
 
 
 def record_published(project: Project, built: Built, code: str | None = None) -> None:
@@ -223,7 +234,7 @@ def record_published(project: Project, built: Built, code: str | None = None) ->
         if built.figures is not None:
             model = built.figures.model
             project.build_record(model.profile.slug, model.year).unlink(missing_ok=True)
-        files = "、".join(project.relative(path) for path in (built.html, built.notebook))
+        files = "、".join(project.relative(path) for path in built.outputs)
         raise OutputError(
             f"报告的文件已替换为新生成的（{files}），但它的构建记录无法写入：{err.message}",
             hint="请清理磁盘空间或检查写入权限后重新运行 make reports，它会重新生成这份报告；"
@@ -231,11 +242,14 @@ def record_published(project: Project, built: Built, code: str | None = None) ->
         ) from err
 
 
-def record_failed(project: Project, job: Job, error: str, checked: bool) -> None:
+def record_failed(project: Project, job: Job, error: str, checked: bool, to_fill: Sequence[str] = ()) -> None:
     """After a failed build: the failure, keeping what the last good build wrote and read (its report is
-    still published); and the check's failure too when the data was at fault (`checked`)."""
+    still published); and the check's failure too when the data was at fault (`checked`), with what is
+    still to fill when that was the fault."""
     path = project.build_record(job.agency, job.year)
     previous = records.read(path) or records.build_record(records.FAILED)
     records.write(path, {**previous, "status": records.FAILED, "error": error})
     if checked:
-        records.write(project.check_record(job.agency, job.year), records.check_record(error, []))
+        records.write(
+            project.check_record(job.agency, job.year), records.check_record(error, [], to_fill=list(to_fill))
+        )

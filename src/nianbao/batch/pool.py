@@ -35,6 +35,7 @@ from nianbao.batch import provisioner as forked
 from nianbao.batch.zygote import Zygote
 from nianbao.build import build_report
 from nianbao.errors import ExecutionError, NianbaoError
+from nianbao.inputs.to_fill import UnfilledError
 from nianbao.notebook import runtime
 from nianbao.notebook.execute import kernel_died
 from nianbao.notebook.kernel import PROVISIONER, ProjectKernelManager, ProjectProvisioner, project_kernel_spec
@@ -237,8 +238,9 @@ def failed(
 ) -> dict[str, Any]:
     """A failed report's result and record: one line for a user error, a bug's traceback in a log file."""
     why = failures.reason(project, err, project.failure_log(job.agency, job.year))
+    to_fill = err.items if isinstance(err, UnfilledError) else ()  # the cells still 待填
     try:
-        plan.record_failed(project, job, why, checked=checked)
+        plan.record_failed(project, job, why, checked, to_fill)
     except NianbaoError as also:  # the disk is full: the batch's list still says why
         record = project.relative(project.build_record(job.agency, job.year))
         why += f"\n  （这次失败也没能记入 {record}：{also.message}）"

@@ -44,6 +44,11 @@ CHECK_FIELDS: dict[str, tuple[type, ...]] = {
     "status": (str,),
     "error": (str, type(None)),
     "warnings": (list,),
+    # Added later, so a record without them still reads (as None): what is still 待填 / 待改写, the
+    # report's date (发文日期, ISO) and the last day the law allows for it.
+    "to_fill": (list, type(None)),
+    "date": (str, type(None)),
+    "deadline": (str, type(None)),
 }
 
 
@@ -75,8 +80,23 @@ def build_record(
     }
 
 
-def check_record(error: str | None, warnings: list[str]) -> dict[str, Any]:
-    return {"schema": SCHEMA, "status": FAILED if error else OK, "error": error, "warnings": list(warnings)}
+def check_record(
+    error: str | None,
+    warnings: list[str],
+    *,
+    to_fill: list[str] | None = None,
+    date: str | None = None,
+    deadline: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "status": FAILED if error else OK,
+        "error": error,
+        "warnings": list(warnings),
+        "to_fill": list(to_fill or []),
+        "date": date,
+        "deadline": deadline,
+    }
 
 
 def digests(paths: list[Path], root: Path) -> dict[str, str]:

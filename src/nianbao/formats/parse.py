@@ -7,6 +7,8 @@ a cumulative history, the label of every figure, and the lists a rule's `each:` 
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +24,7 @@ from nianbao.formats.spec import (
     CarryOver,
     Chain,
     ChangeSpec,
+    Deadline,
     Headline,
     History,
     ProseSpec,
@@ -63,6 +66,7 @@ KEYS = (
     "changes",
     "carry_over",
     "headline",
+    "deadline",
     "summary",
     "workbook",
 )
@@ -187,6 +191,7 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
             c for at, item in _listed(raw, "carry_over") for c in _carry(item, at, expansion, known)
         ),
         headline=tuple(_headline(item, at, known) for at, item in _listed(raw, "headline")),
+        deadline=_deadline(raw.get("deadline")),
         summary=_summary(raw.get("summary"), labels, fields, parts.appendix, known),
         workbook=_workbook(raw.get("workbook"), parts),
         labels=labels,
@@ -356,6 +361,30 @@ def _headline(raw: Any, at: str, known: set[str]) -> Headline:
     headline = build(Headline, raw, at)
     _known((headline.key,), known, at)
     return headline
+
+
+def _deadline(raw: Any) -> Deadline | None:
+    """`deadline: {agency: 01-31, government: 03-31, basis: …}`: month-day of the following year."""
+    if raw is None:
+        return None
+    items = mapping(raw, "deadline")
+    only(items, ("agency", "government", "basis"), "deadline")
+    agency, government = (
+        _month_day(required(items, key, "deadline"), f"deadline.{key}") for key in ("agency", "government")
+    )
+    return Deadline(agency, government, text(required(items, "basis", "deadline"), "deadline.basis"))
+
+
+def _month_day(raw: Any, at: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{2})-(\d{2})", raw) if isinstance(raw, str) else None
+    if match is None:
+        raise DefinitionError(f"{at} 应为“月-日”（如 01-31），实际为 {raw!r}")
+    month, day = int(match.group(1)), int(match.group(2))
+    try:
+        dt.date(2001, month, day)  # not a leap year: 02-29 has no deadline every year
+    except ValueError:
+        raise DefinitionError(f"{at} 不是一个日期：{raw!r}") from None
+    return month, day
 
 
 def _summary(

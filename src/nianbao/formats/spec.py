@@ -6,6 +6,7 @@ code outside `formats/` reads these fields and never asks which format it has.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +133,24 @@ class Headline:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """By when a year's report must be published: `month`-`day` of the following year, that day included
+    (条例's “在每年1月31日前”), for an agency (`agency`) and for a government's own report compiled from its
+    departments' (`government`); `basis`: the article that says so."""
+
+    agency: tuple[int, int]
+    government: tuple[int, int]
+    basis: str
+
+    def of_agency(self, year: int) -> dt.date:
+        """The last day an agency's report for `year` may be published."""
+        return dt.date(year + 1, *self.agency)
+
+    def of_government(self, year: int) -> dt.date:
+        return dt.date(year + 1, *self.government)
+
+
+@dataclass(frozen=True)
 class SummarySpec:
     """The district summary: the `Report` drawings it shows (the template's own), and the columns of
     its per-agency table as (key, heading); the first column is also drawn as bars."""
@@ -184,6 +203,7 @@ class ReportFormat:
     changes: tuple[ChangeSpec, ...] = ()  # figures compared with last year's
     carry_over: tuple[CarryOver, ...] = ()  # its opening figures, from the year before
     headline: tuple[Headline, ...] = ()
+    deadline: Deadline | None = None  # the legal deadline of publication
     summary: SummarySpec = SummarySpec()
     workbook: WorkbookSpec | None = None  # the Excel form for this format's figures
     labels: dict[str, str] = field(default_factory=dict)  # every figure's label, by key

@@ -115,3 +115,8 @@ def _csv_problem(err: csv.Error) -> str:
     if "expected after" in text:
         return '一个单元格以英文双引号开头，引号结束后却还有文字；单元格中的引号要写成两个（""）'
     return text
+
+
+def csv_lines(text: str, where: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every non-blank row of a table's CSV, as the reader above sees them."""
+    return _csv_lines(text, where)

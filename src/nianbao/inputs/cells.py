@@ -110,6 +110,12 @@ def read_cell(raw: object, kind: str, unit: str, place: Place, computed: bool = 
     return Cell(value, line=place.line)
 
 
+def is_to_fill(raw: object) -> bool:
+    """Whether a cell still holds the `待填` marker (as `make next-year` writes it), however spaced or
+    typed in full width: what `make check` lists, all at once, before reading any figure."""
+    return isinstance(raw, str) and unicodedata.normalize("NFKC", raw).strip() == TO_FILL
+
+
 def _number(value: int | float | str | Decimal, kind: str, unit: str) -> Number | None:
     """The number `value` stands for as a figure of `kind` in `unit`, or None if it is none."""
     if isinstance(value, str):

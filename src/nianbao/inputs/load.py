@@ -36,6 +36,7 @@ from nianbao.inputs.model import (
     YearData,
 )
 from nianbao.inputs.prose import parse_narrative
+from nianbao.inputs.to_fill import check_filled
 from nianbao.inputs.workbook import read_form
 from nianbao.paths import SUMMARY, Project
 
@@ -54,6 +55,7 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     agency = check_agency(project, agency)
     fmt = check_year(project, agency, year)
     profile = load_profile(project, agency)
+    check_filled(project, fmt, agency, year)  # everything still 待填 or 待改写, all listed at once
     on_file = years_on_file(project, agency)
     opening = load_opening(project, agency, fmt, on_file) if fmt.history.opening is not None else None
     years = years_to_read(project, agency, fmt, opening, year, on_file)
@@ -101,7 +103,7 @@ def check_year(project: Project, agency: str, year: int) -> ReportFormat:
         on_file = "、".join(str(y) for y in years) or "（无）"
         raise DataError(
             f"机关 {agency} 没有 {year} 年度的数据。已有的年度：{on_file}",
-            hint=f"新增年度请建立 data/{agency}/{year}/figures.yaml 和 narrative.md。",
+            hint=f"开始新的年度请运行 make next-year AGENCY={agency}，再填写它新建的文件。",
         )
     fmt = format_for_year(year)
     if fmt is None:

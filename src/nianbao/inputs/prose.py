@@ -12,6 +12,28 @@ HEADING = re.compile(r"^#(?!#)\s*(.+?)\s*$", re.MULTILINE)
 # A line break inside a Chinese paragraph is only a break in the editor: HTML would show it as a space.
 CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 SOFT_BREAK = re.compile(f"(?<=[{CJK}])\n(?=[{CJK}])")
+# The line `make next-year` puts above last year's text in each section: visible text, not a comment
+# (comments are dropped), so a section nobody rewrote is found (`to_rewrite`) and never published.
+REWRITE = "待改写"
+
+
+def rewrite_line(year: int, copied: bool = True) -> str:
+    """The marker line above a section's text copied from `year - 1` (or of a section new in `year`)."""
+    if not copied:
+        return f"{REWRITE}：请写 {year} 年度的情况，写完删去这一行。"
+    return f"{REWRITE}：下面是 {year - 1} 年度的文字，请改写成 {year} 年度的情况，改完删去这一行。"
+
+
+def to_rewrite(text: str) -> list[str]:
+    """The headings of the sections that still hold the `待改写` marker, in order."""
+    text = COMMENT.sub("", text.replace("\r\n", "\n"))
+    matches = list(HEADING.finditer(text))
+    found = []
+    for match, following in zip(matches, [*matches[1:], None], strict=False):
+        end = following.start() if following else len(text)
+        if REWRITE in text[match.end() : end]:
+            found.append(match.group(1))
+    return found
 
 
 def parse_narrative(text: str, fmt: ReportFormat, where: str) -> dict[str, str]:

@@ -1,0 +1,210 @@
+"""`make next-year`: start an agency's next year from the latest year on file, to be filled in.
+
+What is carried over is what next year's format declares (`carry_over:` in its YAML, computed by
+`inputs/carry_over.py`): table 三's 上年结转 from 结转下年度继续办理, gb2019's 上一年项目数量, the 历年累计 of
+pre2019 (which chain on by themselves from the opening balance already on file). Nothing else is
+copied — stocks such as 现行有效件数 are facts of the new year — so every other figure, the 文号 and the
+date are written `待填`, and each section of the narrative keeps last year's text under a `待改写` line:
+`make check` lists every one of them (`inputs/to_fill.py`) until they are gone. The files are next
+year's format's, whatever last year's was, and are created through `write_new`: all or none, never
+over an existing file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nianbao.errors import DataError
+from nianbao.formats import ReportFormat, format_for_year
+from nianbao.formats.tables import ApplicationTable
+from nianbao.inputs.carry_over import CarriedOver, carry_over
+from nianbao.inputs.cells import TO_FILL
+from nianbao.inputs.load import check_agency, load_agency_year, years_on_file
+from nianbao.inputs.model import AgencyYear, Number
+from nianbao.inputs.prose import rewrite_line
+from nianbao.inputs.to_fill import UnfilledError
+from nianbao.paths import Project
+from nianbao.publish.data_files import write_new
+
+FIRST_CELL = "项目"  # table 三's top-left cell, any text (as the sample files have it)
+REPORT_FIELDS = (("number", "文号中的序号"), ("date", "发文日期，如 {year}-01-20"))
+
+
+@dataclass(frozen=True)
+class Started:
+    """A year started: its format, the format of the year it came from, what was written and carried."""
+
+    agency: str
+    year: int
+    format: ReportFormat
+    previous: ReportFormat
+    written: list[str]
+    carried: Mapping[str, Number]  # the figures written into the new files (a chain on file goes on)
+    missing: tuple[str, ...]  # figures next year carries over that last year's format cannot give
+    chained: int = 0  # figures carried over by a chain already on file (pre2019's 历年累计): nothing to write
+
+    @property
+    def format_changed(self) -> bool:
+        return self.format != self.previous
+
+
+def start_next_year(project: Project, agency: str) -> Started:
+    """Create `data/<agency>/<latest + 1>/` from the latest year on file; raise if anything is in the way."""
+    agency = check_agency(project, agency)
+    years = years_on_file(project, agency)
+    if not years:
+        raise DataError(
+            f"机关 {agency} 还没有任何年度的数据，无法从上一年度开始新的年度",
+            hint=f"第一个年度请按 README“新增一个机关或一个年度”建立 data/{agency}/<年度>/。",
+        )
+    latest = years[-1]
+    try:
+        model = load_agency_year(project, agency, latest)
+    except UnfilledError as err:
+        raise DataError(
+            f"机关 {agency} 的 {latest} 年度还有 {len(err.items)} 处没有填写，"
+            f"先填完它再开始 {latest + 1} 年度（make check AGENCY={agency} YEAR={latest} 列出这些地方）"
+        ) from err
+    carried = carry_over(model)
+    fmt = format_for_year(carried.year)
+    if fmt is None:  # carry_over has refused such a year already
+        raise ValueError(carried.year)
+    files = next_year_files(project, model, fmt, carried)
+    written = write_new(project, files)
+    into = {path.relative_to(project.agency_dir(agency)).as_posix() for path in files}
+    filled = {key: value for key, value in carried.figures.items() if carried.files[key] in into}
+    chained = len(carried.figures) - len(filled)
+    return Started(agency, carried.year, fmt, model.format, written, filled, carried.missing, chained)
+
+
+def next_year_files(
+    project: Project, model: AgencyYear, fmt: ReportFormat, carried: CarriedOver
+) -> dict[Path, bytes]:
+    """Every file of the new year, by path: figures.yaml, the file tables, narrative.md, and the opening
+    balance only when the agency has none yet (an existing one chains on through every year on file)."""
+    agency, year = model.profile.slug, carried.year
+    folder = project.year_dir(agency, year)
+    files = {project.figures(agency, year): figures_yaml(model, fmt, carried).encode("utf-8")}
+    for table in fmt.file_tables:
+        files[folder / table.file] = table_csv(table, carried).encode("utf-8-sig")  # BOM: Excel reads UTF-8
+    files[project.narrative(agency, year)] = narrative_md(model, fmt, year).encode("utf-8")
+    opening = fmt.history.opening
+    if opening is not None and not (project.agency_dir(agency) / opening).exists():
+        balances = {key: value for key, value in carried.figures.items() if carried.files[key] == opening}
+        if balances:
+            text = opening_yaml(fmt, model.year, balances)
+            files[project.agency_dir(agency) / opening] = text.encode("utf-8")
+    return files
+
+
+# ---------------------------------------------------------------- figures.yaml
+
+
+def figures_yaml(model: AgencyYear, fmt: ReportFormat, carried: CarriedOver) -> str:
+    year = carried.year
+    lines = [
+        f"# {model.profile.name} {year} 年度 —— 数据（make next-year 从 {model.year} 年度生成）。",
+        f"# 格式：{fmt.id}（适用年度：{fmt.span}）。每个“{TO_FILL}”都要换成数字：没有的填 0，不适用的填 -；",
+        f"# make check AGENCY={model.profile.slug} YEAR={year} 列出还没有填的。"
+        "写了数字的是从上一年度结转过来的，请核对。合计由程序计算，不要填。",
+        "",
+        "report:",
+    ]
+    for key, label in REPORT_FIELDS:
+        lines.append(f"  {key}: {TO_FILL}  # {label.format(year=year + 1)}")
+    tree: dict[str, Any] = {}
+    for key, spec in fmt.fields.items():
+        if spec.optional:  # a total (computed) or a figure the report may leave out
+            continue
+        value = carried.figures.get(key)
+        unit = f"（{spec.unit}）" if spec.unit else ""
+        note = f"{spec.label}{unit}" + ("；从上一年度结转" if value is not None else "")
+        _put(tree, key.split("."), (TO_FILL if value is None else str(value), note))
+    for categories in fmt.category_specs:  # the agency's own, by last year's names
+        if categories.optional and not model.current.categories:
+            continue  # 一、总体情况's categories: stated only by agencies that stated them last year
+        names = [name for name, _ in model.current.categories] or ["其它"]
+        leaves = {json.dumps(name, ensure_ascii=False): (TO_FILL, categories.label(name)) for name in names}
+        _put(tree, categories.field.split("."), leaves)
+    lines += _yaml(tree, 0)
+    return "\n".join(lines) + "\n"
+
+
+def _put(tree: dict[str, Any], path: list[str], leaf: Any) -> None:
+    for part in path[:-1]:
+        tree = tree.setdefault(part, {})
+    tree[path[-1]] = leaf
+
+
+def _yaml(tree: Mapping[str, Any], depth: int) -> list[str]:
+    """Nested keys as YAML, each figure on its own line with its label as a comment."""
+    indent = "  " * depth
+    lines: list[str] = []
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            lines.append(f"{indent}{key}:")
+            lines += _yaml(value, depth + 1)
+        else:
+            shown, note = value
+            lines.append(f"{indent}{key}: {shown}  # {note}")
+    return lines
+
+
+def opening_yaml(fmt: ReportFormat, as_of: int, balances: Mapping[str, Number]) -> str:
+    key = fmt.history.key
+    lines = [f"# 期初数：截至 {as_of} 年底的历年累计（make next-year 从 {as_of} 年度算出）。"]
+    lines += [f"as_of: {as_of}", f"{key}:"]
+    lines += [f"  {name.removeprefix(f'{key}.')}: {value}" for name, value in balances.items()]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- the file tables (table 三)
+
+
+def table_csv(table: ApplicationTable, carried: CarriedOver) -> str:
+    """Table 三 laid out like the paper form: label rows empty, the computed （七）总计 row and 总计
+    column left out, every other cell `待填` unless it is carried over."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # as Excel saves a CSV
+    writer.writerow([FIRST_CELL, *(column.label for column in table.columns)])
+    for row in table.rows:
+        if row.derive is not None:
+            continue
+        if row.kind == "group":
+            writer.writerow([row.label, *([""] * len(table.columns))])
+            continue
+        cells = [carried.figures.get(f"{row.id}.{column.id}", TO_FILL) for column in table.columns]
+        writer.writerow([row.label, *cells])
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- narrative.md
+
+
+def narrative_md(model: AgencyYear, fmt: ReportFormat, year: int) -> str:
+    """Next year's headings, each with last year's text of the same heading under a `待改写` line; the
+    text of headings next year's format does not have is kept at the end, in a comment, for reference."""
+    last = {spec.heading: model.narrative.get(spec.id, "") for spec in model.format.prose}
+    parts = [
+        f"<!-- {model.profile.name} {year} 年度报告中由本机关撰写的文字（make next-year 从 {model.year} "
+        "年度生成）。\n     每段都要改写成本年度的情况，改完删去“待改写”一行；"
+        "make check 列出还没有改写的段。 -->"
+    ]
+    for spec in fmt.prose:
+        text = last.get(spec.heading)
+        if text is None:
+            parts.append(f"# {spec.heading}\n\n{rewrite_line(year, copied=False)}")
+        else:
+            parts.append(f"# {spec.heading}\n\n{rewrite_line(year)}\n\n{text}".rstrip())
+    headings = {spec.heading for spec in fmt.prose}
+    left = [(heading, text) for heading, text in last.items() if heading not in headings and text]
+    if left:
+        kept = "\n\n".join(f"【{heading}】\n{text.replace('-->', '—>')}" for heading, text in left)
+        parts.append(f"<!-- {model.year} 年度的其他文字（格式不同，没有对应的一段），供参考：\n\n{kept}\n-->")
+    return "\n\n".join(parts) + "\n"
