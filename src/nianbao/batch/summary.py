@@ -41,7 +41,7 @@ from nianbao.inputs.load import (
 from nianbao.inputs.model import AgencyYear, Number, Opening, YearData
 from nianbao.notebook.narrative import render_prose
 from nianbao.paths import SUMMARY, Project
-from nianbao.publish import pages
+from nianbao.publish import pages, word
 from nianbao.publish.atomic import publish
 from nianbao.publish.document import Block, Document, Heading, Paragraph, Span, from_markdown
 from nianbao.report import Report
@@ -240,11 +240,17 @@ def document(summary: Summary) -> Document:
     return Document(summary.title, None, tuple(blocks), (summary.office, summary.date))
 
 
+def render_docx(summary: Summary) -> bytes:
+    """The summary's Word file, for sign-off: its document (`document`) in Word (`publish.word`)."""
+    return word.to_docx(document(summary))
+
+
 SECTIONS = ("一、汇总情况", "二、各机关情况", "三、说明")
 
 # File name (in output/_district/<year>/) → how it is made from the summary's content.
 EXPORTS: dict[str, Callable[[Summary], bytes]] = {
     "summary.html": render_page,
+    "summary.docx": render_docx,
 }
 
 

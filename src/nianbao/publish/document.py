@@ -26,8 +26,8 @@ from mistune.plugins import import_plugin
 from nianbao.drawing import outputs
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Table
-from nianbao.publish.export import REVIEW_TAG
 from nianbao.publish.pages import MARKDOWN_PLUGINS
+from nianbao.publish.tags import REVIEW_TAG
 
 # The template's HTML blocks that carry parts of the document (class → role); any other HTML block is
 # a bug of the template, since an exporter could not show it.

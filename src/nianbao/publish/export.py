@@ -15,9 +15,8 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from nianbao.paths import TEMPLATES_DIR
-from nianbao.publish import pages
-
-REVIEW_TAG = "nianbao-review"  # cells for reviewers only: kept in the executed notebook, left out of the HTML
+from nianbao.publish import document, pages, word
+from nianbao.publish.tags import REVIEW_TAG as REVIEW_TAG  # its name here since the HTML was all
 
 
 class ReportExporter(HTMLExporter):
@@ -49,11 +48,17 @@ def to_html(notebook: Any) -> bytes:
     return pages.page(str(notebook.metadata.get("title", "")), str(body))
 
 
+def to_docx(notebook: Any) -> bytes:
+    """The Word file for sign-off (审签): the document the notebook publishes (`publish.word`)."""
+    return word.to_docx(document.from_notebook(notebook))
+
+
 Exporter = Callable[[Any], bytes]  # the finished notebook → one published file's bytes
 
 # File name (beside report.ipynb) → how it is made, in the order they are made.
 REPORT_EXPORTS: dict[str, Exporter] = {
     "report.html": to_html,
+    "report.docx": to_docx,
 }
 
 
