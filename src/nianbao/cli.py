@@ -67,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     built = build_report(project, args.agency, year)
     plan.record_built(project, built)  # so that `make reports` knows this report is up to date
     print_warnings(built.warnings)
-    print(f"已生成 / built: {project.relative(built.html)}")
+    for published in built.exports or (built.html,):  # the page, the Word file, …
+        print(f"已生成 / built: {project.relative(published)}")
     print(f"供审阅的笔记本 / for review: {project.relative(built.notebook)}")
     return 0
 

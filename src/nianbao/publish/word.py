@@ -57,6 +57,7 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CHART_DPI = 150  # the PNG's resolution (drawing.charts), which sets its size on the page
 TEXT_WIDTH = Mm(156)  # the official text block
 LIST_MARK = "•"
+PROPERTY_LIMIT = 255  # characters of a core property (python-docx refuses more; Word shows less)
 
 
 def to_docx(document: Document) -> bytes:
@@ -101,7 +102,7 @@ def add_block(word: WordDocument, block: Block) -> None:
 
 
 def paragraph(word: WordDocument | _Cell, role: Role, spans: Iterable[Span]) -> WordParagraph:
-    added = word.add_paragraph(style=role.name)
+    added = word_styles.apply(word.add_paragraph(), role)
     write(added, role, spans)
     return added
 
@@ -143,29 +144,31 @@ def table(word: WordDocument, model: Table) -> None:
     widths = column_widths(model)
     for column, column_width in zip(grid.columns, widths, strict=True):
         column.width = column_width
-    for row in grid.rows:  # before merging: a merged cell's width is the sum of its slots'
-        for slot, column_width in zip(row.cells, widths, strict=True):
-            slot.width = column_width
+    # Every slot once, before merging (python-docx's `cell(r, c)` walks the whole grid each time).
+    # Merges do not overlap, so each corner's slot is still its cell's after the merges before it.
+    slots = grid._cells
+    for i, slot in enumerate(slots):  # before merging: a merged cell's width is the sum of its slots'
+        slot.width = widths[i % width]
     for row in grid.rows[: len(model.head)]:
         _repeat_as_header(row._tr)
     for row in grid.rows:
         _keep_row_together(row._tr)
     size = Pt(word_styles.WIDE_CELL_SIZE) if width >= word_styles.WIDE_TABLE else None
     for r, c, cell in model.placed():
-        target = grid.cell(r, c)
+        target = slots[r * width + c]
         if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(grid.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            target = target.merge(slots[(r + cell.rowspan - 1) * width + c + cell.colspan - 1])
         _fill(target, cell, size)
-    word.add_paragraph(style=word_styles.CHART.name)  # room below the table, as the page leaves it
+    word_styles.apply(word.add_paragraph(), word_styles.CHART)  # room below the table, as the page leaves it
 
 
 def column_widths(model: Table) -> list[Length]:
     """The text width shared by the columns, each in proportion to its longest one-column text (a
-    label column gets more room than a column of figures)."""
+    label column gets more room than a column of figures; a long heading may wrap, as on the page)."""
     longest = [3] * model.width  # a figure of three digits, or a two-character heading, on one line
     for _, c, cell in model.placed():
         if cell.colspan == 1:
-            longest[c] = max(longest[c], min(len(cell.text), 12))
+            longest[c] = max(longest[c], min(len(cell.text), 6 if cell.header else 12))
     longest = [characters + 1 for characters in longest]  # the cell's margins
     total = sum(longest)
     return [Emu(int(TEXT_WIDTH * share / total)) for share in longest]
@@ -174,7 +177,7 @@ def column_widths(model: Table) -> list[Length]:
 def _fill(target: _Cell, cell: Cell, size: Pt | None) -> None:
     target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     first = target.paragraphs[0]
-    first.style = word_styles.CELL.name
+    word_styles.apply(first, word_styles.CELL)
     write(first, word_styles.CELL, [Span(cell.text, strong=cell.header)], size)
     first.alignment = _alignment(cell)
     if "sub" in cell.classes:
@@ -226,7 +229,7 @@ def chart(word: WordDocument, model: Chart) -> None:
     if model.png is None:
         raise ValueError("a chart without its PNG")  # a bug: every document's chart carries one
     width = min(TEXT_WIDTH, _png_width(model.png))
-    picture = word.add_paragraph(style=word_styles.CHART.name)
+    picture = word_styles.apply(word.add_paragraph(), word_styles.CHART)
     picture.paragraph_format.keep_together = True
     picture.add_run().add_picture(io.BytesIO(model.png), width=width)
 
@@ -247,7 +250,7 @@ def page_numbers(word: WordDocument) -> None:
     ):
         footer.is_linked_to_previous = False
         line = footer.paragraphs[0]
-        line.style = word.styles[word_styles.PAGE_NUMBER.name]
+        word_styles.apply(line, word_styles.PAGE_NUMBER)
         line.alignment = align
         if align == WD_ALIGN_PARAGRAPH.RIGHT:
             line.paragraph_format.right_indent = Pt(word_styles.PAGE_NUMBER.size)
@@ -286,8 +289,8 @@ def properties(word: WordDocument, document: Document) -> None:
     """Fixed core properties: what it is, that nianbao generated it from the data, and when it is
     dated (the signature's date), never when it was built."""
     core = word.core_properties
-    core.title = clean(document.title)
-    core.subject = clean(document.number or "")
+    core.title = clean(document.title)[:PROPERTY_LIMIT]
+    core.subject = clean(document.number or "")[:PROPERTY_LIMIT]
     core.author = GENERATOR
     core.last_modified_by = GENERATOR
     core.comments = COMMENT

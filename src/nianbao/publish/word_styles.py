@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
+from docx.text.paragraph import Paragraph as WordParagraph
 
 LATIN_FACE = "Times New Roman"  # digits and Latin letters, as official documents set them
 
@@ -104,8 +105,10 @@ def set_up(document: WordDocument) -> None:
     _font_table(document)
 
 
-def style_of(role: Role) -> str:
-    return role.name
+def apply(paragraph: WordParagraph, role: Role) -> WordParagraph:
+    """The paragraph on the role's style, by its id (python-docx's lookup by name reads every style)."""
+    paragraph._p.get_or_add_pPr().style = role.name
+    return paragraph
 
 
 def set_fonts(rpr: BaseOxmlElement, face: Face) -> None:
@@ -127,6 +130,7 @@ def set_fonts(rpr: BaseOxmlElement, face: Face) -> None:
 
 def _add_style(document: WordDocument, role: Role) -> ParagraphStyle:
     style = cast(ParagraphStyle, document.styles.add_style(role.name, WD_STYLE_TYPE.PARAGRAPH))
+    style.style_id = role.name  # as python-docx makes it, said here since `apply` relies on it
     style.base_style = document.styles[role.base]
     style.next_paragraph_style = document.styles[BODY.name] if role is not BODY else style
     style.quick_style = True
