@@ -18,6 +18,8 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 # The district summary's name under params/, data/ and output/: not a valid agency slug.
 BUILD_RECORD, CHECK_RECORD = "build.json", "check.json"  # see batch/records.py
 SUMMARY = "_district"
+# The Word files beside a report's and a summary's page (their exporters' names; the index links them).
+REPORT_WORD, SUMMARY_WORD = "report.docx", "summary.docx"
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,10 @@ class Project:
         """The published page."""
         return self.report_file(agency, year, "report.html")
 
+    def report_word(self, agency: str, year: int) -> Path:
+        """The Word file, for sign-off."""
+        return self.report_file(agency, year, REPORT_WORD)
+
     def report_file(self, agency: str, year: int, name: str) -> Path:
         """A file published beside the executed notebook (`publish.export.REPORT_EXPORTS` names them)."""
         return self.output_dir(agency, year) / name
@@ -120,6 +126,9 @@ class Project:
 
     def summary_html(self, year: int) -> Path:
         return self.summary_file(year, "summary.html")
+
+    def summary_word(self, year: int) -> Path:
+        return self.summary_file(year, SUMMARY_WORD)
 
     def summary_file(self, year: int, name: str) -> Path:
         """A file of the district summary (`batch.summary.EXPORTS` names them)."""

@@ -51,3 +51,18 @@ def test_text_from_a_record_is_escaped(project: Project) -> None:
 def test_the_index_is_only_rewritten_when_it_changes(project: Project) -> None:
     assert index.write_index(project)
     assert not index.write_index(project)
+
+
+def test_a_reports_and_a_summarys_word_file_are_linked_beside_their_pages(project: Project) -> None:
+    job = plan.Job("minzheng", 2017)
+    write_atomic(project.report_html(job.agency, job.year), b"")
+    record(project, job, status="built", name="三元区民政局")
+    assert "Word 版" not in index.render(project).decode("utf-8")  # no Word file yet: no link
+    write_atomic(project.report_word(job.agency, job.year), b"")
+    write_atomic(project.summary_html(2017), b"")
+    write_atomic(project.summary_word(2017), b"")
+    records.write(project.summary_record(2017), records.build_record("built"))
+    page = index.render(project).decode("utf-8")
+    report, district = "minzheng/2017/report", "_district/2017/summary"
+    assert f'<a href="{report}.html">查看报告</a> <a href="{report}.docx">Word 版</a>' in page
+    assert f'<a href="{district}.html">汇总报告</a> <a href="{district}.docx">Word 版</a>' in page

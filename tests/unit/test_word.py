@@ -12,6 +12,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.text.paragraph import Paragraph as WordParagraph
 
 from nianbao.batch import summary
 from nianbao.drawing import charts
@@ -116,6 +117,11 @@ def test_the_table_is_the_models_cell_for_cell_with_its_merges(saved: bytes) -> 
     assert word_reading.tables(opened) == [word_reading.model_cells(TABLE)]
     assert word_reading.tables(opened)[0][0][:2] == [ReadCell("行政复议", 1, 2), ReadCell("行政诉讼", 1, 2)]
     assert word_reading.header_rows(opened) == [[True, True, True, False]]  # three header rows repeat
+    kept = [
+        any(WordParagraph(p, None).paragraph_format.keep_with_next for p in row._tr.iter(qn("w:p")))
+        for row in opened.tables[0].rows
+    ]
+    assert kept == [True, True, True, False]  # header rows stay on the page of the rows below them
     borders = opened.tables[0]._tbl.tblPr.find(qn("w:tblBorders"))
     assert [side.get(qn("w:val")) for side in borders] == ["single"] * 6
 

@@ -24,6 +24,11 @@ def link(project: Project, page: Path) -> str:
     return page.relative_to(project.root / "output").as_posix()
 
 
+def beside(project: Project, published: Path) -> str | None:
+    """The link to a file published beside a page (its Word file), when there is one."""
+    return link(project, published) if published.is_file() else None
+
+
 def report_row(project: Project, job: plan.Job, columns: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """One report's line; `columns`: the headline columns (id, heading), a figure or — in each."""
     record = records.read(project.build_record(job.agency, job.year)) or {}
@@ -36,6 +41,7 @@ def report_row(project: Project, job: plan.Job, columns: tuple[tuple[str, str], 
         "figures": [headline.get(column, "—") for column, _ in columns],
         "link": link(project, page) if page.is_file() else None,
         "link_text": "查看报告",
+        "word": beside(project, project.report_word(job.agency, job.year)),
         "error": None,
         "state": "built" if status == "built" and page.is_file() else status or "missing",
     }
@@ -62,6 +68,7 @@ def summary_rows(project: Project, years: list[int]) -> list[dict[str, Any]]:
                 "status": "已生成" if built else "生成失败",
                 "css": "" if built else "failed",
                 "link": link(project, page) if page.is_file() else None,
+                "word": beside(project, project.summary_word(year)),
             }
         )
     return rows

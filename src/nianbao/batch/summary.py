@@ -40,7 +40,7 @@ from nianbao.inputs.load import (
 )
 from nianbao.inputs.model import AgencyYear, Number, Opening, YearData
 from nianbao.notebook.narrative import render_prose
-from nianbao.paths import SUMMARY, Project
+from nianbao.paths import SUMMARY, SUMMARY_WORD, Project
 from nianbao.publish import pages, word
 from nianbao.publish.atomic import publish
 from nianbao.publish.document import Block, Document, Heading, Paragraph, Span, from_markdown
@@ -250,7 +250,7 @@ SECTIONS = ("一、汇总情况", "二、各机关情况", "三、说明")
 # File name (in output/_district/<year>/) → how it is made from the summary's content.
 EXPORTS: dict[str, Callable[[Summary], bytes]] = {
     "summary.html": render_page,
-    "summary.docx": render_docx,
+    SUMMARY_WORD: render_docx,
 }
 
 

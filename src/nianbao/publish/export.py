@@ -14,7 +14,7 @@ from jinja2 import pass_context
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from nianbao.paths import TEMPLATES_DIR
+from nianbao.paths import REPORT_WORD, TEMPLATES_DIR
 from nianbao.publish import document, pages, word
 from nianbao.publish.tags import REVIEW_TAG as REVIEW_TAG  # its name here since the HTML was all
 
@@ -58,7 +58,7 @@ Exporter = Callable[[Any], bytes]  # the finished notebook → one published fil
 # File name (beside report.ipynb) → how it is made, in the order they are made.
 REPORT_EXPORTS: dict[str, Exporter] = {
     "report.html": to_html,
-    "report.docx": to_docx,
+    REPORT_WORD: to_docx,
 }
 
 

@@ -159,6 +159,9 @@ def table(word: WordDocument, model: Table) -> None:
         if cell.rowspan > 1 or cell.colspan > 1:
             target = target.merge(slots[(r + cell.rowspan - 1) * width + c + cell.colspan - 1])
         _fill(target, cell, size)
+        if cell.header and r + cell.rowspan < len(model.rows):
+            # A heading row (表二's 第二十条第（一）项, the header) stays on the page of the rows below it.
+            target.paragraphs[0].paragraph_format.keep_with_next = True
     word_styles.apply(word.add_paragraph(), word_styles.CHART)  # room below the table, as the page leaves it
 
 
