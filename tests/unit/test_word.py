@@ -24,7 +24,7 @@ from nianbao.publish.document import Document, Heading, Items, Paragraph, Span
 from tests import word_reading
 from tests.word_reading import ReadCell
 
-# 行政复议 over five columns, 行政诉讼 over two groups, 结果维持 down two rows: spans both ways.
+# 行政复议 and 行政诉讼 over two columns each, three of their labels down two rows: spans both ways.
 PATHS = [
     ("行政复议", "结果维持"),
     ("行政复议", "总计"),
