@@ -6,6 +6,8 @@
    process, no kernel at all;
 4. what the PDF adds per report: `publish.pdf` over the executed notebooks of (2), in one process, after
    loading its fonts and compiler once (as a batch worker does).
+5. what the Word file (report.docx) adds per report: the time to make it from the executed notebook,
+   and its size beside the page's.
 Then a no-op `make reports` over a project of 200 agencies whose reports are all up to date.
 
 Everything happens in temporary projects made by nianbao.synthetic; the real data/ is never touched.
@@ -144,6 +146,27 @@ def pdf_cost(project: Path) -> tuple[float, float, float]:
     return setup, wall / len(loaded), used / len(loaded)
 
 
+def word_cost(project: Path) -> tuple[float, float, float, float]:
+    """(wall and CPU seconds per report to make report.docx from its executed notebook, mean KB of the
+    .docx, of the .html), over the reports a batch built in `project`."""
+    from nianbao.publish import export
+
+    notebooks = sorted((project / "output").glob(f"*/{YEAR}/report.ipynb"))
+    read = [nbformat.read(path, 4) for path in notebooks]
+    wall, used = measured(lambda: [export.to_docx(notebook) for notebook in read], resource.RUSAGE_SELF)
+    sizes = [
+        (path.with_suffix(".docx").stat().st_size, path.with_suffix(".html").stat().st_size)
+        for path in notebooks
+    ]
+    count = len(notebooks)
+    return (
+        wall / count,
+        used / count,
+        sum(d for d, _ in sizes) / count / 1024,
+        sum(h for _, h in sizes) / count / 1024,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=50, help="synthetic agencies per way (default 50)")
@@ -164,6 +187,7 @@ def main() -> None:
         naive_per, naive_cpu = naive(copies["naive"], args.naive or n)
         imports, floor_per, floor_cpu = floor(copies["floor"])
         pdf_setup, pdf_per, pdf_cpu = pdf_cost(copies["j1"])
+        docx_per, docx_cpu, docx_kb, html_kb = word_cost(copies["j1"])
 
         big = make_project(work / "noop", ROOT, args.noop_agencies, years=(YEAR,))
         make(big, "-j2", "reports")
@@ -183,6 +207,10 @@ def main() -> None:
     )
     print(f"load average while measuring (other work on this machine): {os.getloadavg()[0]:.1f}")
     print(f"no-op make reports over {args.noop_agencies} agencies: {noop:.3f} s (median of 5)")
+    print(
+        f"report.docx adds {docx_per:.3f} s wall, {docx_cpu:.3f} s CPU per report "
+        f"({docx_per / j1:.0%} of a -j1 report); {docx_kb:.0f} KB beside a {html_kb:.0f} KB page"
+    )
     print(f"peak RSS of the largest batch process (worker or zygote): {peak_mb:.0f} MB")
 
 

@@ -115,9 +115,8 @@ def report(project: Project, agency: str, year: int | None) -> int:
     built = build_report(project, agency, year)
     plan.record_published(project, built)  # so that `make reports` knows this report is up to date
     print_warnings(built.warnings)
-    print(f"已生成 / built: {project.relative(built.html)}")
-    for other in (path for path in built.exports if path != built.html):
-        print(f"同一报告 / also: {project.relative(other)}")
+    for published in built.exports or (built.html,):  # the page, the Word file, …
+        print(f"已生成 / built: {project.relative(published)}")
     print(f"供审阅的笔记本 / for review: {project.relative(built.notebook)}")
     return 0
 

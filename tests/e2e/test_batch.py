@@ -90,10 +90,14 @@ def test_touching_one_agencys_data_rebuilds_its_reports_summaries_and_index_only
     after = mtimes(rebuilt)
     changed = sorted(name for name in before if after[name] != before[name])
     assert changed == [
+        "output/_district/2016/summary.docx",
         "output/_district/2016/summary.html",
+        "output/_district/2017/summary.docx",
         "output/_district/2017/summary.html",
+        "output/shili-wenti/2016/report.docx",
         "output/shili-wenti/2016/report.html",
         "output/shili-wenti/2016/report.ipynb",
+        "output/shili-wenti/2017/report.docx",
         "output/shili-wenti/2017/report.html",
         "output/shili-wenti/2017/report.ipynb",
     ]  # the index's content did not change, so it was not rewritten

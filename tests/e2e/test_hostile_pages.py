@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import word_reading
 from tests.conftest import copy_project
 
 pytestmark = pytest.mark.slow
@@ -93,7 +94,8 @@ def inject(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Page]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project with hostile data, its 2017 reports, summary and index and one 2025 report built."""
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     inject(root)
     for command in (["reports", "2017"], ["report", "shili", "2025"]):
@@ -106,6 +108,12 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Page]]:
             timeout=600,
         )
         assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def pages(built: Path) -> Iterator[list[Page]]:
+    root = built
     written = sorted((root / "output").rglob("*.html"))
     yield [Page(path.relative_to(root).as_posix(), path.read_text(encoding="utf-8")) for path in written]
 
@@ -200,3 +208,20 @@ def test_a_profile_name_and_a_category_name_are_text_on_every_page(pages: list[P
     # The title is in the frame: escaped there too.
     report = by_path(pages, "output/minzheng/2017/report.html").html
     assert "<title>三元区民政局&lt;script&gt;" in report
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "output/minzheng/2017/report.docx",
+        "output/shili/2025/report.docx",
+        "output/_district/2017/summary.docx",
+    ],
+)
+def test_the_word_files_show_markup_as_text_and_link_only_web_addresses(built: Path, path: str) -> None:
+    opened = word_reading.opened((built / path).read_bytes())
+    text = "\n".join(text for _, text in word_reading.paragraphs(opened))
+    assert '<script>alert("narrative")</script>' in text
+    assert '<div class="signature" id="nb-fake">伪造的落款</div>' in text
+    links = [rel.target_ref for rel in opened.part.rels.values() if rel.is_external]
+    assert links == ["https://www.smsy.gov.cn/xxgk/"]  # not the javascript: or data: ones

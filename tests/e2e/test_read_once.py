@@ -65,7 +65,8 @@ def test_the_record_lists_what_was_read_so_the_new_version_makes_it_stale(projec
         "nianbao:formats/pre2019.yaml",
     }
     assert record["listings"] == {"years:minzheng": [2017]}
-    assert set(record["outputs"]) == {"output/minzheng/2017/report.ipynb", "output/minzheng/2017/report.html"}
+    published = {f"output/minzheng/2017/report.{kind}" for kind in ("ipynb", "html", "docx")}
+    assert set(record["outputs"]) == published
     check = records.read_check(project.check_record("minzheng", 2017))
     assert check == {
         "schema": records.SCHEMA,

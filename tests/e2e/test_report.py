@@ -90,6 +90,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 def test_make_report_says_where_the_output_is(built: Run) -> None:
     assert "output/minzheng/2017/report.html" in built.result.stdout
+    assert "已生成 / built: output/minzheng/2017/report.docx" in built.result.stdout
     assert built.result.stderr == ""
 
 
@@ -216,7 +217,7 @@ def test_executed_notebook_is_kept_for_review_without_machine_paths(built: Run) 
 
 def test_second_run_is_byte_identical(built: Run) -> None:
     out = built.root / "output/minzheng/2017"
-    before = {name: (out / name).read_bytes() for name in ("report.html", "report.ipynb")}
+    before = {name: (out / name).read_bytes() for name in ("report.html", "report.docx", "report.ipynb")}
     result = make(built.root, "report", "AGENCY=minzheng", "YEAR=2017")
     assert result.returncode == 0, result.stderr
     assert {name: (out / name).read_bytes() for name in before} == before

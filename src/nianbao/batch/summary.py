@@ -42,7 +42,7 @@ from nianbao.inputs.load import (
 from nianbao.inputs.model import AgencyYear, Number, Opening, YearData
 from nianbao.notebook.narrative import render_prose
 from nianbao.paths import SUMMARY, Project
-from nianbao.publish import pages, pdf
+from nianbao.publish import pages, pdf, word
 from nianbao.publish.atomic import publish
 from nianbao.publish.document import Block, Document, Heading, Paragraph, Span, from_markdown
 from nianbao.report import Report
@@ -252,12 +252,18 @@ def render_pdf(summary: Summary) -> bytes:
     return pdf.render(document(summary), author=summary.office)
 
 
+def render_docx(summary: Summary) -> bytes:
+    """The summary's Word file, for sign-off: its document (`document`) in Word (`publish.word`)."""
+    return word.to_docx(document(summary))
+
+
 SECTIONS = ("一、汇总情况", "二、各机关情况", "三、说明")
 
 # File name (in output/_district/<year>/) → how it is made from the summary's content.
 EXPORTS: dict[str, Callable[[Summary], bytes]] = {
     "summary.html": render_page,
     "summary.pdf": render_pdf,
+    "summary.docx": render_docx,
 }
 
 

@@ -15,8 +15,8 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from nianbao.paths import TEMPLATES_DIR
-from nianbao.publish import pages, pdf
-from nianbao.publish.tags import REVIEW_TAG
+from nianbao.publish import document, pages, pdf, word
+from nianbao.publish.tags import REVIEW_TAG as REVIEW_TAG  # its name here since the HTML was all
 
 
 class ReportExporter(HTMLExporter):
@@ -48,12 +48,18 @@ def to_html(notebook: Any) -> bytes:
     return pages.page(str(notebook.metadata.get("title", "")), str(body))
 
 
+def to_docx(notebook: Any) -> bytes:
+    """The Word file for sign-off (审签): the document the notebook publishes (`publish.word`)."""
+    return word.to_docx(document.from_notebook(notebook))
+
+
 Exporter = Callable[[Any], bytes]  # the finished notebook → one published file's bytes
 
 # File name (beside report.ipynb) → how it is made, in the order they are made.
 REPORT_EXPORTS: dict[str, Exporter] = {
     "report.html": to_html,
     "report.pdf": pdf.to_pdf,
+    "report.docx": to_docx,
 }
 
 
