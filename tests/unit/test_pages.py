@@ -74,7 +74,7 @@ def test_the_charts_svg_keeps_its_drawing() -> None:
 
 def test_the_frame_holds_the_css_and_the_sanitised_body() -> None:
     page = pages.page("标题 <i>", "<h1>标题</h1><script>x</script>").decode("utf-8")
-    assert page.startswith('<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">')
+    assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">')
     assert "<title>标题 &lt;i&gt;</title>" in page
     assert '<main class="nb-report">\n<h1>标题</h1>\n</main>' in page
     assert ".nb-table" in page  # the reports' CSS, inlined

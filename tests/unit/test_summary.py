@@ -114,7 +114,7 @@ def test_the_summary_draws_what_its_format_defines(project: Project, district: F
     assert [piece.count("<table") for piece in summary.drawn(district)] == [1, 0, 1]
     national = summary.load_parts(project, 2025)
     drawn = summary.drawn(Figures.derive(summary.district_model(project, 2025, national)))
-    assert [re.findall(r'class="nb-table nb-(\w+)"|<svg', piece) for piece in drawn] == [
+    assert [re.findall(r'class="nb-table nb-(\w+)[" ]|<svg', piece) for piece in drawn] == [
         ["active"],
         ["applications"],
         ["reviews"],

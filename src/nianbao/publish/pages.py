@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,11 +25,16 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from nianbao.paths import TEMPLATES_DIR
 
-LANGUAGE = "zh"  # nbconvert accepts "zh", not "zh-CN" (it would fall back to English)
+LANGUAGE = "zh-CN"  # the frame is our own template (page.html.j2), so the full tag, not nbconvert's "zh"
 CSS = TEMPLATES_DIR / "nianbao" / "report.css"
 # nbconvert's plugins minus "url": a bare URL followed by Chinese text has no space to end it, so the
 # autolinker would swallow the rest of the sentence into the link.
 MARKDOWN_PLUGINS = tuple(p for p in MarkdownWithMath.DEFAULT_PLUGINS if p != "url")
+
+# A web address in running text: the stylesheet lets it break anywhere (`.nb-url`), so it does not move whole
+# to the next line and leave the justified line before it spread wide. It ends at a space, a tag or
+# Chinese punctuation (the address in “网站”（http://…）下载 ends at the bracket).
+WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"（）()“”，。；：、]+", re.IGNORECASE)
 
 TEXT_TAGS = {"p", "br", "div", "span", "strong", "em", "b", "i", "u", "sup", "sub", "hr", "blockquote"}
 TEXT_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "code", "pre"}
@@ -92,10 +98,17 @@ def sanitise(body: str) -> str:
     )
 
 
+class PageRenderer(IPythonRenderer):
+    """nbconvert's renderer, with each web address in running text marked `<span class="nb-url">`."""
+
+    def text(self, text: str) -> str:
+        return WEB_ADDRESS.sub(lambda m: f'<span class="nb-url">{m[0]}</span>', super().text(text))
+
+
 def markdown(source: str) -> Markup:
     """Markdown → HTML. Raw HTML in `source` is kept: it is the template's own (`<div class="signature">`);
-    data inside it was escaped where it was inserted."""
-    renderer = IPythonRenderer(escape=False, exclude_anchor_links=True)
+    data inside it was escaped where it was inserted. Web addresses in text are marked (`PageRenderer`)."""
+    renderer = PageRenderer(escape=False, exclude_anchor_links=True)
     plugins = [import_plugin(name) for name in MARKDOWN_PLUGINS]
     return Markup(MarkdownWithMath(renderer=renderer, plugins=plugins).render(source))
 
