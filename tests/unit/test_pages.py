@@ -86,5 +86,16 @@ def test_markdown_keeps_the_templates_html_and_leaves_escaped_data_as_text() -> 
         '<div class="signature">三元区&lt;b&gt;民政局</div>\n\n段落 https://a.example/ 后文'
     )
     assert html == (
-        '<div class="signature">三元区&lt;b&gt;民政局</div>\n\n<p>段落 https://a.example/ 后文</p>\n'
+        '<div class="signature">三元区&lt;b&gt;民政局</div>\n\n'
+        '<p>段落 <span class="nb-url">https://a.example/</span> 后文</p>\n'
     )
+
+
+def test_a_web_address_in_text_is_marked_up_to_its_chinese_punctuation() -> None:
+    """The stylesheet lets `.nb-url` break anywhere; the address ends where the Chinese resumes."""
+    html = pages.markdown("电子版可在“网站”（http://www.a.gov.cn/x?a=1&b=2）下载，或见www.b.cn。")
+    assert html == (
+        '<p>电子版可在“网站”（<span class="nb-url">http://www.a.gov.cn/x?a=1&amp;b=2</span>）下载，'
+        '或见<span class="nb-url">www.b.cn</span>。</p>\n'
+    )
+    assert pages.sanitise(html) == html
