@@ -50,7 +50,14 @@ ATTRIBUTES: dict[str, set[str]] = {
     "td": {"colspan", "rowspan"},
     "col": {"span"},
     "colgroup": {"span"},
-    "svg": {"width", "height", "viewBox", "version"},
+    "svg": {
+        "width",
+        "height",
+        "viewBox",
+        "version",
+        "role",
+        "aria-label",
+    },  # aria-label: its text alternative
     "g": {"id", "transform", "clip-path", "style"},
     "path": {"id", "d", "transform", "clip-path", "style"},
     "use": {"href", "x", "y", "transform", "style"},
