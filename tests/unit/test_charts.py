@@ -153,7 +153,8 @@ def test_a_page_outside_a_notebook_gets_the_same_svg_without_a_png(figures: Figu
 
 
 def test_a_chart_carries_its_bars_as_text_for_screen_readers_and_the_page_keeps_it() -> None:
-    chart = bar_chart(["机构<职能>", "规划计划"], [4, 9], ["4条（30.8%）", "9条（69.2%）"], "条数（条）", png=False)
+    names, labels = ["机构<职能>", "规划计划"], ["4条（30.8%）", "9条（69.2%）"]
+    chart = bar_chart(names, [4, 9], labels, "条数（条）", png=False)
     label = "条形图，条数（条）：机构&lt;职能&gt; 4条（30.8%）；规划计划 9条（69.2%）"
     assert f'<svg role="img" aria-label="{label}" ' in chart.svg
     svg = chart.svg[chart.svg.index("<svg") :]

@@ -10,9 +10,9 @@ resolution and without the "Software" text chunk (the only one matplotlib writes
 from __future__ import annotations
 
 import io
-from html import escape
 from decimal import Decimal
 from functools import cache
+from html import escape
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any

@@ -40,7 +40,10 @@ class AddReviewNotes(NotebookPreprocessor):
         if not self.warnings:
             return box(PASSED_BOX, "✓ **校验结果**：全部规则通过，没有警告。")
         lines = "\n".join(f"- {warning}" for warning in self.warnings)
-        heading = f"⚠ **校验警告（{len(self.warnings)} 条）**：请审阅者逐条核实，需要更正的请改正所列文件后重新生成。"
+        heading = (
+            f"⚠ **校验警告（{len(self.warnings)} 条）**："
+            "请审阅者逐条核实，需要更正的请改正所列文件后重新生成。"
+        )
         return box(WARNING_BOX, f"{heading}\n\n{lines}")
 
 
