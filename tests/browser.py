@@ -79,6 +79,14 @@ def widths(driver: WebDriver, page: Path, width: int) -> tuple[int, int]:
     return int(measured[0]), int(measured[1])
 
 
+def chart_edges(driver: WebDriver, page: Path, width: int) -> list[float]:
+    """The right edge of every chart (`<svg>`) of `page` in a window `width` px wide, in px."""
+    driver.set_window_size(width, 900)
+    driver.get(page.as_uri())
+    script = "return Array.from(document.querySelectorAll('svg'), s => s.getBoundingClientRect().right)"
+    return [float(edge) for edge in driver.execute_script(script)]
+
+
 def printed(driver: WebDriver, page: Path) -> list[str]:
     """`page` printed to PDF as Chromium prints it (A4, the page's own @page rules): each page's text."""
     from pypdf import PdfReader

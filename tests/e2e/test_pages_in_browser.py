@@ -127,6 +127,14 @@ def test_the_page_never_scrolls_sideways(site: Path, driver: WebDriver, name: st
     assert scroll_width <= viewport
 
 
+@pytest.mark.parametrize("name", [name for name in PAGES if name != "index"])
+def test_every_chart_is_seen_whole_on_a_phone(site: Path, driver: WebDriver, name: str) -> None:
+    """A chart shrinks to the window; it is never cut off at the edge of a scroll box."""
+    edges = browser.chart_edges(driver, site / PAGES[name], PHONE)
+    assert edges  # every report and summary has charts
+    assert [edge for edge in edges if edge > PHONE] == []
+
+
 @pytest.mark.parametrize("year", SUMMARY_YEARS)
 def test_the_printed_summary_holds_every_column_and_every_agencys_figures(
     site: Path, prints: dict[str, list[str]], year: int
