@@ -38,6 +38,7 @@ help: ## 列出所有命令 / list every target
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nianbao 需要 Python 3.11 或更高版本 / needs Python >= 3.11, found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "正在安装项目环境（首次约需 2–3 分钟，之后只在依赖变化时重装）/ installing the environment (first time: about 2–3 minutes)…"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name nianbao --display-name "nianbao" >/dev/null
@@ -105,7 +106,7 @@ format: $(STAMP) ## 自动格式化代码 / format the code with ruff
 	$(BIN)/ruff check --fix src tests benchmarks
 
 lab: $(STAMP) ## 用 JupyterLab 打开项目，编辑模板中的文字 / open JupyterLab on the project
-	$(BIN)/jupyter lab --notebook-dir=. notebooks/annual_report.ipynb
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root) notebooks/annual_report.ipynb
 
 # The template is two files that jupytext pairs (notebooks/jupytext.toml): the .md people edit and
 # review, and the .ipynb papermill runs. `jupytext --sync` takes the cells from the newer file and keeps

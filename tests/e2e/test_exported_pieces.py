@@ -36,7 +36,7 @@ def built(project: Project, agency: str, year: int) -> tuple[list[Table | Chart]
 
 def shown(page: str) -> list[str]:
     """The tables (by id) and charts of a page, in order."""
-    return [m[1] or "chart" for m in re.finditer(r'<table class="nb-table nb-(\w+)">|<svg\b', page)]
+    return [m[1] or "chart" for m in re.finditer(r'<table class="nb-table nb-(\w+)[" ]|<svg\b', page)]
 
 
 def drawn_here(chart: Chart) -> Chart:

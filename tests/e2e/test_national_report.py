@@ -44,7 +44,7 @@ class Tables(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag == "table":
-            self.current = (a.get("class") or "").split()[-1]
+            self.current = (a.get("class") or "").split()[1]  # nb-<id>, after nb-table
             self.tables[self.current] = []
         elif tag == "tr" and self.current:
             self.tables[self.current].append([])

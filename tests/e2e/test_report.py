@@ -95,7 +95,7 @@ def test_make_report_says_where_the_output_is(built: Run) -> None:
 
 
 def test_page_is_chinese_and_titled_like_the_report(built: Run) -> None:
-    assert '<html lang="zh">' in built.html
+    assert '<html lang="zh-CN">' in built.html
     assert "<title>三元区民政局2017年政府信息公开工作年度报告</title>" in built.html
     assert "元民〔2018〕2号" in built.text
 

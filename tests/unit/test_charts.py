@@ -14,10 +14,11 @@ import zlib
 import matplotlib.pyplot as plt
 import pytest
 
-from nianbao.drawing.charts import PNG_DPI, category_chart, wrap
+from nianbao.drawing.charts import PNG_DPI, bar_chart, category_chart, wrap
 from nianbao.figures.derived import Figures
 from nianbao.inputs.model import AgencyYear
 from nianbao.paths import Project
+from nianbao.publish import pages
 
 
 def with_categories(model: AgencyYear, categories: tuple[tuple[str, int], ...]) -> Figures:
@@ -103,6 +104,7 @@ from nianbao.drawing.charts import category_chart
 from nianbao.figures.derived import Figures
 from nianbao.inputs.load import load_agency_year
 from nianbao.paths import Project
+from nianbao.publish import pages
 chart = category_chart(Figures.derive(load_agency_year(Project(Path(sys.argv[1])), "minzheng", 2017)))
 print(hashlib.sha256(chart.png).hexdigest(), hashlib.sha256(chart.svg.encode()).hexdigest())
 """
@@ -148,3 +150,12 @@ def test_wrap(label: str, width: int, expected: str) -> None:
 def test_a_page_outside_a_notebook_gets_the_same_svg_without_a_png(figures: Figures) -> None:
     page_only, both = category_chart(figures, png=False), category_chart(figures)
     assert page_only.png is None and page_only.svg == both.svg
+
+
+def test_a_chart_carries_its_bars_as_text_for_screen_readers_and_the_page_keeps_it() -> None:
+    names, labels = ["机构<职能>", "规划计划"], ["4条（30.8%）", "9条（69.2%）"]
+    chart = bar_chart(names, [4, 9], labels, "条数（条）", png=False)
+    label = "条形图，条数（条）：机构&lt;职能&gt; 4条（30.8%）；规划计划 9条（69.2%）"
+    assert f'<svg role="img" aria-label="{label}" ' in chart.svg
+    svg = chart.svg[chart.svg.index("<svg") :]
+    assert f'<svg role="img" aria-label="{label}" ' in pages.sanitise(svg)

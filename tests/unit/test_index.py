@@ -54,7 +54,7 @@ def test_the_page_is_self_contained_and_deterministic(project: Project) -> None:
     first = index.render(project)
     assert first == index.render(project)
     page = first.decode("utf-8")
-    assert '<html lang="zh">' in page
+    assert '<html lang="zh-CN">' in page
     assert ".nb-table" in page  # the reports' own stylesheet, inlined
     assert not re.search(r"""(src|href)=["']?(https?:)?//|@import|url\(""", page)
 

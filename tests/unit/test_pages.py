@@ -74,7 +74,7 @@ def test_the_charts_svg_keeps_its_drawing() -> None:
 
 def test_the_frame_holds_the_css_and_the_sanitised_body() -> None:
     page = pages.page("标题 <i>", "<h1>标题</h1><script>x</script>").decode("utf-8")
-    assert page.startswith('<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">')
+    assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">')
     assert "<title>标题 &lt;i&gt;</title>" in page
     assert '<main class="nb-report">\n<h1>标题</h1>\n</main>' in page
     assert ".nb-table" in page  # the reports' CSS, inlined
@@ -86,5 +86,16 @@ def test_markdown_keeps_the_templates_html_and_leaves_escaped_data_as_text() -> 
         '<div class="signature">三元区&lt;b&gt;民政局</div>\n\n段落 https://a.example/ 后文'
     )
     assert html == (
-        '<div class="signature">三元区&lt;b&gt;民政局</div>\n\n<p>段落 https://a.example/ 后文</p>\n'
+        '<div class="signature">三元区&lt;b&gt;民政局</div>\n\n'
+        '<p>段落 <span class="nb-url">https://a.example/</span> 后文</p>\n'
     )
+
+
+def test_a_web_address_in_text_is_marked_up_to_its_chinese_punctuation() -> None:
+    """The stylesheet lets `.nb-url` break anywhere; the address ends where the Chinese resumes."""
+    html = pages.markdown("电子版可在“网站”（http://www.a.gov.cn/x?a=1&b=2）下载，或见www.b.cn。")
+    assert html == (
+        '<p>电子版可在“网站”（<span class="nb-url">http://www.a.gov.cn/x?a=1&amp;b=2</span>）下载，'
+        '或见<span class="nb-url">www.b.cn</span>。</p>\n'
+    )
+    assert pages.sanitise(html) == html

@@ -178,8 +178,7 @@ def test_a_record_that_cannot_be_written_says_the_files_were_replaced(
     from nianbao.errors import OutputError
 
     built = SimpleNamespace(
-        html=project.report_html("minzheng", 2017),
-        notebook=project.report_notebook("minzheng", 2017),
+        outputs=(project.report_notebook("minzheng", 2017), project.report_html("minzheng", 2017)),
         figures=SimpleNamespace(model=SimpleNamespace(profile=SimpleNamespace(slug="minzheng"), year=2017)),
         warnings=(),
     )
@@ -195,7 +194,7 @@ def test_a_record_that_cannot_be_written_says_the_files_were_replaced(
     result = pool.build_one(project, pool.plan.Job("minzheng", 2017), "kernel 1", FakeKernels(), "code")  # type: ignore[arg-type]
     assert result["status"] == "failed"
     assert result["error"].startswith(
-        "报告的文件已替换为新生成的（output/minzheng/2017/report.html、output/minzheng/2017/report.ipynb），"
+        "报告的文件已替换为新生成的（output/minzheng/2017/report.ipynb、output/minzheng/2017/report.html），"
         "但它的构建记录无法写入：无法写入文件夹 output/minzheng/2017：磁盘空间已满"
     )
     assert "没有被改动" not in result["error"]

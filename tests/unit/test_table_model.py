@@ -173,7 +173,8 @@ def test_head_in_thead_totals_in_tfoot_text_escaped() -> None:
     )
 
 
-def test_a_wrapping_head_opens_the_body_and_no_foot_no_tfoot() -> None:
+def test_a_wrapping_head_is_in_thead_marked_to_wrap_and_no_foot_no_tfoot() -> None:
+    """Header rows that may wrap are still in <thead>, so that a printed page repeats them."""
     table = Table(
         "reviews",
         head=(
@@ -184,10 +185,9 @@ def test_a_wrapping_head_opens_the_body_and_no_foot_no_tfoot() -> None:
         wrap_head=True,
     )
     assert html(table) == (
-        '<table class="nb-table nb-reviews">\n'
+        '<table class="nb-table nb-reviews nb-wrap-head">\n'
+        '<thead><tr><th colspan="2">行政复议</th></tr><tr><th>维持</th><th>纠正</th></tr></thead>\n'
         "<tbody>\n"
-        '<tr><th colspan="2">行政复议</th></tr>\n'
-        "<tr><th>维持</th><th>纠正</th></tr>\n"
         '<tr><td class="num">1</td><td class="num">0</td></tr>\n'
         "</tbody>\n"
         "</table>"

@@ -135,7 +135,9 @@ def breakdown_table(columns: list[tuple[str, str]], figures: Figures, parts: Seq
     head = tables.header(["机关", *(heading for _, heading in columns)])
     body = tuple((Cell(part.model.profile.name), *figures_of(part)) for part in parts)
     total = (Cell("合计", header=True), *figures_of(figures))
-    return Table("breakdown", head=(head,), body=body, foot=(total,))
+    # Its column headings are long (受理政府信息公开申请总数（条）): they wrap, or the table
+    # outgrows the page.
+    return Table("breakdown", head=(head,), body=body, foot=(total,), wrap_head=True)
 
 
 def breakdown_chart(key: str, heading: str, parts: Sequence[Figures], *, png: bool = False) -> Chart:

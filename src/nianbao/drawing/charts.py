@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from functools import cache
+from html import escape
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -125,4 +126,13 @@ def bar_chart(
         if png:
             fig.savefig(raster, format="png", dpi=PNG_DPI, metadata={"Software": None})
         plt.close(fig)
-    return Chart(svg.getvalue(), raster.getvalue() if png else None)
+    return Chart(described(svg.getvalue(), xlabel, names, bar_labels), raster.getvalue() if png else None)
+
+
+def described(svg: str, xlabel: str, names: list[str], bar_labels: list[str]) -> str:
+    """The SVG with its text alternative (`role="img"`, `aria-label`): what it shows, bar by bar, for a
+    screen reader (matplotlib draws the text as paths, which nothing can read)."""
+    text = f"条形图，{xlabel}：" + "；".join(
+        f"{name} {label}" for name, label in zip(names, bar_labels, strict=True)
+    )
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(text, quote=True)}" ', 1)

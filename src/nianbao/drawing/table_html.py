@@ -6,20 +6,21 @@ from markupsafe import Markup, escape
 
 from nianbao.drawing.table_model import Cell, Row, Table
 
+WRAP_HEAD = "nb-wrap-head"  # the stylesheet's class for a header whose text may wrap
+
 
 def html(table: Table) -> Markup:
     """`<table class="nb-table nb-<id>">` with a `<thead>`, a `<tbody>` and, for total rows, a `<tfoot>`.
 
-    Header rows that may wrap go at the top of `<tbody>` instead: the stylesheet keeps `<thead>` cells
-    on one line (right for the appendix), but table 三's 勾稽关系 note and 社会公益组织 over a narrow
-    column must wrap; leaving the stylesheet alone keeps every published page byte-identical."""
-    lines = [f'<table class="nb-table nb-{table.id}">']
-    body = table.body
-    if table.wrap_head:
-        body = (*table.head, *body)
-    elif table.head:
+    Every header row is in `<thead>`, so a printed table that runs over a page repeats it on the next.
+    The stylesheet keeps header cells on one line (right for the appendix) unless the table's header
+    may wrap (`wrap_head`: table 三's 勾稽关系 note, the summary's long column headings), marked
+    with the class `nb-wrap-head`."""
+    classes = f"nb-table nb-{table.id}" + (f" {WRAP_HEAD}" if table.wrap_head else "")
+    lines = [f'<table class="{classes}">']
+    if table.head:
         lines.append("<thead>" + "".join(tr(row) for row in table.head) + "</thead>")
-    lines += ["<tbody>", *(tr(row) for row in body), "</tbody>"]
+    lines += ["<tbody>", *(tr(row) for row in table.body), "</tbody>"]
     if table.foot:
         lines += ["<tfoot>", *(tr(row) for row in table.foot), "</tfoot>"]
     lines.append("</table>")

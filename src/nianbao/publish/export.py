@@ -35,7 +35,9 @@ def exporter() -> ReportExporter:
     config.HTMLExporter.exclude_input = True
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
-    config.HTMLExporter.language_code = pages.LANGUAGE
+    # nbconvert accepts "zh", not "zh-CN" (it would fall back to English); its <html> is not published:
+    # the page's frame (pages.page) writes pages.LANGUAGE.
+    config.HTMLExporter.language_code = "zh"
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {REVIEW_TAG}
     return ReportExporter(config=config)  # type: ignore[no-untyped-call]

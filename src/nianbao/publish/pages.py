@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,8 +24,13 @@ from mistune.plugins import import_plugin
 
 from nianbao.paths import TEMPLATES_DIR
 
-LANGUAGE = "zh"  # nbconvert accepts "zh", not "zh-CN" (it would fall back to English)
+LANGUAGE = "zh-CN"  # the frame is our own template (page.html.j2), so the full tag, not nbconvert's "zh"
 CSS = TEMPLATES_DIR / "nianbao" / "report.css"
+
+# A web address in running text: the stylesheet lets it break anywhere (`.nb-url`), so it does not move whole
+# to the next line and leave the justified line before it spread wide. It ends at a space, a tag or
+# Chinese punctuation (the address in “网站”（http://…）下载 ends at the bracket).
+WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"（）()“”，。；：、]+", re.IGNORECASE)
 
 TEXT_TAGS = {"p", "br", "div", "span", "strong", "em", "b", "i", "u", "sup", "sub", "hr", "blockquote"}
 TEXT_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "code", "pre"}
@@ -40,7 +46,14 @@ ATTRIBUTES: dict[str, set[str]] = {
     "td": {"colspan", "rowspan"},
     "col": {"span"},
     "colgroup": {"span"},
-    "svg": {"width", "height", "viewBox", "version"},
+    "svg": {
+        "width",
+        "height",
+        "viewBox",
+        "version",
+        "role",
+        "aria-label",
+    },  # aria-label: its text alternative
     "g": {"id", "transform", "clip-path", "style"},
     "path": {"id", "d", "transform", "clip-path", "style"},
     "use": {"href", "x", "y", "transform", "style"},
@@ -90,14 +103,29 @@ def sanitise(body: str) -> str:
 
 def markdown(source: str) -> Markup:
     """Markdown → HTML. Raw HTML in `source` is kept: it is the template's own (`<div class="signature">`);
-    data inside it was escaped where it was inserted."""
+    data inside it was escaped where it was inserted. Web addresses in text are marked (`page_renderer`)."""
     # nbconvert's Markdown (as its exporter renders notebooks), imported here: importing nbconvert costs
     # half a second, which the index page (a no-op `make reports` writes it) need not pay.
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+    from nbconvert.filters.markdown_mistune import MarkdownWithMath
 
-    renderer = IPythonRenderer(escape=False, exclude_anchor_links=True)
+    renderer = page_renderer()(escape=False, exclude_anchor_links=True)
     plugins = [import_plugin(name) for name in markdown_plugins()]
     return Markup(MarkdownWithMath(renderer=renderer, plugins=plugins).render(source))
+
+
+@cache
+def page_renderer() -> Any:
+    """nbconvert's renderer, with each web address in running text marked `<span class="nb-url">` (so a
+    long address may break anywhere instead of stretching a justified line); made on first use, as
+    nbconvert is imported then."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer
+
+    class PageRenderer(IPythonRenderer):
+        def text(self, text: str) -> str:
+            marked: str = WEB_ADDRESS.sub(lambda m: f'<span class="nb-url">{m[0]}</span>', super().text(text))
+            return marked
+
+    return PageRenderer
 
 
 @cache
