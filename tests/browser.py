@@ -104,11 +104,14 @@ def printed(driver: WebDriver, page: Path) -> list[str]:
 # (⽰ → 示); the CJK Radicals Supplement (⺠) has no decomposition, so such a character matches any
 # ideograph.
 SUPPLEMENT = "\u2e80-\u2eff"
+# The same happens to the dash: the font draws — (U+2014) and ― (U+2015) with one glyph, and the PDF's
+# text gives it back as ―.
+DASHES = str.maketrans({"\u2015": "\u2014"})
 
 
 def flat(text: str) -> str:
-    """Text without white space (a PDF breaks a cell's text into lines), the radicals normalised."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Text without white space (a PDF breaks a cell's text into lines), radicals and dashes normalised."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).translate(DASHES)
 
 
 def contains(printed_text: str, expected: str) -> bool:
