@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from nianbao.errors import DataError, FormatError, NianbaoError
+from nianbao.figures.shares import nest
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.formats.tables import ApplicationTable
 from nianbao.inputs.cells import Cell
@@ -154,18 +155,6 @@ def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
 _Dumper.add_representer(Decimal, _decimal)
 
 
-def _nested(flat: dict[str, Any]) -> dict[str, Any]:
-    """Dotted keys as the nested mappings clerks read (`review.upheld` → review: {upheld: …})."""
-    tree: dict[str, Any] = {}
-    for key, value in flat.items():
-        *parents, last = key.split(".")
-        node = tree
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
-    return tree
-
-
 def _figures_yaml(report: dict[str, Any], figures: dict[str, Any], where: str, year: int) -> bytes:
     head = (
         f"# {year} 年度的数字，由 nianbao import 从网页 {where} 导入：照网页所载，网页上的错误也照录。\n"
@@ -174,7 +163,7 @@ def _figures_yaml(report: dict[str, Any], figures: dict[str, Any], where: str, y
     # Transcribed from a published report: the form's printed inconsistencies are flagged, not refused
     # (rules marked `as_printed: warning`), so next year's report can still read this year.
     body = yaml.dump(
-        {"as_printed": True, "report": report, **_nested(figures)},
+        {"as_printed": True, "report": report, **nest(figures)},
         Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,
