@@ -234,3 +234,30 @@ def test_not_applicable_in_the_opening_balance_is_warned_about(project: Project)
     replace(project.opening("minzheng"), "  complaints: 0", '  complaints: "/"')
     (warning,) = load_agency_year(project, "minzheng", 2017).warnings
     assert warning.startswith("data/minzheng/opening.yaml: 第 16 行：字段 cumulative.complaints（")
+
+
+def test_a_row_printed_with_its_total_only_reads_as_printed_in_a_year_copied_as_printed(
+    project: Project,
+) -> None:
+    """Publishers print a row of zeros as its 总计 alone (0), the applicant cells empty: a year typed from
+    such a report (`as_printed: true`) reads each blank as 0 and says so; any other year refuses it."""
+    table = project.year_dir("shili", 2025) / "applications.csv"
+    lines = table.read_text(encoding="utf-8-sig").splitlines()
+    lines[0] += ",总计"
+    secret = next(i for i, line in enumerate(lines) if line.startswith("1.属于国家秘密,"))
+    assert lines[secret] == "1.属于国家秘密,0,0,0,0,0,0"
+    lines[secret] = "1.属于国家秘密,,,,,,,0"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"第 8 行“1\.属于国家秘密”的“自然人”"):
+        load_agency_year(project, "shili", 2025)
+    figures = project.figures("shili", 2025)
+    figures.write_text("as_printed: true\n" + figures.read_text(encoding="utf-8"), encoding="utf-8")
+    model = load_agency_year(project, "shili", 2025)
+    keys = [key for key in model.current.values if key.startswith("apply.result.withheld.state_secret.")]
+    assert keys and all(model.current.values[key] == 0 for key in keys)
+    blanks = [w for w in model.warnings if "“1.属于国家秘密”" in w]
+    assert len(blanks) == 6  # each applicant column, named
+    assert blanks[0] == (
+        "data/shili/2025/applications.csv: 第 8 行“1.属于国家秘密”的“自然人”是空白（照已发布的报告），"
+        "按 0 计算，请核实"
+    )

@@ -4,7 +4,10 @@ The first column holds a row's label exactly as the format writes it, the other 
 columns under their exact labels (an optional 总计 column may follow). Label-only rows (（三）不予公开 …)
 may be present with empty cells or left out. Every cell is read by the cell-value contract (`cells.py`):
 a data row's blank cell is an error, never a silent 0; the 总计 column and the （七）总计 row are computed,
-so there a blank means "computed here", and a typed total is kept so rules A2 and A3 compare it.
+so there a blank means "computed here", and a typed total is kept so rules A2 and A3 compare it. In a
+year copied from a published report (`as_printed: true` in its figures.yaml), a blank input cell is what
+the publisher printed — many print only a row's 总计 and leave the applicant cells empty — so it reads as
+0 with a warning naming it, as an imported page's does.
 """
 
 from __future__ import annotations
@@ -15,15 +18,17 @@ from pathlib import Path
 
 from nianbao.errors import DataError, did_you_mean
 from nianbao.formats.tables import ApplicationTable, Column, Row
-from nianbao.inputs.cells import Cell, Place, read_cell
+from nianbao.inputs.cells import Cell, Place, read_cell, read_printed
 from nianbao.inputs.files import read_text
 
 HINT = "用 Excel / WPS 打开这个文件，对照纸质表格逐格填写；没有的填 0，不要留空。"
 
 
-def read_applications(path: Path, where: str, table: ApplicationTable) -> dict[str, Cell]:
+def read_applications(
+    path: Path, where: str, table: ApplicationTable, as_printed: bool = False
+) -> dict[str, Cell]:
     """Every typed cell of table 三, by key (`apply.new.natural`), read by the cell-value contract;
-    totals only if a person typed them."""
+    totals only if a person typed them. `as_printed`: a blank input cell is 0, with a warning."""
     lines = _csv_lines(read_text(path, where), where)
     if not lines:
         raise DataError("文件是空的：应为表三，第一行是表头", path=where, hint=HINT)
@@ -44,7 +49,7 @@ def read_applications(path: Path, where: str, table: ApplicationTable) -> dict[s
         if row.id in seen:
             raise DataError(f"第 {number} 行：“{label}” 在第 {seen[row.id]} 行已经出现过", path=where)
         seen[row.id] = number
-        values.update(_row(row, cells[1:], columns, number, where, table))
+        values.update(_row(row, cells[1:], columns, number, where, table, as_printed))
     missing = [row.label for row in table.data_rows if row.derive is None and row.id not in seen]
     if missing:
         raise DataError(f"缺少以下行：{'、'.join(missing)}", path=where, hint=HINT)
@@ -87,7 +92,13 @@ def _header(cells: list[str], number: int, where: str, table: ApplicationTable) 
 
 
 def _row(
-    row: Row, cells: list[str], columns: tuple[Column, ...], number: int, where: str, table: ApplicationTable
+    row: Row,
+    cells: list[str],
+    columns: tuple[Column, ...],
+    number: int,
+    where: str,
+    table: ApplicationTable,
+    as_printed: bool,
 ) -> dict[str, Cell]:
     if len(cells) > len(columns):
         raise DataError(f"第 {number} 行“{row.label}”：数字比表头的列多", path=where)
@@ -99,9 +110,10 @@ def _row(
         return {}
     cells = cells + [""] * (len(columns) - len(cells))
     values: dict[str, Cell] = {}
+    read = read_printed if as_printed else read_cell
     for column, text in zip(columns, cells, strict=True):
         place = Place.table(where, number, row.label, column.label)
-        cell = read_cell(text, column.type, column.unit, place, computed=table.computed(row, column))
+        cell = read(text, column.type, column.unit, place, computed=table.computed(row, column))
         if cell is not None:  # a blank total is computed, like one left out
             values[f"{row.id}.{column.id}"] = cell
     return values

@@ -158,10 +158,11 @@ def shown(value: object) -> str:
 
 
 def read_printed(raw: str, kind: str, unit: str, place: Place, computed: bool = False) -> Cell | None:
-    """A cell of a published table (a portal page being imported), by the contract above, except that a
-    blank input cell reads as 0 with a warning naming it: a page is a record of what was printed, and
-    portals print a 0 as an empty cell (`&nbsp;`). A blank computed cell is computed, as anywhere."""
+    """A cell of a published table (a portal page being imported, or a year typed `as_printed`), by the
+    contract above, except that a blank input cell reads as 0 with a warning naming it: it is a record
+    of what was printed, and publishers print a 0 as an empty cell (`&nbsp;`, or only a row's 总计).
+    A blank computed cell is computed, as anywhere."""
     if not computed and not unicodedata.normalize("NFKC", raw).strip():
-        warning = f"{place.file}: {place.subject}是空白，按 0 导入，请核实"
+        warning = f"{place.file}: {place.subject}是空白（照已发布的报告），按 0 计算，请核实"
         return Cell(Decimal(0) if kind == "amount" else 0, None, warning)
     return read_cell(raw, kind, unit, place, computed)

@@ -231,16 +231,16 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
         section.only(fmt.history.published_rows())
         for key in section.content:
             read.put(key, section.figure(key, "count", "", fmt.label(key)))
+    printed = reader.content.get("as_printed", False)
+    if not isinstance(printed, bool):
+        raise reader.fail(f"字段 as_printed（照已发布的报告填写）应为 true 或 false，实际为 {shown(printed)}")
     for table in fmt.file_tables:
         path = project.year_dir(agency, year) / table.file
-        for key, cell in read_applications(path, project.relative(path), table).items():
+        for key, cell in read_applications(path, project.relative(path), table, printed).items():
             read.put(key, cell)
     # some published reports have no 文号: then none is printed
     number = reader.count("report.number") if "report.number" in reader.content else None
     date = reader.date("report.date")
-    printed = reader.content.get("as_printed", False)
-    if not isinstance(printed, bool):
-        raise reader.fail(f"字段 as_printed（照已发布的报告填写）应为 true 或 false，实际为 {shown(printed)}")
     categories: tuple[tuple[str, int], ...] = ()
     for spec in fmt.category_specs:
         categories = _categories(reader, spec, read)
