@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from nianbao.formats import tables
+from nianbao.formats import publisher_checks, tables
 from nianbao.formats.rules import PREVIOUS, Expansion, Rule, rules
 from nianbao.formats.schema import DefinitionError, build, mapping, only, required, sequence, text, texts
 from nianbao.formats.spec import (
@@ -62,8 +62,19 @@ KEYS = (
     "carry_over",
     "headline",
     "summary",
+    "prose_checks",
+    "claims",
+    "report_deadline",
+    "earlier_comparable",
 )
-ADDED_UP = ("rules", "shares", "carry_over")  # lists a format adds to its part's; other keys replace
+ADDED_UP = (
+    "rules",
+    "shares",
+    "carry_over",
+    "prose_checks",
+    "claims",
+    "earlier_comparable",
+)  # lists a format adds to its part's; other keys replace
 MERGED = ("fields",)  # mappings a format adds to its part's (its own keys win)
 
 
@@ -188,7 +199,22 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
         labels=labels,
         extends=extends,
         files=files,
+        **_publisher_checks(raw, known),
     )
+
+
+def _publisher_checks(raw: Mapping[str, Any], known: set[str]) -> dict[str, Any]:
+    """The declarations that catch publishers' mistakes (`publisher_checks.py`), their keys checked."""
+    prose = tuple(publisher_checks.prose_check(item, at) for at, item in _listed(raw, "prose_checks"))
+    claims = tuple(publisher_checks.claim(item, at) for at, item in _listed(raw, "claims"))
+    earlier = tuple(publisher_checks.comparable(item, at) for at, item in _listed(raw, "earlier_comparable"))
+    _known(publisher_checks.known_keys([*prose, *claims, *earlier]), known, "prose_checks/claims")
+    return {
+        "prose_checks": prose,
+        "claims": claims,
+        "report_deadline": publisher_checks.deadlines(raw.get("report_deadline")),
+        "earlier_comparable": earlier,
+    }
 
 
 def _years(raw: Mapping[str, Any]) -> tuple[int, int]:
@@ -276,6 +302,8 @@ def _share(
     parts_raw = required(items, "parts", at)
     if isinstance(parts_raw, Mapping):  # {rows_under: apply.result, column: total}: table 三's kinds
         parts = _table_parts(parts_raw, f"{at}.parts", table)
+    elif parts_raw and all(isinstance(part, Mapping) for part in parts_raw):  # {id, label, keys}: a sum
+        parts = tuple(_summed_part(part, f"{at}.parts[{i}]", known) for i, part in enumerate(parts_raw))
     else:
         keys = texts(parts_raw, f"{at}.parts")
         _known(keys, known, at)
@@ -288,6 +316,16 @@ def _share(
     if not parts:
         raise DefinitionError(f"{at}.parts 至少要有一项")
     return spec
+
+
+def _summed_part(raw: Mapping[str, Any], at: str, known: set[str]) -> SharePart:
+    """`{id: disclosed, label: 予以公开及部分公开, keys: [a, b]}`: a part counting several figures."""
+    only(raw, ("id", "label", "keys"), at)
+    keys = texts(required(raw, "keys", at), f"{at}.keys")
+    _known(keys, known, at)
+    return SharePart(
+        text(required(raw, "id", at), f"{at}.id"), text(required(raw, "label", at), f"{at}.label"), keys
+    )
 
 
 def _table_parts(raw: Mapping[str, Any], at: str, table: ApplicationTable | None) -> tuple[SharePart, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao.formats.publisher_checks import Claim, Comparable, Deadline, ProseCheck
 from nianbao.formats.rules import PREVIOUS, Rule
 from nianbao.formats.tables import (
     ActiveTable,
@@ -165,6 +166,12 @@ class ReportFormat:
     labels: dict[str, str] = field(default_factory=dict)  # every figure's label, by key
     extends: str | None = None  # the shared part (`_national`) its definition builds on
     files: tuple[Path, ...] = ()  # its definition: its own file, then the part it extends
+    # what catches publishers' mistakes (issue 14): phrases of the prose stating figures, claims that
+    # figures are zero, the report's legal deadline by level, figures comparable with another format's
+    prose_checks: tuple[ProseCheck, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    report_deadline: dict[str, Deadline] = field(default_factory=dict)
+    earlier_comparable: tuple[Comparable, ...] = ()
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year

@@ -1,0 +1,141 @@
+"""What a format declares to catch publishers' mistakes (issue 14): the phrases in the agency's prose
+that state a figure (`prose_checks`), the claims that some figures are zero (`claims`), the legal
+deadline of the report by the agency's level (`report_deadline`), and the figures comparable with the
+year before when that year is in another format (`earlier_comparable`). Code reads these; it never
+writes a phrase, a deadline or a mapping of keys itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nianbao.formats.schema import DefinitionError, build, mapping, only, required, text, texts
+
+NUMBER = "{n}"  # where a pattern's number stands: digits, full-width digits or Chinese numerals
+LEVELS = ("department", "government")
+
+
+@dataclass(frozen=True)
+class ProseCheck:
+    """A phrase stating a figure: `patterns` (regular expressions, `{n}` standing for the number) find
+    it; the number is compared with the sum of `keys` — or, with `of`, their share of `of` in percent.
+    `label`: how the message names the figure; `placeholder`: what the clerk should type instead."""
+
+    id: str
+    label: str
+    keys: tuple[str, ...]
+    patterns: tuple[str, ...]
+    placeholder: str
+    of: str | None = None
+
+    @property
+    def is_share(self) -> bool:
+        return self.of is not None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A phrase claiming every case ended one way (“均获维持”): found by `patterns`, it is contradicted
+    when any of `keys` is not zero; `label` names those figures in the message."""
+
+    id: str
+    label: str
+    keys: tuple[str, ...]
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Comparable:
+    """A figure of this format (the sum of `keys`) that compares with the sum of `earlier` in the
+    format of the year before (a 2019 report with a 2018 pre2019 year)."""
+
+    id: str
+    label: str
+    unit: str
+    keys: tuple[str, ...]
+    earlier: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The latest date of the report in the year after the reporting year, by the agency's level."""
+
+    month: int
+    day: int
+
+
+def prose_check(raw: Any, at: str) -> ProseCheck:
+    items = mapping(raw, at)
+    check = build(
+        ProseCheck,
+        items,
+        at,
+        keys=texts(required(items, "keys", at), f"{at}.keys"),
+        patterns=_patterns(required(items, "patterns", at), f"{at}.patterns"),
+    )
+    if check.is_share and len(check.keys) < 1:
+        raise DefinitionError(f"{at}.keys 至少要有一项")
+    return check
+
+
+def claim(raw: Any, at: str) -> Claim:
+    items = mapping(raw, at)
+    return build(
+        Claim,
+        items,
+        at,
+        keys=texts(required(items, "keys", at), f"{at}.keys"),
+        patterns=_patterns(required(items, "patterns", at), f"{at}.patterns", number=False),
+    )
+
+
+def comparable(raw: Any, at: str) -> Comparable:
+    items = mapping(raw, at)
+    return build(
+        Comparable,
+        items,
+        at,
+        keys=texts(required(items, "keys", at), f"{at}.keys"),
+        earlier=texts(required(items, "earlier", at), f"{at}.earlier"),
+    )
+
+
+def deadlines(raw: Any, at: str = "report_deadline") -> dict[str, Deadline]:
+    """`{department: 01-31, government: 03-31}` → the deadline by level."""
+    if raw is None:
+        return {}
+    items = mapping(raw, at)
+    only(items, LEVELS, at)
+    found: dict[str, Deadline] = {}
+    for level, value in items.items():
+        shown = text(value, f"{at}.{level}")
+        match = re.fullmatch(r"(\d{2})-(\d{2})", shown)
+        if match is None:
+            raise DefinitionError(f"{at}.{level} 应写作 月-日（如 01-31），实际为 {shown}")
+        found[level] = Deadline(int(match.group(1)), int(match.group(2)))
+    return found
+
+
+def _patterns(raw: Any, at: str, number: bool = True) -> tuple[str, ...]:
+    patterns = texts(raw, at)
+    for i, pattern in enumerate(patterns):
+        if number and NUMBER not in pattern:
+            raise DefinitionError(f"{at}[{i}] 中没有 {NUMBER}（数字所在的位置）：{pattern}")
+        try:
+            re.compile(pattern.replace(NUMBER, "0"))
+        except re.error as error:
+            raise DefinitionError(f"{at}[{i}] 不是有效的正则表达式（{error}）：{pattern}") from None
+    return patterns
+
+
+def known_keys(checks: Sequence[ProseCheck | Claim | Comparable]) -> tuple[str, ...]:
+    """Every key these declarations read in their own format (not `earlier`, which is the other's)."""
+    keys: list[str] = []
+    for check in checks:
+        keys += check.keys
+        if isinstance(check, ProseCheck) and check.of:
+            keys.append(check.of)
+    return tuple(keys)
