@@ -17,7 +17,7 @@ from typing import Any
 from nianbao.figures import numbers
 from nianbao.figures.shares import adds_up, nest, rate, shares
 from nianbao.formats import ReportFormat, ShareSpec
-from nianbao.inputs.derive import Change, changes, history_values
+from nianbao.inputs.derive import Change, changes, earlier_changes, history_values
 from nianbao.inputs.model import AgencyYear, Number, PercentPolicy, YearData
 from nianbao.paths import SUMMARY
 
@@ -156,7 +156,8 @@ class Figures:
             categories=category_lines(model.current, policy),
             shares=share_values,
             lists=lists,
-            changes=changes(fmt, values, previous),
+            changes=changes(fmt, values, previous)
+            or (earlier_changes(fmt, values, model.earlier) if model.earlier is not None else ()),
         )
 
     @property
@@ -257,7 +258,7 @@ class Figures:
             ]
         context.setdefault("yoy", {}).update(
             available=bool(self.changes),
-            previous_year=self.model.previous.year if self.model.previous else None,
+            previous_year=self.model.year - 1 if self.changes else None,
             sentence=self.change_sentence,
         )
         context["agency"] = self._agency()
