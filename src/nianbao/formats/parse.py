@@ -25,6 +25,7 @@ from nianbao.formats.spec import (
     Headline,
     History,
     ProseSpec,
+    RateSpec,
     ReportFormat,
     Section,
     SharePart,
@@ -66,6 +67,7 @@ KEYS = (
     "claims",
     "report_deadline",
     "earlier_comparable",
+    "rates",
 )
 ADDED_UP = (
     "rules",
@@ -74,6 +76,7 @@ ADDED_UP = (
     "prose_checks",
     "claims",
     "earlier_comparable",
+    "rates",
 )  # lists a format adds to its part's; other keys replace
 MERGED = ("fields",)  # mappings a format adds to its part's (its own keys win)
 
@@ -191,6 +194,7 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
             _share(item, at, labels, known, parts.applications) for at, item in _listed(raw, "shares")
         ),
         changes=tuple(_change(item, at, known) for at, item in _listed(raw, "changes")),
+        rates=tuple(_rate(item, at, known) for at, item in _listed(raw, "rates")),
         carry_over=tuple(
             c for at, item in _listed(raw, "carry_over") for c in _carry(item, at, expansion, known)
         ),
@@ -340,6 +344,14 @@ def _table_parts(raw: Mapping[str, Any], at: str, table: ApplicationTable | None
         SharePart(row.id.rsplit(".", 1)[-1], row.label, tuple(f"{leaf.id}.{column}" for leaf in leaves))
         for row, leaves in table.kinds(heading)
     )
+
+
+def _rate(raw: Any, at: str, known: set[str]) -> RateSpec:
+    items = mapping(raw, at)
+    lists = {name: texts(items.get(name) or [], f"{at}.{name}") for name in ("part", "whole", "less")}
+    spec = build(RateSpec, items, at, **lists)
+    _known((*spec.part, *spec.whole, *spec.less), known, at)
+    return spec
 
 
 def _change(raw: Any, at: str, known: set[str]) -> ChangeSpec:

@@ -105,6 +105,19 @@ class ShareSpec:
 
 
 @dataclass(frozen=True)
+class RateSpec:
+    """A rate publishers cite, as a placeholder `key`: the sum of `part` in percent of the sum of `whole`
+    less the sum of `less` (办结率 = （七）总计 / (一 + 二); 纠错率 = 结果纠正 / (总计 − 尚未审结));
+    “—” when that is zero."""
+
+    key: str
+    label: str
+    part: tuple[str, ...]
+    whole: tuple[str, ...]
+    less: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ChangeSpec:
     """A figure whose change from last year the report states (new applications, disclosures, reviews)."""
 
@@ -160,6 +173,7 @@ class ReportFormat:
     sums: tuple[Sum, ...] = ()  # every total it computes, in the order they are computed
     shares: tuple[ShareSpec, ...] = ()
     changes: tuple[ChangeSpec, ...] = ()  # figures compared with last year's
+    rates: tuple[RateSpec, ...] = ()  # 办结率, 纠错率: placeholders
     carry_over: tuple[CarryOver, ...] = ()  # its opening figures, from the year before
     headline: tuple[Headline, ...] = ()
     summary: SummarySpec = SummarySpec()
