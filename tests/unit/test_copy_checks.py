@@ -176,3 +176,16 @@ def test_the_disclosed_placeholder_counts_granted_and_partial(project: Project) 
 @pytest.mark.parametrize(("part", "whole", "shown"), [(275, 761, "36.1%"), (0, 5, "0.0%"), (0, 0, "—")])
 def test_the_disclosed_share_of_nothing_is_not_applicable(part: int, whole: int, shown: str) -> None:
     assert percent(rate(part, whole)) == shown
+
+
+def test_a_2019_folder_copied_from_a_2018_one_keeps_its_date(project_dir: Path) -> None:
+    shutil.copytree(project_dir / "data/shili-caizheng/2018", project_dir / "data/shili/2018")
+    path = project_dir / "data/shili/2019/figures.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  date: 2020-01-20 ", "  date: 2019-01-22 "), encoding="utf-8")
+    assert load_agency_year(Project(project_dir), "shili", 2019).warnings == (
+        "data/shili/2019/figures.yaml: 发文日期 2019-01-22 不晚于报告年度 2019 年的年底：年报在次年发布，"
+        "这多半是照抄的上一年度的日期，请改为本年报告的发文日期",
+        "data/shili/2019/figures.yaml: 发文日期 2019-01-22 与 2018 年度的相同："
+        "这多半是照抄的上一年度的日期，请改为本年报告的发文日期",
+    )

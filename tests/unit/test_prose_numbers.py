@@ -93,8 +93,9 @@ CORPUS: list[tuple[str, list[str]]] = [
     (
         "本年度发生的行政复议和行政诉讼案件均获维持。",
         [
-            "正文说行政复议的结果都一样，但表四中有 “行政复议—尚未审结”2 件：请按表四改写这句话",
-            "正文说行政诉讼的结果都一样，但表四中有 “行政诉讼—复议后起诉—尚未审结”1 件：请按表四改写这句话",
+            "正文说“行政复议均获维持”，但表四中有 “行政复议—尚未审结”2 件：请按表四改写这句话",
+            "正文说“行政诉讼均获维持（没有败诉）”，但表四中有 “行政诉讼—复议后起诉—尚未审结”1 件："
+            "请按表四改写这句话",
         ],
     ),
     # right numbers, in the many ways publishers write them: no warning
@@ -219,9 +220,28 @@ CORPUS: list[tuple[str, list[str]]] = [
     ("行政复议案件尚未全部审结。", []),
     (
         "行政诉讼案件均胜诉。",
-        ["正文说行政诉讼的结果都一样，但表四中有 “行政诉讼—复议后起诉—尚未审结”1 件：请按表四改写这句话"],
+        [
+            "正文说“行政诉讼均获维持（没有败诉）”，但表四中有 “行政诉讼—复议后起诉—尚未审结”1 件："
+            "请按表四改写这句话"
+        ],
     ),
     ("本机关未被纠错。", []),  # no 结果纠正 in table 四
+    # shares of other results
+    ("无法提供337件，占44.3%。", []),
+    (
+        "无法提供337件，占40.3%。",
+        [
+            "正文写的“（四）无法提供的占比”是 40.3%，表格中是 44.3%（337 ÷ 761）："
+            "请改用占位符 {{ outcome.unavailable.share }}，数字由表格自动填写"
+        ],
+    ),
+    (
+        "部分公开3件，占比1%。",
+        [
+            "正文写的“（二）部分公开的占比”是 1%，表格中是 0%（3 ÷ 761）："
+            "请改用占位符 {{ outcome.partial.share }}，数字由表格自动填写"
+        ],
+    ),
     # other numbers in the prose are nobody's business
     ("组织业务培训3次，参训120人次。", []),
     ("2019年，本局在门户网站更新信息。", []),
@@ -302,3 +322,27 @@ def test_the_sample_narratives_give_no_warnings(project: Project) -> None:
     for year in range(2019, 2026):
         assert load_agency_year(project, "shili", year).warnings == ()
     assert load_agency_year(project, "minzheng", 2017).warnings == ()
+
+
+def test_a_claim_of_no_correction_against_a_corrected_case() -> None:
+    assert GB2019 is not None
+    values = {**NATIONAL, "review.corrected": 1}
+    assert check_prose("# 监督保障\n本年度未被纠错。\n", WHERE, GB2019, values) == (
+        f"{WHERE}: 第 2 行：正文说“没有被纠错的案件”，但表四中有 “行政复议—结果纠正”1 件："
+        "请按表四改写这句话。原句：“本年度未被纠错。”",
+    )
+
+
+def test_a_line_number_counts_the_comment_lines_before_it() -> None:
+    assert GB2019 is not None
+    text = "<!-- 说明\n第二行 -->\n# 依申请公开\n\n无法提供265件。\n"
+    (warning,) = check_prose(text, WHERE, GB2019, NATIONAL)
+    assert warning.startswith(f"{WHERE}: 第 5 行：")
+
+
+def test_a_sentence_over_a_soft_line_break_is_read_whole_and_named_by_its_first_line() -> None:
+    assert GB2019 is not None
+    text = "# 依申请公开\n本年度无法\n提供265件。\n"
+    (warning,) = check_prose(text, WHERE, GB2019, NATIONAL)
+    assert warning.startswith(f"{WHERE}: 第 2 行：正文写的“（四）无法提供”是 265")
+    assert warning.endswith("原句：“本年度无法提供265件。”")

@@ -39,10 +39,10 @@ class ProseCheck:
 @dataclass(frozen=True)
 class Claim:
     """A phrase claiming every case ended one way (“均获维持”): found by `patterns`, it is contradicted
-    when any of `keys` is not zero; `label` names those figures in the message."""
+    when any of `keys` is not zero; `says` is the claim as the message restates it."""
 
     id: str
-    label: str
+    says: str
     keys: tuple[str, ...]
     patterns: tuple[str, ...]
 

@@ -27,7 +27,10 @@ NUMERAL = r"[0-9.零〇一二两三四五六七八九十百千万]+"
 NUMBER_PATTERN = rf"(?P<about>约|近|大约|将近|超过|逾)?(?P<n>{NUMERAL})(?P<more>余|多)?"
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+# a sentence: up to 。！？；, over soft line breaks (between two Chinese characters) but not blank lines
+SENTENCE = re.compile(f"(?:[^。！？；\n]|(?<=[{CJK}])\n(?=[{CJK}]))+[。！？；]?")
+HEADING_LINE = re.compile(r"^#.*$", re.MULTILINE)
 LISTED = 3  # a figure summed from more non-zero parts shows only its sum
 STAND_IN = "§"  # a placeholder's place in a sentence: never a number, so a phrase never reads it
 
@@ -62,16 +65,17 @@ class Sentence:
 
 
 def sentences(text: str) -> Iterator[Sentence]:
-    """The narrative's sentences with their line numbers (comments blanked, lines kept)."""
+    """The narrative's sentences with the line each starts on (comments and headings blanked, lines
+    kept); a sentence may run on over a soft line break between two Chinese characters, as the report
+    joins it."""
     text = COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.lstrip().startswith("#"):
-            continue
-        for match in SENTENCE.finditer(line):
-            typed = match.group(0).strip()
-            if typed:
-                plain = unicodedata.normalize("NFKC", PLACEHOLDER.sub(STAND_IN, typed))
-                yield Sentence(number, typed, plain)
+    text = HEADING_LINE.sub("", text)
+    for match in SENTENCE.finditer(text):
+        typed = match.group(0).strip().replace("\n", "")
+        if typed:
+            line = text.count("\n", 0, match.start()) + 1  # a match never starts at a line break
+            plain = unicodedata.normalize("NFKC", PLACEHOLDER.sub(STAND_IN, typed))
+            yield Sentence(line, typed, plain)
 
 
 def compiled(pattern: str) -> re.Pattern[str]:
@@ -149,4 +153,4 @@ def _claimed(claim: Claim, plain: str, fmt: ReportFormat, values: Mapping[str, N
     if not against:
         return None
     listed = "、".join(f"“{label}”{value} 件" for label, value in against)
-    return f"正文说{claim.label}的结果都一样，但表四中有 {listed}：请按表四改写这句话"
+    return f"正文说“{claim.says}”，但表四中有 {listed}：请按表四改写这句话"
