@@ -189,3 +189,15 @@ def test_a_2019_folder_copied_from_a_2018_one_keeps_its_date(project_dir: Path) 
         "data/shili/2019/figures.yaml: 发文日期 2019-01-22 与 2018 年度的相同："
         "这多半是照抄的上一年度的日期，请改为本年报告的发文日期",
     )
+
+
+def test_a_broken_2018_year_leaves_the_comparison_out_and_says_why(project_dir: Path) -> None:
+    shutil.copytree(project_dir / "data/shili-caizheng/2018", project_dir / "data/shili/2018")
+    path = project_dir / "data/shili/2018/figures.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  online: 3\n", "  online: 三件\n"), encoding="utf-8")
+    model = load_agency_year(Project(project_dir), "shili", 2019)
+    (warning,) = model.warnings
+    assert warning.startswith("data/shili/2018/figures.yaml: 第 ")
+    assert warning.endswith("（因此本报告不与 2018 年度比较）")
+    assert Figures.derive(model).context()["yoy"]["available"] is False

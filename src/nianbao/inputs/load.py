@@ -60,13 +60,25 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     years = years_to_read(project, agency, fmt, opening, year, on_file)
     history = {y: load_any_year(project, agency, y) for y in years}
     narrative = load_narrative(project, fmt, agency, year)
-    earlier = None
-    if year - 1 in on_file and year - 1 not in history and format_for_year(year - 1) is not None:
-        earlier = load_any_year(project, agency, year - 1)
+    earlier, skipped = _earlier_year(project, agency, year, on_file, history)
     model = AgencyYear(fmt, profile, year, history, opening, narrative, earlier=earlier)
     return dataclasses.replace(
-        model, warnings=check_history(project, model) + check_publisher(project, model)
+        model, warnings=skipped + check_history(project, model) + check_publisher(project, model)
     )
+
+
+def _earlier_year(
+    project: Project, agency: str, year: int, on_file: list[int], history: dict[int, YearData]
+) -> tuple[YearData | None, tuple[str, ...]]:
+    """The year before in another format (a 2018 pre2019 year for 2019), when on file, for the figures
+    comparable across formats. Its own faults do not stop this report (its own build reports them):
+    the comparison is left out, and a warning says why."""
+    if year - 1 not in on_file or year - 1 in history or format_for_year(year - 1) is None:
+        return None, ()
+    try:
+        return load_any_year(project, agency, year - 1), ()
+    except DataError as error:
+        return None, (f"{error}（因此本报告不与 {year - 1} 年度比较）",)
 
 
 def check_publisher(project: Project, model: AgencyYear) -> tuple[str, ...]:
