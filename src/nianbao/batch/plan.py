@@ -220,7 +220,9 @@ def passed(model: AgencyYear) -> dict[str, Any]:
         None,
         list(model.warnings),
         date=model.current.date.isoformat(),
-        deadline=deadline.of_agency(model.year).isoformat() if deadline else None,
+        deadline=deadline.of(model.profile.level or "department", model.year).isoformat()
+        if deadline
+        else None,
     )
 
 

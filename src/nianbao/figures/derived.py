@@ -17,7 +17,8 @@ from typing import Any
 from nianbao.figures import numbers
 from nianbao.figures.shares import adds_up, nest, rate, shares
 from nianbao.formats import ReportFormat, ShareSpec
-from nianbao.inputs.derive import Change, changes, history_values
+from nianbao.formats.spec import RateSpec
+from nianbao.inputs.derive import Change, changes, earlier_changes, history_values
 from nianbao.inputs.model import AgencyYear, Number, PercentPolicy, YearData
 from nianbao.paths import SUMMARY
 
@@ -156,7 +157,8 @@ class Figures:
             categories=category_lines(model.current, policy),
             shares=share_values,
             lists=lists,
-            changes=changes(fmt, values, previous),
+            changes=changes(fmt, values, previous)
+            or (earlier_changes(fmt, values, model.earlier) if model.earlier is not None else ()),
         )
 
     @property
@@ -247,9 +249,15 @@ class Figures:
                 {"name": line.name, "count": line.count, "share": self.percent(line.share)}
                 for line in self.categories
             ]
+        for rate_spec in self.format.rates:
+            flat[rate_spec.key] = self.percent(self._rate(rate_spec))
         for change in self.changes:
             flat[f"yoy.{change.id}.text"] = numbers.change(change, self.policy)
             flat[f"yoy.{change.id}.previous"] = change.previous
+            flat[f"yoy.{change.id}.difference"] = numbers.difference(change)
+            sign = "-" if change.delta < 0 and change.rate else ""
+            flat[f"yoy.{change.id}.percent"] = sign + self.percent(change.rate)
+            flat[f"yoy.{change.id}.multiple"] = numbers.multiple(change, self.policy)
         context = nest(flat)
         for name, listed in self.lists.items():
             context[name] = [
@@ -257,7 +265,7 @@ class Figures:
             ]
         context.setdefault("yoy", {}).update(
             available=bool(self.changes),
-            previous_year=self.model.previous.year if self.model.previous else None,
+            previous_year=self.model.year - 1 if self.changes else None,
             sentence=self.change_sentence,
         )
         context["agency"] = self._agency()
@@ -272,6 +280,13 @@ class Figures:
             "cumulative_heading": self.cumulative_heading,
         }
         return context
+
+    def _rate(self, spec: RateSpec) -> Decimal | None:
+        """`spec`'s rate this year: its part of its whole less `less`; None when that is not positive."""
+        part = sum(int(self.values[key]) for key in spec.part)
+        whole = sum(int(self.values[key]) for key in spec.whole)
+        whole -= sum(int(self.values[key]) for key in spec.less)
+        return rate(part, whole, self.policy) if whole > 0 else None
 
     def _agency(self) -> dict[str, Any]:
         profile = self.model.profile

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from nianbao.figures import shares
 from nianbao.inputs.derive import Change
 from nianbao.inputs.model import PercentPolicy
 
@@ -53,6 +54,21 @@ def change(change: Change, policy: PercentPolicy = DEFAULT) -> str:
     if change.rate is not None:
         text += f"（{trend}{percent(change.rate, policy)}）"
     return text
+
+
+def difference(change: Change) -> str:
+    """“增加3件”, “减少2件”, “持平”: the absolute difference from last year, in words."""
+    if change.delta == 0:
+        return "持平"
+    word = "增加" if change.delta > 0 else "减少"
+    return f"{word}{amount(abs(change.delta))}{change.unit}"
+
+
+def multiple(change: Change, policy: PercentPolicy = DEFAULT) -> str:
+    """This year's figure as a multiple of last year's (“是上年的 1.5 倍” → 1.5), trailing zeros dropped;
+    “—” from a zero base."""
+    times = shares.multiple(change.current, change.previous, policy)
+    return NOT_APPLICABLE if times is None else amount(times)
 
 
 def cell(value: int | Decimal, shown: str | None = None) -> str:

@@ -60,6 +60,16 @@ def rate(part: int, whole: int, policy: PercentPolicy = DEFAULT) -> Decimal | No
     return rounded(Fraction(part * 100, whole), policy.decimals)
 
 
+def multiple(
+    current: int | Decimal, previous: int | Decimal, policy: PercentPolicy = DEFAULT
+) -> Decimal | None:
+    """How many times last year's figure this year's is (“是上年的 1.5 倍”), rounded half up to the
+    policy's decimals; None from a zero base."""
+    if previous == 0:
+        return None
+    return rounded(Fraction(current) / Fraction(previous), policy.decimals)
+
+
 def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
     """Dotted ids → nested dicts, so a placeholder reads `{{ apply.online }}`."""
     nested: dict[str, Any] = {}

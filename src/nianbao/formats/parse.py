@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from nianbao.formats import tables
+from nianbao.formats import publisher_checks, tables
 from nianbao.formats.rules import PREVIOUS, Expansion, Rule, rules
 from nianbao.formats.schema import DefinitionError, build, mapping, only, required, sequence, text, texts
 from nianbao.formats.spec import (
@@ -28,6 +28,7 @@ from nianbao.formats.spec import (
     Headline,
     History,
     ProseSpec,
+    RateSpec,
     ReportFormat,
     Section,
     SharePart,
@@ -69,8 +70,20 @@ KEYS = (
     "deadline",
     "summary",
     "workbook",
+    "prose_checks",
+    "claims",
+    "earlier_comparable",
+    "rates",
 )
-ADDED_UP = ("rules", "shares", "carry_over")  # lists a format adds to its part's; other keys replace
+ADDED_UP = (
+    "rules",
+    "shares",
+    "carry_over",
+    "prose_checks",
+    "claims",
+    "earlier_comparable",
+    "rates",
+)  # lists a format adds to its part's; other keys replace
 MERGED = ("fields",)  # mappings a format adds to its part's (its own keys win)
 
 
@@ -187,6 +200,7 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
             _share(item, at, labels, known, parts.applications) for at, item in _listed(raw, "shares")
         ),
         changes=tuple(_change(item, at, known) for at, item in _listed(raw, "changes")),
+        rates=tuple(_rate(item, at, known) for at, item in _listed(raw, "rates")),
         carry_over=tuple(
             c for at, item in _listed(raw, "carry_over") for c in _carry(item, at, expansion, known)
         ),
@@ -197,6 +211,7 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
         labels=labels,
         extends=extends,
         files=files,
+        **_publisher_checks(raw, known),
     )
 
 
@@ -223,6 +238,19 @@ def _workbook(raw: Any, parts: Tables) -> WorkbookSpec | None:
         date_label=text(required(report, "date", "workbook.report"), "workbook.report.date"),
         sheets=tuple(sheets),
     )
+
+
+def _publisher_checks(raw: Mapping[str, Any], known: set[str]) -> dict[str, Any]:
+    """The declarations that catch publishers' mistakes (`publisher_checks.py`), their keys checked."""
+    prose = tuple(publisher_checks.prose_check(item, at) for at, item in _listed(raw, "prose_checks"))
+    claims = tuple(publisher_checks.claim(item, at) for at, item in _listed(raw, "claims"))
+    earlier = tuple(publisher_checks.comparable(item, at) for at, item in _listed(raw, "earlier_comparable"))
+    _known(publisher_checks.known_keys([*prose, *claims, *earlier]), known, "prose_checks/claims")
+    return {
+        "prose_checks": prose,
+        "claims": claims,
+        "earlier_comparable": earlier,
+    }
 
 
 def _years(raw: Mapping[str, Any]) -> tuple[int, int]:
@@ -310,6 +338,8 @@ def _share(
     parts_raw = required(items, "parts", at)
     if isinstance(parts_raw, Mapping):  # {rows_under: apply.result, column: total}: table 三's kinds
         parts = _table_parts(parts_raw, f"{at}.parts", table)
+    elif parts_raw and all(isinstance(part, Mapping) for part in parts_raw):  # {id, label, keys}: a sum
+        parts = tuple(_summed_part(part, f"{at}.parts[{i}]", known) for i, part in enumerate(parts_raw))
     else:
         keys = texts(parts_raw, f"{at}.parts")
         _known(keys, known, at)
@@ -324,6 +354,16 @@ def _share(
     return spec
 
 
+def _summed_part(raw: Mapping[str, Any], at: str, known: set[str]) -> SharePart:
+    """`{id: disclosed, label: 予以公开及部分公开, keys: [a, b]}`: a part counting several figures."""
+    only(raw, ("id", "label", "keys"), at)
+    keys = texts(required(raw, "keys", at), f"{at}.keys")
+    _known(keys, known, at)
+    return SharePart(
+        text(required(raw, "id", at), f"{at}.id"), text(required(raw, "label", at), f"{at}.label"), keys
+    )
+
+
 def _table_parts(raw: Mapping[str, Any], at: str, table: ApplicationTable | None) -> tuple[SharePart, ...]:
     only(raw, ("rows_under", "column"), at)
     if table is None:
@@ -336,6 +376,14 @@ def _table_parts(raw: Mapping[str, Any], at: str, table: ApplicationTable | None
         SharePart(row.id.rsplit(".", 1)[-1], row.label, tuple(f"{leaf.id}.{column}" for leaf in leaves))
         for row, leaves in table.kinds(heading)
     )
+
+
+def _rate(raw: Any, at: str, known: set[str]) -> RateSpec:
+    items = mapping(raw, at)
+    lists = {name: texts(items.get(name) or [], f"{at}.{name}") for name in ("part", "whole", "less")}
+    spec = build(RateSpec, items, at, **lists)
+    _known((*spec.part, *spec.whole, *spec.less), known, at)
+    return spec
 
 
 def _change(raw: Any, at: str, known: set[str]) -> ChangeSpec:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao.formats.publisher_checks import Claim, Comparable, ProseCheck
 from nianbao.formats.rules import PREVIOUS, Rule
 from nianbao.formats.tables import (
     ActiveTable,
@@ -105,6 +106,19 @@ class ShareSpec:
 
 
 @dataclass(frozen=True)
+class RateSpec:
+    """A rate publishers cite, as a placeholder `key`: the sum of `part` in percent of the sum of `whole`
+    less the sum of `less` (办结率 = （七）总计 / (一 + 二); 纠错率 = 结果纠正 / (总计 − 尚未审结));
+    “—” when that is zero."""
+
+    key: str
+    label: str
+    part: tuple[str, ...]
+    whole: tuple[str, ...]
+    less: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ChangeSpec:
     """A figure whose change from last year the report states (new applications, disclosures, reviews)."""
 
@@ -148,6 +162,10 @@ class Deadline:
 
     def of_government(self, year: int) -> dt.date:
         return dt.date(year + 1, *self.government)
+
+    def of(self, level: str, year: int) -> dt.date:
+        """The last day for the profile's `level` (department or government)."""
+        return self.of_government(year) if level == "government" else self.of_agency(year)
 
 
 @dataclass(frozen=True)
@@ -201,6 +219,7 @@ class ReportFormat:
     sums: tuple[Sum, ...] = ()  # every total it computes, in the order they are computed
     shares: tuple[ShareSpec, ...] = ()
     changes: tuple[ChangeSpec, ...] = ()  # figures compared with last year's
+    rates: tuple[RateSpec, ...] = ()  # 办结率, 纠错率: placeholders
     carry_over: tuple[CarryOver, ...] = ()  # its opening figures, from the year before
     headline: tuple[Headline, ...] = ()
     deadline: Deadline | None = None  # the legal deadline of publication
@@ -209,6 +228,11 @@ class ReportFormat:
     labels: dict[str, str] = field(default_factory=dict)  # every figure's label, by key
     extends: str | None = None  # the shared part (`_national`) its definition builds on
     files: tuple[Path, ...] = ()  # its definition: its own file, then the part it extends
+    # what catches publishers' mistakes (issue 14): phrases of the prose stating figures, claims that
+    # figures are zero, the report's legal deadline by level, figures comparable with another format's
+    prose_checks: tuple[ProseCheck, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    earlier_comparable: tuple[Comparable, ...] = ()
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year

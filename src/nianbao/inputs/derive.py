@@ -99,3 +99,34 @@ def changes(
     return tuple(
         Change(spec.id, spec.label, spec.unit, values[spec.key], previous[spec.key]) for spec in fmt.changes
     )
+
+
+def year_totals(fmt: ReportFormat, data: YearData) -> Values:
+    """One year's figures and totals, without chains: enough to compare it with a year of another
+    format (its chained figures would need every year before it)."""
+    values: Values = dict(data.values)
+    categories = sum(count for _, count in data.categories)
+    if data.categories:
+        values.update({spec.sum_key: categories for spec in fmt.category_specs})
+    _add_sums(fmt.sums, values, categories if data.categories else None)
+    return values
+
+
+def earlier_changes(fmt: ReportFormat, values: Mapping[str, Number], earlier: YearData) -> tuple[Change, ...]:
+    """The changes from the year before in another format (a 2018 pre2019 year for a 2019 report), for
+    the figures `fmt` declares comparable (`earlier_comparable:`, each key mapped to the other's)."""
+    before = year_totals(format_of(earlier.year), earlier)
+    found: list[Change] = []
+    for spec in fmt.earlier_comparable:
+        missing = [key for key in spec.earlier if key not in before]
+        if missing:  # a definition's bug: the mapping names a figure the earlier format lacks
+            raise ValueError(f"earlier_comparable {spec.id}: {earlier.year} has no {missing}")
+        current = sum((Decimal(values[key]) for key in spec.keys), Decimal(0))
+        previous = sum((Decimal(before[key]) for key in spec.earlier), Decimal(0))
+        found.append(Change(spec.id, spec.label, spec.unit, _plain(current), _plain(previous)))
+    return tuple(found)
+
+
+def _plain(value: Decimal) -> Number:
+    """A sum of counts as a count (int), of amounts as an amount."""
+    return int(value) if value == value.to_integral_value() else value

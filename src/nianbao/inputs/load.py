@@ -18,10 +18,12 @@ from typing import Any
 
 from nianbao.errors import DataError, did_you_mean
 from nianbao.formats import ReportFormat, all_formats, format_for_year
+from nianbao.formats.publisher_checks import LEVELS
 from nianbao.formats.tables import CategorySpec
-from nianbao.inputs import snapshot
+from nianbao.inputs import copy_checks, prose_numbers, snapshot
 from nianbao.inputs.applications import read_applications
 from nianbao.inputs.cells import Cell, Place, read_cell, shown
+from nianbao.inputs.derive import history_values
 from nianbao.inputs.files import Reader, read_text, read_yaml
 from nianbao.inputs.history import check_history, years_to_read
 from nianbao.inputs.model import (
@@ -61,8 +63,43 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     years = years_to_read(project, agency, fmt, opening, year, on_file)
     history = {y: load_any_year(project, agency, y) for y in years}
     narrative = load_narrative(project, fmt, agency, year)
-    model = AgencyYear(fmt, profile, year, history, opening, narrative)
-    return dataclasses.replace(model, warnings=check_history(project, model))
+    earlier, skipped = _earlier_year(project, agency, year, on_file, history)
+    model = AgencyYear(fmt, profile, year, history, opening, narrative, earlier=earlier)
+    return dataclasses.replace(
+        model, warnings=skipped + check_history(project, model) + check_publisher(project, model)
+    )
+
+
+def _earlier_year(
+    project: Project, agency: str, year: int, on_file: list[int], history: dict[int, YearData]
+) -> tuple[YearData | None, tuple[str, ...]]:
+    """The year before in another format (a 2018 pre2019 year for 2019), when on file, for the figures
+    comparable across formats. Its own faults do not stop this report (its own build reports them):
+    the comparison is left out, and a warning says why."""
+    if year - 1 not in on_file or year - 1 in history or format_for_year(year - 1) is None:
+        return None, ()
+    try:
+        return load_any_year(project, agency, year - 1), ()
+    except DataError as error:
+        return None, (f"{error}（因此本报告不与 {year - 1} 年度比较）",)
+
+
+def check_publisher(project: Project, model: AgencyYear) -> tuple[str, ...]:
+    """What publishers get wrong (issue 14): the 发文日期 and its deadline, last year's 文号, 发文日期 and
+    text copied, the prose's numbers against the tables."""
+    agency, year, current = model.profile.slug, model.year, model.current
+    figures = project.relative(project.figures(agency, year))
+    narrative = project.narrative(agency, year)
+    where = project.relative(narrative)
+    warnings = list(copy_checks.check_dates(model.format, current, model.profile.level, figures))
+    before = model.previous or model.earlier
+    if before is not None:
+        warnings += copy_checks.check_copied(current, before, figures)
+        previous = _last_narrative(project, agency, year - 1)
+        warnings += copy_checks.check_repeated(model.format, model.narrative, previous, year - 1, where)
+    values = history_values(model)[year]
+    warnings += prose_numbers.check_prose(read_text(narrative, where), where, model.format, values)
+    return tuple(warnings)
 
 
 # ---------------------------------------------------------------- parameters
@@ -136,7 +173,7 @@ def load_profile(project: Project, agency: str) -> Profile:
         "contact.address",
         "contact.phone",
     )
-    reader.only([*keys, *PERCENT_KEYS])
+    reader.only([*keys, *PERCENT_KEYS, "level"])
     t = reader.text
     return Profile(
         slug=agency,
@@ -148,7 +185,34 @@ def load_profile(project: Project, agency: str) -> Profile:
         portal=Link(t("portal.name"), reader.url("portal.url")),
         contact=Contact(t("contact.office"), t("contact.address"), t("contact.phone")),
         percent=percent_policy(project, agency, reader),
+        level=_level(reader),
     )
+
+
+def _last_narrative(project: Project, agency: str, year: int) -> dict[str, str]:
+    """Last year's prose by part, to compare with; none when it is not on file or does not parse
+    (last year's report is not being built: its faults are its own build's to report)."""
+    fmt = format_for_year(year)
+    if fmt is None or not _present(project.narrative(agency, year)):
+        return {}
+    try:
+        return load_narrative(project, fmt, agency, year)
+    except DataError:
+        return {}
+
+
+def _level(reader: Reader) -> str | None:
+    """`level: department|government` (which legal deadline the report has); None when not given."""
+    if reader.content.get("level") is None:
+        return None
+    level = reader.text("level")
+    if level not in LEVELS:
+        line = reader.lines.get("level")
+        at = f"第 {line} 行：" if line else ""
+        raise reader.fail(
+            f"{at}字段 level（机关的层级）应为 department（部门）或 government（政府），实际为 {level}"
+        )
+    return level
 
 
 def _present(path: Path) -> bool:

@@ -54,6 +54,7 @@ class Profile:
     portal: Link
     contact: Contact
     percent: PercentPolicy = PercentPolicy()
+    level: str | None = None  # department or government: which legal deadline its report has
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,9 @@ class AgencyYear:
     opening: Opening | None  # only a history that chains from an opening balance (历年累计) has one
     narrative: Mapping[str, str]
     warnings: tuple[str, ...] = field(default=())
+    # the year before in another format (a 2018 pre2019 year for a 2019 report), for the figures the
+    # formats declare comparable (`earlier_comparable:`); None when that year is in `history` or absent
+    earlier: YearData | None = None
 
     @property
     def current(self) -> YearData:
