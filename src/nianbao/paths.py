@@ -134,8 +134,11 @@ class Project:
         return self.output_dir(SUMMARY, year) / BUILD_RECORD
 
     def relative(self, path: Path) -> str:
-        """`path` relative to the root, with forward slashes: what messages and metadata show."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """`path` relative to the root, with forward slashes: what messages and metadata show. A link is
+        named as it is (its own name, not its target's, which could be anywhere on this machine)."""
+        for root, there in ((self.root, path), (self.root.resolve(), path.resolve())):
+            try:
+                return there.relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()

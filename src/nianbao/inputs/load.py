@@ -22,7 +22,7 @@ from nianbao.formats.tables import CategorySpec
 from nianbao.inputs import snapshot
 from nianbao.inputs.applications import read_applications
 from nianbao.inputs.cells import Cell, Place, read_cell, shown
-from nianbao.inputs.files import Reader, read_text, read_yaml
+from nianbao.inputs.files import MAX_NARRATIVE_CHARS, Reader, read_text, read_yaml
 from nianbao.inputs.history import check_history, years_to_read
 from nianbao.inputs.model import (
     ROUNDINGS,
@@ -292,4 +292,11 @@ def load_opening(project: Project, agency: str, fmt: ReportFormat, on_file: list
 def load_narrative(project: Project, fmt: ReportFormat, agency: str, year: int) -> dict[str, str]:
     path = project.narrative(agency, year)
     where = project.relative(path)
-    return parse_narrative(read_text(path, where), fmt, where=where)
+    text = read_text(path, where)
+    if len(text) > MAX_NARRATIVE_CHARS:
+        raise DataError(
+            f"叙述文字太长：{len(text)} 个字符，最多 {MAX_NARRATIVE_CHARS} 个",
+            path=where,
+            hint="年报正文通常只有几千字；请检查是不是粘贴进了别的文件。",
+        )
+    return parse_narrative(text, fmt, where=where)
