@@ -6,6 +6,7 @@ copies, so every path is built from a `Project` root, never from the current dir
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 # The district summary's name under params/, data/ and output/: not a valid agency slug.
 BUILD_RECORD, CHECK_RECORD = "build.json", "check.json"  # see batch/records.py
 SUMMARY = "_district"
+YEAR_FOLDER = re.compile(r"[0-9]{4}")  # data/<agency>/<year>/: ASCII digits only
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,13 @@ class Project:
         return sorted(path.stem for path in (self.root / "params").glob("*.yaml") if path.stem != SUMMARY)
 
     def years(self, agency: str) -> list[int]:
-        """Every year the agency has figures for."""
+        """Every year the agency has figures for: folders named by four ASCII digits (`²⁰¹⁷` and `２０１７`
+        pass `str.isdigit()`, and int() refuses the first), other folders are not years."""
         folder = self.agency_dir(agency)
         return sorted(
-            int(p.name) for p in folder.glob("*") if p.name.isdigit() and (p / "figures.yaml").is_file()
+            int(p.name)
+            for p in folder.glob("*")
+            if YEAR_FOLDER.fullmatch(p.name) and (p / "figures.yaml").is_file()
         )
 
     def is_history(self, agency: str, year: int) -> bool:

@@ -23,6 +23,10 @@ WEB_ADDRESS = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[
 # the digits of a number `cells.MAX_DIGITS`.
 MAX_DEPTH = 20  # levels of nesting in a YAML file (the formats use three)
 MAX_NARRATIVE_CHARS = 200_000  # a report's narrative has a few thousand
+# What a bar chart of categories can draw on a page (a real report has 5 to 20, each a line or three):
+# beyond it the chart would be metres tall and take the kernel minutes (1,000 bars: 25 s, 300 MB).
+MAX_CATEGORIES = 50
+MAX_CATEGORY_CHARS = 100
 SAVE_AS_UTF8 = "请在 WPS 或记事本中把整个文件“另存为”UTF-8 编码。"
 
 

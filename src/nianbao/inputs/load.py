@@ -22,7 +22,14 @@ from nianbao.formats.tables import CategorySpec
 from nianbao.inputs import snapshot
 from nianbao.inputs.applications import read_applications
 from nianbao.inputs.cells import Cell, Place, read_cell, shown
-from nianbao.inputs.files import MAX_NARRATIVE_CHARS, Reader, read_text, read_yaml
+from nianbao.inputs.files import (
+    MAX_CATEGORIES,
+    MAX_CATEGORY_CHARS,
+    MAX_NARRATIVE_CHARS,
+    Reader,
+    read_text,
+    read_yaml,
+)
 from nianbao.inputs.history import check_history, years_to_read
 from nianbao.inputs.model import (
     ROUNDINGS,
@@ -81,8 +88,9 @@ def _listed(project: Project, key: str) -> list[Any]:
 def check_agency(project: Project, agency: str) -> str:
     """Refuse anything but a plain slug before any path is built from it."""
     if not SLUG.fullmatch(agency or ""):
+        first = "不能以 - 或 _ 开头；" if agency[:1] in ("-", "_") else ""
         raise DataError(
-            f"机关代号 {agency!r} 无效：只能由小写字母、数字、- 和 _ 组成，例如 minzheng",
+            f"机关代号 {agency!r} 无效：{first}只能由小写字母、数字、- 和 _ 组成，例如 minzheng",
             hint="AGENCY 是 params/ 下档案文件的文件名（不含 .yaml）。",
         )
     known = agencies_on_file(project)
@@ -251,9 +259,19 @@ def _categories(reader: Reader, spec: CategorySpec, read: Typed) -> tuple[tuple[
     if not isinstance(value, dict) or not value:
         raise reader.fail(f"字段 {spec.field} 应为“类别名: 条数”的列表，至少一类，实际为 {shown(value)}")
     lines = getattr(value, "lines", {})
+    if len(value) > MAX_CATEGORIES:
+        raise reader.fail(
+            f"字段 {spec.field} 有 {len(value)} 个类别，超过图表能画的 {MAX_CATEGORIES} 个；请合并相近的类别"
+        )
     counts = []
     for name, raw in value.items():
         key = f"{spec.field}.{name}"
+        if len(str(name)) > MAX_CATEGORY_CHARS:
+            at = f"第 {lines[name]} 行：" if name in lines else ""
+            raise reader.fail(
+                f"{at}字段 {spec.field} 的类别名“{str(name)[:20]}…”有 {len(str(name))} 个字，"
+                f"超过图表能画的 {MAX_CATEGORY_CHARS} 个字"
+            )
         place = Place.field(reader.where, key, spec.label(str(name)), lines.get(name))
         cell = read_cell(raw, "count", spec.unit, place)
         if cell is None:
