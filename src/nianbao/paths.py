@@ -6,6 +6,7 @@ copies, so every path is built from a `Project` root, never from the current dir
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -77,7 +78,8 @@ class Project:
     def is_history(self, agency: str, year: int) -> bool:
         """A year imported from a published page (`nianbao import`): its figures are on file, its
         narrative is not. It feeds the next year (上年结转, changes) and is never built itself."""
-        return self.figures(agency, year).is_file() and not self.narrative(agency, year).exists()
+        narrative = self.narrative(agency, year)  # a broken link is a narrative (refused when read)
+        return self.figures(agency, year).is_file() and not (narrative.exists() or narrative.is_symlink())
 
     def listing(self, key: str) -> list[Any]:
         """What a build saw of the project's folders, by the key its record keeps: `agencies` (every
@@ -141,9 +143,10 @@ class Project:
     def relative(self, path: Path) -> str:
         """`path` relative to the root, with forward slashes: what messages and metadata show. A link is
         named as it is (its own name, not its target's, which could be anywhere on this machine)."""
-        for root, there in ((self.root, path), (self.root.resolve(), path.resolve())):
+        named = Path(os.path.abspath(path))  # noqa: PTH100 (resolve() would follow links, and raise on a loop)
+        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):  # noqa: PTH100
             try:
-                return there.relative_to(root).as_posix()
+                return named.relative_to(root).as_posix()
             except ValueError:
                 continue
         return path.as_posix()

@@ -101,9 +101,10 @@ class Snapshot:
 def project_name(path: Path, root: Path) -> str:
     """`path` as messages and records show it: relative to the project, as it was named (a link's own
     name, not its target's), never an absolute path of this machine."""
-    for base, there in ((root, path), (root.resolve(), path.resolve())):
+    named = Path(os.path.abspath(path))  # noqa: PTH100 (resolve() would follow links, and raise on a loop)
+    for base in (Path(os.path.abspath(root)), root.resolve()):  # noqa: PTH100
         try:
-            return there.relative_to(base).as_posix()
+            return named.relative_to(base).as_posix()
         except ValueError:
             continue
     return path.name
