@@ -27,6 +27,9 @@ MAX_NARRATIVE_CHARS = 200_000  # a report's narrative has a few thousand
 # beyond it the chart would be metres tall and take the kernel minutes (1,000 bars: 25 s, 300 MB).
 MAX_CATEGORIES = 50
 MAX_CATEGORY_CHARS = 100
+# Big5 bytes read as GB18030 give about half their characters outside GB2312; a GBK file has few (a rare
+# character of a name: 镕, 珺), and those few must not make it "Big5" when its bytes happen to be Big5 too.
+BIG5_SHARE = 0.1
 SAVE_AS_UTF8 = "请在 WPS 或记事本中把整个文件“另存为”UTF-8 编码。"
 
 
@@ -42,7 +45,8 @@ def read_text(path: Path, where: str) -> str:
 def decode(raw: bytes, where: str) -> str:
     """UTF-8 (with or without BOM) first; GB18030 (GBK) only when the file is not UTF-8 and no line of it
     is (a file half in each is refused, naming the first line in the other one); a GB18030 reading with
-    characters outside GB2312 of bytes that are Big5 too is reported as probably Big5 (繁体)."""
+    many characters outside GB2312 (`BIG5_SHARE`) of bytes that are Big5 too is reported as probably
+    Big5 (繁体)."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -60,7 +64,7 @@ def decode(raw: bytes, where: str) -> str:
     except UnicodeDecodeError:
         unknown = "文件编码无法识别：应为 UTF-8 或 GBK/GB18030"
         raise DataError(unknown, path=where, hint=SAVE_AS_UTF8) from None
-    if not _within_gb2312(text) and _decodes(raw, "big5"):
+    if _outside_gb2312(text) >= BIG5_SHARE and _decodes(raw, "big5"):
         raise DataError(
             "文件编码可能是 Big5（繁体）：应为 UTF-8 或 GBK/GB18030",
             path=where,
@@ -70,14 +74,18 @@ def decode(raw: bytes, where: str) -> str:
 
 
 def _first_lines(raw: bytes) -> tuple[int | None, int | None]:
-    """The first line (from 1) with non-ASCII UTF-8, and the first line that is not UTF-8."""
+    """The first line (from 1) that is UTF-8 with a character from U+0800 on, and the first line that is
+    not UTF-8."""
     utf8: int | None = None
     other: int | None = None
     for number, line in enumerate(raw.split(b"\n"), 1):
         if line.isascii():
             continue
         if _decodes(line, "utf-8"):
-            utf8 = utf8 or number
+            # Only a character from U+0800 on (CJK is three bytes) is evidence: a GBK line of a few
+            # characters is often valid two-byte UTF-8 by chance (一 is D2 BB, Cyrillic һ in UTF-8).
+            if max(line.decode("utf-8")) >= "\u0800":
+                utf8 = utf8 or number
         else:
             other = other or number
         if utf8 and other:
@@ -93,8 +101,10 @@ def _decodes(raw: bytes, encoding: str) -> bool:
     return True
 
 
-def _within_gb2312(text: str) -> bool:
-    return all(char.isascii() or _decodes_back(char) for char in set(text))
+def _outside_gb2312(text: str) -> float:
+    """The share of the non-ASCII characters that are not in GB2312 (simplified Chinese's common set)."""
+    chinese = [char for char in text if not char.isascii()]
+    return sum(not _decodes_back(char) for char in chinese) / len(chinese) if chinese else 0.0
 
 
 def _decodes_back(char: str) -> bool:
