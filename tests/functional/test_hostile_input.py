@@ -213,6 +213,12 @@ CASES = [
         year_folders_of_other_digits,
         ("report", "minzheng", "2016"),
     ),
+    Case(
+        "import-page-is-a-fifo",
+        "page.html: 这不是普通文件（是设备、管道或套接字），不是保存下来的网页文件",
+        lambda root: os.mkfifo(root / "page.html"),
+        ("import", "--", "page.html", "shili", "2026"),
+    ),
     # ---- parameters, as the Makefile passes them (after `--`)
     Case(
         "year-superscript",
@@ -234,7 +240,7 @@ CASES = [
     ),
     Case(
         "agency-help",
-        "机关代号 '-h' 无效：不能以 - 或 _ 开头；只能由小写字母、数字、- 和 _ 组成，例如 minzheng",
+        "机关代号 '-h' 无效：只能由小写字母、数字、- 和 _ 组成，不能以 - 或 _ 开头，例如 minzheng",
         nothing,
         ("report", "--", "-h", "2017"),
     ),

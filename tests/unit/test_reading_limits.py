@@ -161,3 +161,9 @@ def test_dollar_signs_in_data_are_text_not_mathtext(name: str) -> None:
     chart = bar_chart([name], [1], [f"1 条（{name}）"], f"条数（{name}）", png=True)
     assert chart.svg.startswith("<?xml")
     assert chart.png
+
+
+def test_the_largest_count_the_limits_let_through_is_drawn() -> None:
+    """15 digits (cells.MAX_DIGITS) is the largest count a file can give: the chart still draws it."""
+    chart = bar_chart(["类别"], [10**15 - 1], ["999,999,999,999,999 条"], "条数", png=False)
+    assert chart.svg.startswith("<?xml")
