@@ -32,7 +32,6 @@ ARGPARSE_MESSAGES = (
     (re.compile(r"argument (\S+): invalid \w+ value: '([^']*)'"), "参数 {} 的值 {} 无效"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {} 后面缺少值"),
 )
-COMMANDS = "report、check、reports、summary、import、index"
 
 
 class Parser(argparse.ArgumentParser):
@@ -47,8 +46,9 @@ class Parser(argparse.ArgumentParser):
                 break
         raise ArgumentError(
             f"命令行有误：{message}",
-            hint=f"用法：{self.format_usage().strip().removeprefix('usage: ')}；可用的命令：{COMMANDS}；"
-            "nianbao -h 显示说明。通常请用 make report AGENCY=… YEAR=… 等。",
+            # The usage line names the commands (nianbao) or the arguments (nianbao report): never stale.
+            hint=f"用法：{self.format_usage().strip().removeprefix('usage: ')}；nianbao -h 显示说明。"
+            "通常请用 make report AGENCY=… YEAR=… 等。",
         )
 
 
