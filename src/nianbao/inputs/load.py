@@ -88,9 +88,8 @@ def _listed(project: Project, key: str) -> list[Any]:
 def check_agency(project: Project, agency: str) -> str:
     """Refuse anything but a plain slug before any path is built from it."""
     if not SLUG.fullmatch(agency or ""):
-        first = "，不能以 - 或 _ 开头" if agency[:1] in ("-", "_") else ""  # '-h' is made of allowed ones
         raise DataError(
-            f"机关代号 {agency!r} 无效：只能由小写字母、数字、- 和 _ 组成{first}，例如 minzheng",
+            f"机关代号 {agency!r} 无效：只能由小写字母、数字、- 和 _ 组成，例如 minzheng",
             hint="AGENCY 是 params/ 下档案文件的文件名（不含 .yaml）。",
         )
     known = agencies_on_file(project)
