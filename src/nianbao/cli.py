@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from nianbao.batch import plan, records
 from nianbao.errors import DataError, NianbaoError
@@ -23,11 +23,41 @@ if TYPE_CHECKING:
     from nianbao.next_year import Started
 
 
+class ArgumentError(NianbaoError):
+    """A command line argparse refuses: said in Chinese, like every other fault."""
+
+
+# argparse's own messages, by their fixed beginnings, in the CLI's words.
+ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{}"),
+    (re.compile(r"unrecognized arguments: (.*)"), "多余的参数：{}"),
+    (re.compile(r"argument command: invalid choice: '([^']*)'.*"), "没有命令 {}"),
+    (re.compile(r"argument (\S+): invalid \w+ value: '([^']*)'"), "参数 {} 的值 {} 无效"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {} 后面缺少值"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose faults are `ArgumentError`s (reported by `main` in Chinese, status 1),
+    never argparse's English usage line and status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, chinese in ARGPARSE_MESSAGES:
+            match = pattern.fullmatch(message)
+            if match:
+                message = chinese.format(*match.groups())
+                break
+        raise ArgumentError(
+            f"命令行有误：{message}",
+            # The usage line names the commands (nianbao) or the arguments (nianbao report): never stale.
+            hint=f"用法：{self.format_usage().strip().removeprefix('usage: ')}；nianbao -h 显示说明。"
+            "通常请用 make report AGENCY=… YEAR=… 等。",
+        )
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="nianbao", description="政府信息公开工作年度报告 / annual disclosure reports"
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="nianbao", description="政府信息公开工作年度报告 / annual disclosure reports")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     report = commands.add_parser("report", help="生成一份报告 / build one report")
     report.add_argument("agency", help="机关代号，即 params/ 下档案文件的文件名，如 minzheng")
     report.add_argument("year", help="报告年度，如 2017")
@@ -38,7 +68,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "reports", help="生成所有过期的报告、汇总报告和索引页 / build every stale report"
     )
     reports.add_argument("year", nargs="?", help="只生成这一年度的报告，如 2017（默认：所有年度）")
-    reports.add_argument("--jobs", "-j", type=int, help="同时生成几份（默认取 make -j 的值，否则 1）")
+    reports.add_argument("--jobs", "-j", type=jobs, help="同时生成几份（默认取 make -j 的值，否则 1）")
     summary = commands.add_parser(
         "summary", help="生成某一年度的区（县）汇总报告 / build the district summary"
     )
@@ -64,6 +94,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     next_year.add_argument("agency", nargs="?", help="机关代号，如 minzheng（默认：全部机关）")
     return parser.parse_args(argv)
+
+
+def jobs(text: str) -> int:
+    """`--jobs`: a positive number of ASCII digits (int() also takes '１２' and '²')."""
+    if not re.fullmatch(r"[0-9]{1,3}", text.strip()) or int(text) < 1:
+        raise ArgumentError(f"--jobs 的值 {text!r} 无效：应为正整数，如 2")
+    return int(text)
 
 
 def parse_year(text: str) -> int:
@@ -289,9 +326,8 @@ def print_warnings(warnings: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
     try:
-        return run(args)
+        return run(parse_args(argv))
     except NianbaoError as err:
         if os.environ.get("NIANBAO_DEBUG") == "1":
             raise

@@ -6,6 +6,8 @@ copies, so every path is built from a `Project` root, never from the current dir
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,6 +20,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 # The district summary's name under params/, data/ and output/: not a valid agency slug.
 BUILD_RECORD, CHECK_RECORD = "build.json", "check.json"  # see batch/records.py
 SUMMARY = "_district"
+YEAR_FOLDER = re.compile(r"[0-9]{4}")  # data/<agency>/<year>/: ASCII digits only
 
 
 @dataclass(frozen=True)
@@ -71,18 +74,22 @@ class Project:
         return sorted(path.stem for path in (self.root / "params").glob("*.yaml") if path.stem != SUMMARY)
 
     def years(self, agency: str) -> list[int]:
-        """Every year the agency has figures for (figures.yaml or the Excel form, figures.xlsx)."""
+        """Every year the agency has figures for (figures.yaml or the Excel form, figures.xlsx): folders
+        named by four ASCII digits (`²⁰¹⁷` and `２０１７` pass `str.isdigit()`, and int() refuses the
+        first); other folders are not years."""
         folder = self.agency_dir(agency)
         return sorted(
             int(p.name)
             for p in folder.glob("*")
-            if p.name.isdigit() and any((p / name).is_file() for name in ("figures.yaml", "figures.xlsx"))
+            if YEAR_FOLDER.fullmatch(p.name)
+            and any((p / name).is_file() for name in ("figures.yaml", "figures.xlsx"))
         )
 
     def is_history(self, agency: str, year: int) -> bool:
         """A year imported from a published page (`nianbao import`): its figures are on file, its
         narrative is not. It feeds the next year (上年结转, changes) and is never built itself."""
-        return self.figures(agency, year).is_file() and not self.narrative(agency, year).exists()
+        narrative = self.narrative(agency, year)  # a broken link is a narrative (refused when read)
+        return self.figures(agency, year).is_file() and not (narrative.exists() or narrative.is_symlink())
 
     def listing(self, key: str) -> list[Any]:
         """What a build saw of the project's folders, by the key its record keeps: `agencies` (every
@@ -165,8 +172,12 @@ class Project:
         return self.output_root / "index-error.log"
 
     def relative(self, path: Path) -> str:
-        """`path` relative to the root, with forward slashes: what messages and metadata show."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """`path` relative to the root, with forward slashes: what messages and metadata show. A link is
+        named as it is (its own name, not its target's, which could be anywhere on this machine)."""
+        named = Path(os.path.abspath(path))  # noqa: PTH100 (resolve() would follow links, and raise on a loop)
+        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):  # noqa: PTH100
+            try:
+                return named.relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()

@@ -91,3 +91,24 @@ def test_a_year_is_four_ascii_digits(argv: list[str], capsys: pytest.CaptureFixt
 def test_an_agency_after_double_dash_is_a_value_not_an_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--", "-h", "2017"]) == 1
     assert capsys.readouterr().err.startswith("错误：机关代号 '-h' 无效：只能由小写字母、数字、- 和 _ 组成")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["bogus"], "命令行有误：没有命令 bogus"),
+        (["report", "minzheng", "2017", "extra"], "命令行有误：多余的参数：extra"),
+        (["check", "--agency"], "命令行有误：参数 --agency 后面缺少值"),
+        (["summary"], "命令行有误：缺少参数：year"),
+        (["reports", "--jobs", "0"], "--jobs 的值 '0' 无效：应为正整数，如 2"),
+        (["reports", "-j", "²"], "--jobs 的值 '²' 无效：应为正整数，如 2"),
+    ],
+)
+def test_argparse_faults_are_the_clis_chinese_message_and_status_1(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Never argparse's English usage line and status 2 (issue 12)."""
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[0] == f"错误：{message}"

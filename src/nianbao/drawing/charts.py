@@ -37,6 +37,7 @@ STYLE: dict[str, Any] = {
     "svg.fonttype": "path",
     "svg.hashsalt": "nianbao",
     "font.size": 10,
+    "text.parse_math": False,  # data is text: a `$` in a category or agency name is a dollar sign
 }
 LABEL_WIDTH = 14  # characters per line of a category label
 # Sharp on paper at the width a report prints at (6.3 in ≈ 16 cm → 945 px), at a third of the time

@@ -32,6 +32,7 @@ TO_FILL = "待填"
 MAX_DIGITS = 15
 SHOWN_MAX = 60  # characters of a wrong value a message quotes
 UNITS = {"元": Decimal(1), "万元": Decimal(10_000)}  # the units an amount may be typed in, in 元
+MAX_DIGITS = 15  # of a number, typed or in YAML (`files.StrictLoader`): the largest figure has a dozen
 NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 EXPECTED = {
     "count": "非负整数",
@@ -104,6 +105,9 @@ def read_cell(raw: object, kind: str, unit: str, place: Place, computed: bool = 
             "报告中照填写的显示，请核实"
         )
         return Cell(Decimal(0) if kind == "amount" else 0, shown, warning, place.line)
+    digits = sum(char.isdigit() for char in str(text))
+    if isinstance(text, str) and digits > MAX_DIGITS:  # never converted: int() refuses 4,300 digits
+        raise place.error(f"有 {digits} 位数字，超过 {MAX_DIGITS} 位，不是一个报告中的数")
     value = _number(text, kind, unit)
     if value is None:
         raise _wrong(raw, kind, unit, place)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,21 @@ import yaml
 
 from nianbao.errors import DataError, did_you_mean
 from nianbao.inputs import snapshot
-from nianbao.inputs.cells import Cell, Place, read_cell, shown
+from nianbao.inputs.cells import MAX_DIGITS, Cell, Place, read_cell, shown
 
 WEB_ADDRESS = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[^\s<>\"'`]*)?")
-ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with or without BOM, then what Excel/WPS save on Chinese Windows
+# The limits of what clerk data needs (README "校验与常见错误"); the file size limit is `snapshot.MAX_BYTES`,
+# the digits of a number `cells.MAX_DIGITS`.
+MAX_DEPTH = 20  # levels of nesting in a YAML file (the formats use three)
+MAX_NARRATIVE_CHARS = 200_000  # a report's narrative has a few thousand
+# What a bar chart of categories can draw on a page (a real report has 5 to 20, each a line or three):
+# beyond it the chart would be metres tall and take the kernel minutes (1,000 bars: 25 s, 300 MB).
+MAX_CATEGORIES = 50
+MAX_CATEGORY_CHARS = 100
+# Big5 bytes read as GB18030 give about half their characters outside GB2312; a GBK file has few (a rare
+# character of a name: 镕, 珺), and those few must not make it "Big5" when its bytes happen to be Big5 too.
+BIG5_SHARE = 0.1
+SAVE_AS_UTF8 = "请在 WPS 或记事本中把整个文件“另存为”UTF-8 编码。"
 
 
 def read_text(path: Path, where: str) -> str:
@@ -33,13 +43,80 @@ def read_text(path: Path, where: str) -> str:
         raise DataError("这是一个文件夹，应为一个文件", path=where) from None
     except OSError as err:  # no permission, a broken disk: the file exists but cannot be read
         raise DataError(f"无法读取这个文件：{err.strerror}", path=where) from None
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
+    return decode(raw, where).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(raw: bytes, where: str) -> str:
+    """UTF-8 (with or without BOM) first; GB18030 (GBK) only when the file is not UTF-8 and no line of it
+    is (a file half in each is refused, naming the first line in the other one); a GB18030 reading with
+    many characters outside GB2312 (`BIG5_SHARE`) of bytes that are Big5 too is reported as probably
+    Big5 (繁体)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    utf8, other = _first_lines(raw)  # neither encoding's bytes include a newline inside a character
+    if utf8 is not None and other is not None:
+        line, first, then = (other, "UTF-8", "不是 UTF-8") if utf8 < other else (utf8, "GBK", "是 UTF-8")
+        raise DataError(
+            f"文件编码混杂：前面的行是 {first} 编码，第 {line} 行却{then}，无法确定按哪种编码读取",
+            path=where,
+            hint=f"这常是把两个文件的内容粘贴在一起造成的。{SAVE_AS_UTF8}",
+        )
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        unknown = "文件编码无法识别：应为 UTF-8 或 GBK/GB18030"
+        raise DataError(unknown, path=where, hint=SAVE_AS_UTF8) from None
+    if _outside_gb2312(text) >= BIG5_SHARE and _decodes(raw, "big5"):
+        raise DataError(
+            "文件编码可能是 Big5（繁体）：应为 UTF-8 或 GBK/GB18030",
+            path=where,
+            hint=f"繁体中文系统保存的文件是 Big5 编码。{SAVE_AS_UTF8}",
+        )
+    return text
+
+
+def _first_lines(raw: bytes) -> tuple[int | None, int | None]:
+    """The first line (from 1) that is UTF-8 with a character from U+0800 on, and the first line that is
+    not UTF-8."""
+    utf8: int | None = None
+    other: int | None = None
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        if line.isascii():
             continue
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise DataError("文件编码无法识别：应为 UTF-8 或 GBK/GB18030", path=where)
+        if _decodes(line, "utf-8"):
+            # Only a character from U+0800 on (CJK is three bytes) is evidence: a GBK line of a few
+            # characters is often valid two-byte UTF-8 by chance (一 is D2 BB, Cyrillic һ in UTF-8).
+            if max(line.decode("utf-8")) >= "\u0800":
+                utf8 = utf8 or number
+        else:
+            other = other or number
+        if utf8 and other:
+            break
+    return utf8, other
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _outside_gb2312(text: str) -> float:
+    """The share of the non-ASCII characters that are not in GB2312 (simplified Chinese's common set)."""
+    chinese = [char for char in text if not char.isascii()]
+    return sum(not _decodes_back(char) for char in chinese) / len(chinese) if chinese else 0.0
+
+
+def _decodes_back(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class YamlMapping(dict[Any, Any]):
@@ -54,7 +131,78 @@ class YamlMapping(dict[Any, Any]):
 class StrictLoader(yaml.SafeLoader):
     """Safe YAML without guessing dates (a date is checked by `Reader.date`, so 2018-02-30 gets a clear
     message, not a crash) and without silently keeping the last of two equal keys: a mapping is built as
-    a `YamlMapping`, and `read_yaml` refuses a key it holds twice."""
+    a `YamlMapping`, and `read_yaml` refuses a key it holds twice.
+
+    Within the limits of clerk data: anchors, aliases and tags are refused (an alias is never expanded,
+    so "billion laughs" costs nothing), nesting deeper than `MAX_DEPTH` is skipped unread (the composer
+    recurses per level), a number of more than `MAX_DIGITS` digits is never converted. Each is noted in
+    `faults` as (line, what), and `read_yaml` reports them all at once."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.faults: list[tuple[int, str]] = []
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            self.get_event()  # type: ignore[no-untyped-call]
+            self.faults.append((line, f"不能用 YAML 别名 *{event.anchor}"))
+            return self._nothing(event)
+        if event.anchor is not None:
+            self.faults.append((line, f"不能用 YAML 锚点 &{event.anchor}"))
+            event.anchor = None  # never registered: no alias can reach it
+        if getattr(event, "tag", None) not in (None, "!"):
+            tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+            self.faults.append((line, f"不能用 YAML 标签 {tag}"))
+            event.tag = None
+        if not isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            self.faults.append((line, f"嵌套超过 {MAX_DEPTH} 层"))
+            self._skip()
+            return self._nothing(event)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _skip(self) -> None:
+        """Consume the collection that starts at the next event, without composing it."""
+        level = 0
+        while True:
+            event = self.get_event()  # type: ignore[no-untyped-call]
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                level += 1
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                level -= 1
+            if level == 0:
+                return
+
+    @staticmethod
+    def _nothing(event: Any) -> yaml.Node:
+        return yaml.ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        if self._too_long(node):
+            return 0
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        if self._too_long(node):
+            return 0.0
+        return super().construct_yaml_float(node)
+
+    def _too_long(self, node: yaml.ScalarNode) -> bool:
+        """Whether a number has more digits than any figure (before an exponent): noted, never read."""
+        digits = sum(char.isdigit() for char in re.split("[eE]", str(node.value))[0])
+        if digits <= MAX_DIGITS:
+            return False
+        what = f"数字 {str(node.value)[:20]}… 有 {digits} 位，超过 {MAX_DIGITS} 位"
+        self.faults.append((node.start_mark.line + 1, what))
+        return True
 
     def construct_yaml_map(self, node: yaml.MappingNode) -> Iterator[YamlMapping]:  # type: ignore[override]
         data = YamlMapping()
@@ -73,6 +221,8 @@ class StrictLoader(yaml.SafeLoader):
 
 
 StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_yaml_float)
 StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -81,9 +231,20 @@ StrictLoader.yaml_implicit_resolvers = {
 
 def read_yaml(path: Path, where: str) -> dict[str, Any]:
     text = read_text(path, where)
+    too_deep = _flow_too_deep(text)
+    if too_deep is not None:
+        raise _yaml_faults([(too_deep, f"嵌套超过 {MAX_DEPTH} 层")], where)
+    loader = None
     try:
-        content = yaml.load(text, Loader=StrictLoader)  # a SafeLoader: builds no Python objects
+        loader = StrictLoader(text)  # a SafeLoader: builds no Python objects
+        try:
+            content = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as err:
+        # An alias refused (left empty) may be what broke the rest (`<<: *base`): the faults first.
+        if loader is not None and loader.faults:
+            raise _yaml_faults(loader.faults, where) from None
         mark = getattr(err, "problem_mark", None)
         if getattr(err, "problem", "") == "could not find expected ':'":  # PyYAML notices on the next line
             mark = getattr(err, "context_mark", None) or mark
@@ -93,20 +254,47 @@ def read_yaml(path: Path, where: str) -> dict[str, Any]:
         if problem == "sequence entries are not allowed here":  # `decisions: -`: YAML reads a list
             hint = '不适用的格请写 "-"（加引号）或 —、/；单独一个 - 在 YAML 中表示列表。' + hint
         raise DataError(f"YAML 格式错误{line}：{problem}", path=where, hint=hint) from err
-    except ValueError as err:  # a number too long for Python to read (over 4,300 digits)
-        digits = re.search(r"has (\d+) digits", str(err))
-        raise DataError(
-            f"有一个数字太长（{digits.group(1) if digits else '几千'} 位），无法读取："
-            f"数字最多 {sys.get_int_max_str_digits()} 位",
-            path=where,
-            hint="检查文件中是否误粘贴了一长串数字。",
-        ) from err
+    if loader is not None and loader.faults:
+        raise _yaml_faults(loader.faults, where)
     repeated = min(_repeated(content, "", set()), key=lambda found: found[2], default=None)
     if repeated is not None:
         raise given_twice(*repeated, where=where)
     if not isinstance(content, dict):
         raise DataError("文件内容应为“字段: 值”的列表", path=where)
     return content
+
+
+def _yaml_faults(faults: list[tuple[int, str]], where: str) -> DataError:
+    """All the faults of one file against the limits, in one message, by line."""
+    return DataError(
+        "；".join(f"第 {line} 行：{what}" for line, what in sorted(set(faults))),
+        path=where,
+        hint="数据文件里直接写出每个值：不用锚点（&）、别名（*）和标签（!），"
+        f"嵌套不超过 {MAX_DEPTH} 层，数字不超过 {MAX_DIGITS} 位。",
+    )
+
+
+def _flow_too_deep(text: str) -> int | None:
+    """The line where `[`/`{` brackets nest deeper than `MAX_DEPTH`, if any: found before parsing, as
+    PyYAML's scanner takes time quadratic in the depth of brackets (13 s for 5,000). Brackets inside
+    quotes or after a `#` do not count; a false alarm needs 20 unclosed ones in one line's text."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        quote = ""
+        for char in line:
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number
+            elif char in "]}":
+                depth = max(0, depth - 1)
+    return None
 
 
 def _repeated(value: Any, prefix: str, seen: set[int]) -> Iterator[tuple[str, int, int]]:

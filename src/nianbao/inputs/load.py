@@ -24,7 +24,14 @@ from nianbao.inputs import copy_checks, prose_numbers, snapshot
 from nianbao.inputs.applications import read_applications
 from nianbao.inputs.cells import Cell, Place, read_cell, shown
 from nianbao.inputs.derive import history_values
-from nianbao.inputs.files import Reader, read_text, read_yaml
+from nianbao.inputs.files import (
+    MAX_CATEGORIES,
+    MAX_CATEGORY_CHARS,
+    MAX_NARRATIVE_CHARS,
+    Reader,
+    read_text,
+    read_yaml,
+)
 from nianbao.inputs.history import check_history, years_to_read
 from nianbao.inputs.model import (
     ROUNDINGS,
@@ -355,9 +362,19 @@ def _categories(reader: Reader, spec: CategorySpec, read: Typed) -> tuple[tuple[
     if not isinstance(value, dict) or not value:
         raise reader.fail(f"字段 {spec.field} 应为“类别名: 条数”的列表，至少一类，实际为 {shown(value)}")
     lines = getattr(value, "lines", {})
+    if len(value) > MAX_CATEGORIES:
+        raise reader.fail(
+            f"字段 {spec.field} 有 {len(value)} 个类别，超过图表能画的 {MAX_CATEGORIES} 个；请合并相近的类别"
+        )
     counts = []
     for name, raw in value.items():
         key = f"{spec.field}.{name}"
+        if len(str(name)) > MAX_CATEGORY_CHARS:
+            at = f"第 {lines[name]} 行：" if name in lines else ""
+            raise reader.fail(
+                f"{at}字段 {spec.field} 的类别名“{str(name)[:20]}…”有 {len(str(name))} 个字，"
+                f"超过图表能画的 {MAX_CATEGORY_CHARS} 个字"
+            )
         place = Place.field(reader.where, key, spec.label(str(name)), lines.get(name))
         cell = read_cell(raw, "count", spec.unit, place)
         if cell is None:
@@ -396,4 +413,11 @@ def load_opening(project: Project, agency: str, fmt: ReportFormat, on_file: list
 def load_narrative(project: Project, fmt: ReportFormat, agency: str, year: int) -> dict[str, str]:
     path = project.narrative(agency, year)
     where = project.relative(path)
-    return parse_narrative(read_text(path, where), fmt, where=where)
+    text = read_text(path, where)
+    if len(text) > MAX_NARRATIVE_CHARS:
+        raise DataError(
+            f"叙述文字太长：{len(text)} 个字符，最多 {MAX_NARRATIVE_CHARS} 个",
+            path=where,
+            hint="年报正文通常只有几千字；请检查是不是粘贴进了别的文件。",
+        )
+    return parse_narrative(text, fmt, where=where)

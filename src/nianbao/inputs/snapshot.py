@@ -17,10 +17,18 @@ import contextlib
 import contextvars
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from nianbao.errors import DataError
+
+# The largest input file read (bytes). The sample's largest is a few KB; a clerk's file over this is not
+# data but a mistake (a picture, a link to /dev/zero), and is refused before it fills the memory.
+MAX_BYTES = 5 * 1024 * 1024
 
 Stamp = list[int] | None  # [size, mtime in ns] of a file as read; None: it did not exist
 
@@ -41,10 +49,7 @@ class Snapshot:
     replaying: bool = False  # True in the kernel: never look at the disk
 
     def name(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return project_name(path, self.root)
 
     def read(self, path: Path) -> bytes:
         """`path`'s bytes as first read in this build; FileNotFoundError when it did not exist."""
@@ -52,7 +57,7 @@ class Snapshot:
         if name not in self.files:
             if self.replaying:
                 raise RuntimeError(f"{name} was not read by the build: the snapshot cannot give it")
-            self.files[name] = _entry(path)
+            self.files[name] = _entry(path, self.root)
         entry = self.files[name]
         if entry.data is None:
             raise FileNotFoundError(name)
@@ -93,14 +98,86 @@ class Snapshot:
         return cls(root, files, {key: list(value) for key, value in raw["listings"].items()}, replaying=True)
 
 
-def _entry(path: Path) -> Entry:
-    """Stamp, then read: an edit made after the stamp shows as a change next time."""
-    try:
-        info = path.stat()
-        stamp: Stamp = [info.st_size, info.st_mtime_ns]
-        return Entry(stamp, path.read_bytes())
-    except FileNotFoundError:
+def project_name(path: Path, root: Path) -> str:
+    """`path` as messages and records show it: relative to the project, as it was named (a link's own
+    name, not its target's), never an absolute path of this machine."""
+    named = Path(os.path.abspath(path))  # noqa: PTH100 (resolve() would follow links, and raise on a loop)
+    for base in (Path(os.path.abspath(root)), root.resolve()):  # noqa: PTH100
+        try:
+            return named.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+def _entry(path: Path, root: Path | None) -> Entry:
+    """Stamp, then read (a regular file inside the project, at most `MAX_BYTES`): an edit made after the
+    stamp shows as a change next time. A missing file is an entry too; any other fault a `DataError`."""
+    name = path.as_posix() if root is None else project_name(path, root)
+    target = _target(path, root, name)
+    if target is None:
         return Entry(None, None)
+    if not stat.S_ISREG(_stat(target, name).st_mode):  # before opening: a FIFO's open() would block
+        raise _not_regular(_stat(target, name).st_mode, name)
+    try:
+        # O_NONBLOCK: should the file be swapped for a FIFO between the stat and the open, never wait.
+        handle = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    except PermissionError:
+        raise DataError("没有读取这个文件的权限", path=name, hint="请检查文件的权限或属主。") from None
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(info.st_mode, name)
+        data = stream.read(MAX_BYTES + 1)  # bounded: a file growing while read is still cut off
+    if len(data) > MAX_BYTES:
+        raise DataError(
+            f"文件太大：超过 {MAX_BYTES // (1024 * 1024)} MB，不像是数据文件",
+            path=name,
+            hint="请检查是不是放错了文件（如图片、压缩包）。",
+        )
+    return Entry([info.st_size, info.st_mtime_ns], data)
+
+
+def _project_root(path: Path) -> Path | None:
+    """The project a file outside a build is read from (JupyterLab, `make check`): the folder above it
+    with `params/` and `data/`."""
+    for folder in path.absolute().parents:
+        if (folder / "params").is_dir() and (folder / "data").is_dir():
+            return folder
+    return None
+
+
+def _target(path: Path, root: Path | None, name: str) -> Path | None:
+    """The file a path names, links followed; None when nothing is there. A dangling link, a link loop
+    and a link leading out of the project are faults: a report is made of the project's files only."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise DataError("这是一个失效的链接：它指向的文件不存在", path=name) from None
+        return None
+    except (RuntimeError, OSError):  # a loop: RuntimeError or OSError(ELOOP), by Python version
+        raise DataError("这是一个循环链接：它最终指回自己，无法读取", path=name) from None
+    if root is not None and not target.is_relative_to(root.resolve()):
+        raise DataError(
+            "这是一个指向项目文件夹之外的链接：报告只读取项目之内的文件",
+            path=name,
+            hint="请把文件本身复制到这里，而不是放一个链接。",
+        )
+    return target
+
+
+def _stat(target: Path, name: str) -> os.stat_result:
+    try:
+        return target.stat()
+    except PermissionError:
+        raise DataError("没有读取这个文件的权限", path=name, hint="请检查文件夹的权限或属主。") from None
+
+
+def _not_regular(mode: int, name: str) -> DataError:
+    if stat.S_ISDIR(mode):
+        return DataError("这是一个文件夹，不是文件", path=name)
+    return DataError("这不是普通文件（是设备、管道或套接字），不能读取", path=name)
 
 
 _active: contextvars.ContextVar[Snapshot | None] = contextvars.ContextVar("snapshot", default=None)
@@ -125,10 +202,16 @@ def recording(root: Path) -> contextlib.AbstractContextManager[Snapshot]:
     return using(Snapshot(root))
 
 
-def read_bytes(path: Path) -> bytes:
-    """An input file's bytes: from the active snapshot, else from disk."""
+def read_bytes(path: Path, root: Path | None = None) -> bytes:
+    """An input file's bytes: from the active snapshot, else from disk (the same checks, links kept
+    inside `root` when given). FileNotFoundError when it does not exist."""
     snapshot = active()
-    return path.read_bytes() if snapshot is None else snapshot.read(path)
+    if snapshot is not None:
+        return snapshot.read(path)
+    entry = _entry(path, root or _project_root(path))
+    if entry.data is None:
+        raise FileNotFoundError(path.name)
+    return entry.data
 
 
 def listing(key: str, compute: Callable[[], list[Any]]) -> list[Any]:

@@ -63,6 +63,9 @@ def import_page(project: Project, page_path: Path, agency: str, year: int) -> Im
             f"{year} 年度的报告格式没有表二、表三、表四：nianbao 只能导入按全国统一格式发布的年度报告页面"
         )
     where = page_path.name
+    if page_path.exists() and not page_path.is_dir() and not page_path.is_file():  # a FIFO would block
+        not_a_page = "这不是普通文件（是设备、管道或套接字），不是保存下来的网页文件"
+        raise DataError(not_a_page, path=page_path.as_posix())
     try:
         raw = page_path.read_bytes()
     except FileNotFoundError:
