@@ -39,9 +39,7 @@ def read_text(path: Path, where: str) -> str:
         raw = snapshot.read_bytes(path)  # through the build's snapshot, when there is one
     except FileNotFoundError:
         raise DataError("找不到这个文件", path=where) from None
-    except IsADirectoryError:
-        raise DataError("这是一个文件夹，应为一个文件", path=where) from None
-    except OSError as err:  # no permission, a broken disk: the file exists but cannot be read
+    except OSError as err:  # a broken disk (what is not a regular file the snapshot refuses itself)
         raise DataError(f"无法读取这个文件：{err.strerror}", path=where) from None
     return decode(raw, where).replace("\r\n", "\n").replace("\r", "\n")
 
