@@ -268,3 +268,15 @@ def test_a_corrupt_check_record_reads_as_none(project: Project, content: str) ->
     path.parent.mkdir(parents=True)
     path.write_text(content, encoding="utf-8")
     assert records.read_check(path) is None
+
+
+def test_progress_shows_each_reports_own_time(capsys: pytest.CaptureFixture[str]) -> None:
+    from nianbao.batch.run import Progress
+
+    progress = Progress(2)  # not a terminal here: plain lines
+    progress.step(plan.Job("minzheng", 2017), "built", 3.04)
+    progress.step(plan.Job("shili", 2025), "failed", 0.96)
+    assert capsys.readouterr().err.splitlines() == [
+        "[1/2] minzheng 2017 已生成（3.0 秒）",
+        "[2/2] shili 2025 失败（1.0 秒）",
+    ]

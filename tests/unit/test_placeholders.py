@@ -8,10 +8,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from traitlets.config import Config
 
+from nianbao.build import prepare_template
 from nianbao.errors import TemplateError
 from nianbao.figures.derived import Figures
 from nianbao.inputs.load import load_agency_year
-from nianbao.notebook.placeholders import FillPlaceholders
+from nianbao.notebook.placeholders import SAYS_NOTHING, FillPlaceholders
 from nianbao.paths import Project
 from tests.unit.conftest import Edit
 
@@ -76,3 +77,39 @@ def test_the_names_in_messages_are_traitlets_options(figures: Figures) -> None:
     config.FillPlaceholders.where = "模板.ipynb"
     with pytest.raises(TemplateError, match=r"^模板\.ipynb 第 2 个单元格: "):
         FillPlaceholders(figures=figures, config=config)(notebook("{{ nothing }}"), {})
+
+
+@pytest.mark.parametrize(
+    ("prose", "says_nothing"),
+    [
+        ("无。", True),
+        ("无其他需要报告的事项。", True),
+        ("本年度无其他需要报告的事项", True),
+        ("无", True),
+        ("无其他需要报告的事项；本局还开展了培训。", False),
+        ("本年度开展培训3次。", False),
+    ],
+)
+def test_a_part_that_only_says_nothing_is_told_apart(prose: str, says_nothing: bool) -> None:
+    assert (SAYS_NOTHING.fullmatch(prose.strip()) is not None) is says_nothing
+
+
+def test_the_2021_fee_sentence_is_never_preceded_by_a_nothing_to_report(project: Project) -> None:
+    """The 信息处理费 sentence is what 其他需要报告的事项 reports: an agency's "无。" there would
+    contradict it."""
+    narrative = project.narrative("shili", 2021)
+    text = narrative.read_text(encoding="utf-8")
+    assert text.rstrip().endswith("# 其他需要报告的事项\n\n无其他需要报告的事项。")
+    section = "\n\n".join(_other_section(project))
+    assert "无其他需要报告的事项" not in section and "收取信息处理费300元" in section
+    narrative.write_text(text.replace("无其他需要报告的事项。", "本年度开展业务培训3次。"), encoding="utf-8")
+    section = "\n\n".join(_other_section(project))
+    assert section.index("收取信息处理费300元") < section.index("本年度开展业务培训3次。")
+
+
+def _other_section(project: Project) -> list[str]:
+    figures = Figures.derive(load_agency_year(project, "shili", 2021))
+    cells = prepare_template(project, figures).cells
+    return [
+        cell.source for cell in cells if cell.cell_type == "markdown" and "其他需要报告的事项" in cell.source
+    ]

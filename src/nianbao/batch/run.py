@@ -15,7 +15,6 @@ import queue
 import re
 import signal
 import sys
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,7 +117,7 @@ def run_jobs(project: Project, todo: list[plan.Job], workers: int, outcome: Outc
                 outcome.built.append(job)
             else:
                 outcome.failed.append((str(job), result["error"]))
-            progress.step(job, result["status"])
+            progress.step(job, result["status"], result["seconds"])
     except KeyboardInterrupt:  # stop now: every report not yet published keeps its previous version
         for process in processes:
             process.terminate()  # a worker unwinds and kills its kernels
@@ -138,27 +137,26 @@ def run_jobs(project: Project, todo: list[plan.Job], workers: int, outcome: Outc
 
 
 class Progress:
-    """n/N, the report just finished and the elapsed time: a tqdm bar on a terminal, plain lines otherwise."""
+    """n/N, the report just finished and how long that report took (its own build, not the time since
+    the batch began): a tqdm bar on a terminal, plain lines otherwise."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self.done = 0
-        self.started = time.perf_counter()
         self.bar: Any = None
         if sys.stderr.isatty():
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit="份", desc="生成报告", file=sys.stderr)
 
-    def step(self, job: plan.Job, status: str) -> None:
+    def step(self, job: plan.Job, status: str, seconds: float) -> None:
         self.done += 1
         mark = "已生成" if status == "built" else "失败"
         if self.bar is not None:
-            self.bar.set_postfix_str(f"{job} {mark}")
+            self.bar.set_postfix_str(f"{job} {mark}（{seconds:.1f} 秒）")
             self.bar.update(1)
         else:
-            elapsed = time.perf_counter() - self.started
-            print(f"[{self.done}/{self.total}] {job} {mark}（{elapsed:.1f} 秒）", file=sys.stderr, flush=True)
+            print(f"[{self.done}/{self.total}] {job} {mark}（{seconds:.1f} 秒）", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from traitlets import Instance, Unicode
@@ -16,6 +17,11 @@ from nianbao.notebook.narrative import (
     subheads,
 )
 from nianbao.notebook.preprocessor import NotebookPreprocessor
+
+# A part of the agency's prose that only says there is nothing to report (无。/ 无其他需要报告的事项。):
+# `prose_says_nothing.<part>` lets the template state the format's own facts in that section alone, so
+# a "无" never stands before a sentence that does report something (the 2021 format's 信息处理费).
+SAYS_NOTHING = re.compile(r"(本年度|本年)?(无|没有)(其他)?(需要|需)?(报告|说明)?(的)?(事项|情况)?[。.]?")
 
 
 class FillPlaceholders(NotebookPreprocessor):
@@ -54,4 +60,8 @@ class FillPlaceholders(NotebookPreprocessor):
             for part_id, text in self.figures.model.narrative.items()
         }
         context["subheads"] = subheads(fmt, context["prose"])
+        prose = context["prose"]
+        context["prose_says_nothing"] = {
+            part_id: SAYS_NOTHING.fullmatch(text.strip()) is not None for part_id, text in prose.items()
+        }
         return context
