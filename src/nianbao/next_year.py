@@ -31,6 +31,8 @@ from nianbao.inputs.prose import rewrite_line
 from nianbao.inputs.to_fill import UnfilledError
 from nianbao.paths import Project
 from nianbao.publish.data_files import write_new
+from nianbao.publish.forms import form_values
+from nianbao.publish.workbook import form_bytes
 
 FIRST_CELL = "项目"  # table 三's top-left cell, any text (as the sample files have it)
 REPORT_FIELDS = (("number", "文号中的序号"), ("date", "发文日期，如 {year}-01-20"))
@@ -75,10 +77,14 @@ def start_next_year(project: Project, agency: str) -> Started:
     fmt = format_for_year(carried.year)
     if fmt is None:  # carry_over has refused such a year already
         raise ValueError(carried.year)
-    files = next_year_files(project, model, fmt, carried)
+    if model.current.source is not None:  # last year's figures came in an Excel form: so do this year's
+        files, in_form = next_year_form(project, model, fmt, carried)
+        filled = {key: value for key, value in carried.figures.items() if key in in_form}
+    else:
+        files = next_year_files(project, model, fmt, carried)
+        into = {path.relative_to(project.agency_dir(agency)).as_posix() for path in files}
+        filled = {key: value for key, value in carried.figures.items() if carried.files[key] in into}
     written = write_new(project, files)
-    into = {path.relative_to(project.agency_dir(agency)).as_posix() for path in files}
-    filled = {key: value for key, value in carried.figures.items() if carried.files[key] in into}
     chained = len(carried.figures) - len(filled)
     return Started(agency, carried.year, fmt, model.format, written, filled, carried.missing, chained)
 
@@ -101,6 +107,20 @@ def next_year_files(
             text = opening_yaml(fmt, model.year, balances)
             files[project.agency_dir(agency) / opening] = text.encode("utf-8")
     return files
+
+
+def next_year_form(
+    project: Project, model: AgencyYear, fmt: ReportFormat, carried: CarriedOver
+) -> tuple[dict[Path, bytes], set[str]]:
+    """The new year as an Excel form (`figures.xlsx`, its carried cells filled, every other cell blank to
+    fill, which `make check` lists) and narrative.md; and the keys the form carries over."""
+    agency, year = model.profile.slug, carried.year
+    values, in_form = form_values(project, fmt, agency, year)
+    files = {
+        project.workbook(agency, year): form_bytes(fmt, agency, year, values, in_form),
+        project.narrative(agency, year): narrative_md(model, fmt, year).encode("utf-8"),
+    }
+    return files, in_form
 
 
 # ---------------------------------------------------------------- figures.yaml

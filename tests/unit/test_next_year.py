@@ -206,3 +206,30 @@ def test_every_agency_without_agency(project: Project, capsys: pytest.CaptureFix
         "注意：2019 年度的报告格式是 gb2019，与 2018 年度的 pre2019 不同，已按 gb2019 的格式建立文件。" in out
     )
     assert "  已新建 / created: data/shili/2026/applications.csv" in out
+
+
+def test_a_year_that_came_in_an_excel_form_starts_the_next_year_as_a_form(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nianbao.inputs.load import load_any_year
+    from tests.unit.test_workbook import to_form
+
+    to_form(project, "shili", 2025)
+    last = load_agency_year(project, "shili", 2025)
+    assert last.current.source == "data/shili/2025/figures.xlsx"
+    started = start_next_year(project, "shili")
+    assert started.written == ["data/shili/2026/figures.xlsx", "data/shili/2026/narrative.md"]
+    assert not project.figures("shili", 2026).exists()  # the form alone: both would be refused
+    expected = carry_over(last).figures
+    assert expected and started.carried == expected  # 上年结转, pre-filled in the form
+    # make check lists the narrative's parts still to rewrite first; once rewritten, every blank cell of
+    # the form (the carried ones not among them).
+    assert "还没有改写" in listed(capsys, "shili", 2026)
+    narrative = project.narrative("shili", 2026)
+    kept = [line for line in narrative.read_text(encoding="utf-8").splitlines() if REWRITE not in line]
+    narrative.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    err = listed(capsys, "shili", 2026)
+    assert "data/shili/2026/figures.xlsx: " in err and "没有填写" in err
+    assert "“二、上年结转政府信息公开申请数量”行" not in err
+    with pytest.raises(DataError):
+        load_any_year(project, "shili", 2026)
