@@ -8,7 +8,7 @@ CLI (the edge). Anything else that escapes is a bug and keeps its traceback.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 
@@ -49,6 +49,18 @@ class OutputError(NianbaoError):
 
 class ConfigError(NianbaoError):
     """A setting read from the environment (such as NIANBAO_CELL_TIMEOUT) has a wrong value."""
+
+
+def together(faults: Sequence[NianbaoError]) -> NianbaoError:
+    """Every fault found in one file, as one error of the first one's kind: their messages a line each,
+    their hints once each (a clerk fixes the file in one go, not one fault per run)."""
+    first = faults[0]
+    if len(faults) == 1:
+        return first
+    hints = list(dict.fromkeys(fault.hint for fault in faults if fault.hint))
+    return type(first)(
+        "\n  ".join(fault.message for fault in faults), path=first.path, hint="".join(hints) or None
+    )
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -261,3 +261,31 @@ def test_a_row_printed_with_its_total_only_reads_as_printed_in_a_year_copied_as_
         "data/shili/2025/applications.csv: 第 8 行“1.属于国家秘密”的“自然人”是空白（照已发布的报告），"
         "按 0 计算，请核实"
     )
+
+
+def test_every_wrong_figure_of_a_file_is_named_in_one_message(project: Project) -> None:
+    """A clerk fixes the file in one go: each wrong cell of figures.yaml, and of the table's CSV, listed."""
+    figures = project.figures("minzheng", 2017)
+    replace(figures, "  visitors: 272 ", "  visitors: 二百 ")
+    replace(figures, "  calls: 313 ", "  calls: 约300 ")
+    with pytest.raises(DataError) as caught:
+        load_agency_year(project, "minzheng", 2017)
+    assert caught.value.render().splitlines() == [
+        "data/minzheng/2017/figures.yaml: 第 21 行：字段 interpretation.visitors（政策解读现场接待）"
+        '应为非负整数，实际为 "二百"',
+        '  第 22 行：字段 interpretation.calls（政策解读接听电话）应为非负整数，实际为 "约300"',
+    ]
+    table = project.year_dir("shili", 2025) / "applications.csv"
+    carried = "二、上年结转政府信息公开申请数量"
+    replace(table, f"{carried},0,1,0,0,0,0", f"{carried},x,1,0,0,y,0")
+    replace(table, "1.属于国家秘密,0,0,0,0,0,0", "1.属于国家秘密,0,0,z,0,0,0")
+    with pytest.raises(DataError) as caught:
+        load_agency_year(project, "shili", 2025)
+    message = caught.value.render()
+    assert message.count("应为") == 3  # x, y and z, each with its row and column
+    for named in (
+        f"第 3 行“{carried}”的“自然人”",
+        f"第 3 行“{carried}”的“法律服务机构”",
+        "“1.属于国家秘密”的“科研机构”",
+    ):
+        assert named in message

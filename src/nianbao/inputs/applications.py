@@ -16,7 +16,7 @@ import csv
 import io
 from pathlib import Path
 
-from nianbao.errors import DataError, did_you_mean
+from nianbao.errors import DataError, NianbaoError, did_you_mean, together
 from nianbao.formats.tables import ApplicationTable, Column, Row
 from nianbao.inputs.cells import Cell, Place, read_cell, read_printed
 from nianbao.inputs.files import read_text
@@ -36,6 +36,7 @@ def read_applications(
     columns = _header(header, header_line, where, table)
     values: dict[str, Cell] = {}
     seen: dict[str, int] = {}
+    faults: list[NianbaoError] = []  # every wrong cell of the table, in one message
     by_label = {row.label: row for row in table.rows}
     for number, cells in lines[1:]:
         label = cells[0].strip()
@@ -49,7 +50,12 @@ def read_applications(
         if row.id in seen:
             raise DataError(f"第 {number} 行：“{label}” 在第 {seen[row.id]} 行已经出现过", path=where)
         seen[row.id] = number
-        values.update(_row(row, cells[1:], columns, number, where, table, as_printed))
+        try:
+            values.update(_row(row, cells[1:], columns, number, where, table, as_printed))
+        except DataError as err:
+            faults.append(err)
+    if faults:
+        raise together(faults)
     missing = [row.label for row in table.data_rows if row.derive is None and row.id not in seen]
     if missing:
         raise DataError(f"缺少以下行：{'、'.join(missing)}", path=where, hint=HINT)
@@ -111,11 +117,18 @@ def _row(
     cells = cells + [""] * (len(columns) - len(cells))
     values: dict[str, Cell] = {}
     read = read_printed if as_printed else read_cell
+    faults: list[NianbaoError] = []
     for column, text in zip(columns, cells, strict=True):
         place = Place.table(where, number, row.label, column.label)
-        cell = read(text, column.type, column.unit, place, computed=table.computed(row, column))
+        try:
+            cell = read(text, column.type, column.unit, place, computed=table.computed(row, column))
+        except DataError as err:
+            faults.append(err)
+            continue
         if cell is not None:  # a blank total is computed, like one left out
             values[f"{row.id}.{column.id}"] = cell
+    if faults:
+        raise together(faults)
     return values
 
 

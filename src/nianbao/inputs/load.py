@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from nianbao.errors import DataError, did_you_mean
+from nianbao.errors import DataError, NianbaoError, did_you_mean, together
 from nianbao.formats import ReportFormat, all_formats, format_for_year
 from nianbao.formats.publisher_checks import LEVELS
 from nianbao.formats.tables import CategorySpec
@@ -295,8 +295,14 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
     reader = _open(project, project.figures(agency, year), keep=[*lists, *sections])
     reader.only(["report.number", "report.date", "as_printed", *lists, *fmt.fields, *sections])
     read = Typed()
+    faults: list[NianbaoError] = []  # every wrong figure of the file, in one message
     for key, field in fmt.fields.items():
-        read.put(key, reader.figure(key, field.type, field.unit, field.label, computed=field.optional))
+        try:
+            read.put(key, reader.figure(key, field.type, field.unit, field.label, computed=field.optional))
+        except DataError as err:
+            faults.append(err)
+    if faults:
+        raise together(faults)
     if published is not None and published in reader.content:  # the chain as that year's report printed it
         section = reader.section(published)
         section.only(fmt.history.published_rows())
