@@ -420,3 +420,12 @@ def test_the_command_line_names_an_unknown_agency(
     assert capsys.readouterr().err.startswith("错误：没有机关 nosuch")
     assert main(["workbook", "shili", "2021"]) == 0
     assert capsys.readouterr().out == "已生成填报表 / form: output/workbooks/shili-2021.xlsx\n"
+
+
+def test_a_sheet_whose_figures_share_one_unit_says_it_once_as_the_printed_tables_do(project: Project) -> None:
+    book = openpyxl.load_workbook(write_form(project, "shili", 2021))
+    found = {
+        name: [c.value for row in book[name].iter_rows(min_row=2, max_row=2) for c in row if c.value]
+        for name in ("表二", "表三", "表四")
+    }
+    assert found == {"表二": [], "表三": ["单位：件"], "表四": ["单位：件"]}  # 表二's units head its columns

@@ -129,6 +129,9 @@ def _table_sheet(fmt: ReportFormat, sheet: WorkbookSheet, year: int) -> SheetLay
     width = draw(fmt, layout, year)
     title = fmt.section(sheet.section).label if sheet.section else fmt.appendix.title
     layout.label(1, 1, title, "title", columns=width)
+    units = {slot.unit for slot in layout.slots if slot.kind in ("count", "signed", "amount")}
+    if len(units) == 1 and "" not in units:  # one unit for every figure (表三, 表四): said once, as printed
+        layout.label(TOP - 1, width, f"单位：{units.pop()}", "unit")
     return layout
 
 
