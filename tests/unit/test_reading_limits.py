@@ -167,3 +167,20 @@ def test_the_largest_count_the_limits_let_through_is_drawn() -> None:
     """15 digits (cells.MAX_DIGITS) is the largest count a file can give: the chart still draws it."""
     chart = bar_chart(["类别"], [10**15 - 1], ["999,999,999,999,999 条"], "条数", png=False)
     assert chart.svg.startswith("<?xml")
+
+
+def test_a_file_the_system_will_not_open_is_named_even_when_run_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the permission test above checks, where root reads everything (CI): the open refused."""
+    path = tmp_path / "figures.yaml"
+    path.write_text("a: 1\n")
+
+    def refused(*args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(snapshot.os, "open", refused)
+    with pytest.raises(DataError) as caught:
+        read(path, tmp_path)
+    assert caught.value.message == "没有读取这个文件的权限"
+    assert caught.value.hint == "请检查文件的权限或属主。"
