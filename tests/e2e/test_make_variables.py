@@ -142,3 +142,15 @@ def test_the_default_year_does_not_reach_the_makes_a_recipe_starts(tmp_path: Pat
     result = run_make(root, "probe")
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("template", HOSTILE)
+def test_a_hostile_folder_to_collect_forms_from_is_data_too(
+    root: Path, tmp_path: Path, template: str
+) -> None:
+    canary = tmp_path / "canary"
+    value = template.format(canary=canary)
+    result = run_make(root, "collect", f"DIR={value}")
+    first_line = value.split("\n")[0]  # a value with a line break is printed as it is, on two lines
+    refused(root, canary, result, f"错误：找不到文件夹 {first_line}")
