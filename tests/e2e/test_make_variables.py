@@ -153,4 +153,7 @@ def test_a_hostile_folder_to_collect_forms_from_is_data_too(
     value = template.format(canary=canary)
     result = run_make(root, "collect", f"DIR={value}")
     first_line = value.split("\n")[0]  # a value with a line break is printed as it is, on two lines
-    refused(root, canary, result, f"错误：找不到文件夹 {first_line}")
+    assert result.returncode != 0, result.stdout
+    assert not canary.exists(), "a value was run as a command"
+    assert result.stderr.splitlines()[0] == f"错误：找不到文件夹 {first_line}", result.stderr
+    assert "Traceback" not in result.stderr and "usage:" not in result.stdout + result.stderr

@@ -256,12 +256,14 @@ def test_provenance_lists_the_tables_and_no_opening_balance(report: Report) -> N
         f"data/shili/{before}/applications.csv",
         f"data/shili/{before}/figures.xlsx",  # looked for first, and found absent (None)
         f"data/shili/{before}/figures.yaml",
+        f"data/shili/{before}/narrative.md",  # last year's text: is this year's a copy of it? (issue 14)
         f"data/shili/{now}/applications.csv",
         f"data/shili/{now}/figures.xlsx",
         f"data/shili/{now}/figures.yaml",
         f"data/shili/{now}/narrative.md",
         "notebooks/annual_report.ipynb",
         "notebooks/annual_report.md",
+        "params/_district.yaml",  # the percent policy an agency without one inherits (issue 11)
         "params/shili.yaml",
     ]
     assert not any("format:" in tag for cell in notebook.cells for tag in cell.metadata.get("tags", []))

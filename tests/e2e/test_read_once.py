@@ -60,12 +60,13 @@ def test_the_record_lists_what_was_read_so_the_new_version_makes_it_stale(projec
         "notebooks/annual_report.md",
         "params/minzheng.yaml",
         "data/minzheng/opening.yaml",
+        "data/minzheng/2017/figures.xlsx",  # looked for first (the Excel form), absent
         FIGURES,
         "data/minzheng/2017/narrative.md",
         "nianbao:formats/pre2019.yaml",
     }
     assert record["listings"] == {"years:minzheng": [2017]}
-    published = {f"output/minzheng/2017/report.{kind}" for kind in ("ipynb", "html", "docx")}
+    published = {f"output/minzheng/2017/report.{kind}" for kind in ("ipynb", "html", "pdf", "docx")}
     assert set(record["outputs"]) == published
     check = records.read_check(project.check_record("minzheng", 2017))
     assert check == {

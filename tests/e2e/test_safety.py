@@ -54,8 +54,8 @@ def test_a_warning_is_printed_and_listed_for_reviewers_but_never_published(proje
     )
     assert result.returncode == 0, result.stderr
     warning = (
-        f"{FIGURES}: 规则 W1 不成立：对申请的答复总数大于受理申请总数，请核实是否有上年结转的申请。"
-        "应为 reply.total ≤ apply.total，实际为 reply.total = 2，apply.total = 0"
+        f"{FIGURES}: 规则 W1 不成立：附表“对申请的答复总数”大于“受理政府信息公开申请总数”，"
+        "请核实是否有上年结转的申请。实际为：“对申请的答复总数”为 2；“受理政府信息公开申请总数”为 0（2 > 0）"
     )
     # Exactly this one warning; other stderr lines (a slow kernel's notices under load) are not ours to pin.
     assert [line for line in result.stderr.splitlines() if line.startswith(("警告", "错误"))] == [
@@ -107,7 +107,8 @@ def test_a_full_disk_keeps_both_previous_files(
     with pytest.raises(NianbaoError, match="磁盘空间已满（No space left on device）") as caught:
         build_report(project, "minzheng", 2017)
     assert re.search(
-        r"/report\.ipynb、\S*/report\.html 没有被改动（仍是上一次生成的）", caught.value.render()
+        r"/report\.ipynb、\S*/report\.html、\S*/report\.pdf、\S*/report\.docx 没有被改动（仍是上一次生成的）",
+        caught.value.render(),
     )
     assert outputs(project) == last_good
     assert not staged[0].exists()  # the first file's staged copy is cleaned up
