@@ -26,6 +26,7 @@ from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Cell, Table
 from nianbao.errors import DataError
 from nianbao.paths import TEMPLATES_DIR
+from nianbao.publish import links
 from nianbao.publish.document import Block, Document, Heading, Items, Paragraph, Span, from_notebook
 
 TEMPLATE = TEMPLATES_DIR / "pdf" / "document.typ"
@@ -186,7 +187,7 @@ def span_data(span: Span) -> dict[str, Any]:
         "strong": span.strong,
         "emphasis": span.emphasis,
         "code": span.code,
-        "link": span.link,
+        "link": links.outside(span.link),  # the one link policy: anything else is its text, unlinked
     }
 
 
