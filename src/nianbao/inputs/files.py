@@ -161,7 +161,11 @@ class StrictLoader(yaml.SafeLoader):
             tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
             self.faults.append((line, f"不能用 YAML 标签 {tag}"))
             event.tag = None
-        if isinstance(event, yaml.ScalarEvent) and event.style == '"' and printable.first(event.value) is not None:
+        if (
+            isinstance(event, yaml.ScalarEvent)
+            and event.style == '"'
+            and printable.first(event.value) is not None
+        ):
             self.unprintable.append((line, event.value))
         if not isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             return super().compose_node(parent, index)
@@ -263,8 +267,8 @@ def read_yaml(path: Path, where: str) -> dict[str, Any]:
     if loader is not None and loader.faults:
         raise _yaml_faults(loader.faults, where)
     if loader is not None and loader.unprintable:
-        line, value = loader.unprintable[0]
-        printable.check_value(value, where, line, hint=printable.ESCAPE_HINT)
+        at, value = loader.unprintable[0]
+        printable.check_value(value, where, at, hint=printable.ESCAPE_HINT)
     repeated = min(_repeated(content, "", set()), key=lambda found: found[2], default=None)
     if repeated is not None:
         raise given_twice(*repeated, where=where)
