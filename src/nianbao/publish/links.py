@@ -12,7 +12,7 @@ folder, written by nianbao itself, allowed only on that page.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 WEB_SCHEMES = frozenset({"http", "https"})
 SCHEMES = WEB_SCHEMES | {"mailto"}
@@ -20,6 +20,9 @@ SCHEMES = WEB_SCHEMES | {"mailto"}
 # (which browsers read as `/`, so `http:\\host` would reach a host the address does not show).
 UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\"'<>\\`]")
 MAIL_ADDRESS = re.compile(r"[^@?#/]+@[^@?#/]+\.[^@?#/]+")
+# A host's name (`www.smsy.gov.cn`, `例子.中国`; Markdown percent-encodes what is not ASCII): letters,
+# digits, `-` and dots, so the link goes to the host the address shows.
+HOST = re.compile(r"[\w.-]+")
 
 
 def outside(address: str | None) -> str | None:
@@ -33,7 +36,7 @@ def outside(address: str | None) -> str | None:
         return None
     scheme = parts.scheme.lower()
     if scheme in WEB_SCHEMES:
-        return address if host else None
+        return address if host and HOST.fullmatch(unquote(host)) else None
     if scheme == "mailto":
         return address if MAIL_ADDRESS.fullmatch(parts.path) else None
     return None
