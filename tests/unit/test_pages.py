@@ -39,26 +39,44 @@ def test_sanitise_removes_what_could_run_or_load(html: str, expected: str) -> No
     [
         ("https://www.smsy.gov.cn/xxgk/", True),
         ("http://www.smsy.gov.cn/", True),
-        ("minzheng/2017/report.html", True),  # the index's links to the pages beside it
-        ("../2016/report.html", True),
+        ("mailto:office@example.gov.cn", True),
+        ("minzheng/2017/report.html", False),  # relative: only the index links to the pages below it
+        ("../2016/report.html", False),
         ("javascript:alert(1)", False),
         (" JavaScript:alert(1)", False),
         ("java\nscript:alert(1)", False),
         ("data:text/html;base64,PHNjcmlwdD4=", False),
         ("vbscript:msgbox(1)", False),
         ("ftp://files.example/", False),
-        ("mailto:office@example.gov.cn", False),
         ("//evil.example/", False),
         ("/etc/passwd", False),
         ("https:evil", False),
     ],
 )
-def test_links_go_to_web_pages_or_beside_this_page_without_rel_noise(address: str, kept: bool) -> None:
+def test_links_go_where_the_link_policy_allows_without_rel_noise(address: str, kept: bool) -> None:
     html = pages.sanitise(f'<a href="{address}" target="_blank">链接</a>')
     if kept:
         assert html == f'<a href="{address}">链接</a>'
     else:
         assert html == "<a>链接</a>"
+
+
+@pytest.mark.parametrize(
+    ("address", "kept"),
+    [
+        ("minzheng/2017/report.html", True),  # the index's links to the pages it lists
+        ("_district/2017/summary.pdf", True),
+        ("https://www.smsy.gov.cn/", True),
+        ("../2016/report.html", False),
+        ("minzheng/../../etc/passwd", False),
+        ("/etc/passwd", False),
+        ("file:///etc/passwd", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_the_index_links_below_its_folder_and_nowhere_else(address: str, kept: bool) -> None:
+    html = pages.sanitise(f'<a href="{address}">链接</a>', beside=True)
+    assert html == (f'<a href="{address}">链接</a>' if kept else "<a>链接</a>")
 
 
 def test_the_charts_svg_keeps_its_drawing() -> None:

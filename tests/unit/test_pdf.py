@@ -181,7 +181,8 @@ def test_a_character_the_fonts_lack_is_a_users_error_naming_it() -> None:
     assert raised.value.render() == (
         "报告文字中的字符“😀”（U+1F600）无法印在 PDF 中：PDF 的字体中没有这个字。"
         "所在的文字：“本年度工作顺利完成😀，群众满意。”\n"
-        "  处理办法：这类字（表情符号、生僻字等）请在 narrative.md 或数据中的这段文字里换成常用字或删去。"
+        "  处理办法：这类字（表情符号、生僻字、自造字等）请在 narrative.md 或数据中的这段文字里"
+        "换成常用字或删去。"
     )
 
 

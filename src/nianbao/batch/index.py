@@ -219,7 +219,7 @@ def render(project: Project) -> bytes:
             "states": STATES,
         },
     )
-    return pages.page(TITLE, body)
+    return pages.page(TITLE, body, beside=True)  # its links go to the pages it lists
 
 
 def write_index(project: Project) -> bool:

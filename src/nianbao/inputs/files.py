@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from nianbao.errors import DataError, did_you_mean
-from nianbao.inputs import snapshot
+from nianbao.inputs import printable, snapshot
 from nianbao.inputs.cells import MAX_DIGITS, Cell, Place, read_cell, shown
 
 WEB_ADDRESS = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[^\s<>\"'`]*)?")
@@ -34,14 +34,17 @@ SAVE_AS_UTF8 = "请在 WPS 或记事本中把整个文件“另存为”UTF-8 �
 
 
 def read_text(path: Path, where: str) -> str:
-    """A text file as staff save it: UTF-8 (with or without BOM) or GBK/GB18030, any line ends."""
+    """A text file as staff save it: UTF-8 (with or without BOM) or GBK/GB18030, any line ends; refused
+    when it holds a character no report could carry (`printable`)."""
     try:
         raw = snapshot.read_bytes(path)  # through the build's snapshot, when there is one
     except FileNotFoundError:
         raise DataError("找不到这个文件", path=where) from None
     except OSError as err:  # a broken disk (what is not a regular file the snapshot refuses itself)
         raise DataError(f"无法读取这个文件：{err.strerror}", path=where) from None
-    return decode(raw, where).replace("\r\n", "\n").replace("\r", "\n")
+    text = decode(raw, where).replace("\r\n", "\n").replace("\r", "\n")
+    printable.check_file(text, where)
+    return text
 
 
 def decode(raw: bytes, where: str) -> str:
@@ -134,11 +137,14 @@ class StrictLoader(yaml.SafeLoader):
     Within the limits of clerk data: anchors, aliases and tags are refused (an alias is never expanded,
     so "billion laughs" costs nothing), nesting deeper than `MAX_DEPTH` is skipped unread (the composer
     recurses per level), a number of more than `MAX_DIGITS` digits is never converted. Each is noted in
-    `faults` as (line, what), and `read_yaml` reports them all at once."""
+    `faults` as (line, what), and `read_yaml` reports them all at once. A double-quoted scalar whose
+    escapes (`"\\e"`, `"\\x1b"`, `"\\uFFFE"`) make a character no report could carry is noted in
+    `unprintable` (line, value): the file's own text was checked by `read_text`, its escapes were not."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.faults: list[tuple[int, str]] = []
+        self.unprintable: list[tuple[int, str]] = []
         self.depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
@@ -155,6 +161,12 @@ class StrictLoader(yaml.SafeLoader):
             tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
             self.faults.append((line, f"不能用 YAML 标签 {tag}"))
             event.tag = None
+        if (
+            isinstance(event, yaml.ScalarEvent)
+            and event.style == '"'
+            and printable.first(event.value) is not None
+        ):
+            self.unprintable.append((line, event.value))
         if not isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             return super().compose_node(parent, index)
         if self.depth >= MAX_DEPTH:
@@ -254,6 +266,9 @@ def read_yaml(path: Path, where: str) -> dict[str, Any]:
         raise DataError(f"YAML 格式错误{line}：{problem}", path=where, hint=hint) from err
     if loader is not None and loader.faults:
         raise _yaml_faults(loader.faults, where)
+    if loader is not None and loader.unprintable:
+        at, value = loader.unprintable[0]
+        printable.check_value(value, where, at, hint=printable.ESCAPE_HINT)
     repeated = min(_repeated(content, "", set()), key=lambda found: found[2], default=None)
     if repeated is not None:
         raise given_twice(*repeated, where=where)

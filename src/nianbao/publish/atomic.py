@@ -30,8 +30,13 @@ def publish(files: dict[Path, bytes]) -> None:
 
     A full disk, Ctrl-C or any other failure while writing leaves every previous file as it was: the
     renames only start once all the new contents are safely on disk. A failure during the renames
-    (which need no space) says exactly which files were replaced and which were not.
+    (which need no space) says exactly which files were replaced and which were not. A target that is a
+    folder (or under a file) is refused before anything is written: a rename would fail part way.
     """
+    for path in files:
+        blocked = not_a_file(path, list(files))
+        if blocked is not None:
+            raise blocked
     staged: list[tuple[Path, Path]] = []
     replaced: list[Path] = []
     try:
@@ -66,6 +71,28 @@ def write_error(err: OSError, targets: list[Path], replaced: list[Path]) -> Outp
         f"无法写入文件夹 {folder}：{reason(err)}",
         hint=f"请清理磁盘空间或检查这个文件夹的写入权限后重新运行；{state}",
     )
+
+
+def not_a_file(path: Path, targets: list[Path]) -> OutputError | None:
+    """The user's message when `path` cannot become a file: it is a folder, or a folder above it is a
+    file. Nothing is removed to make room: a folder may hold someone's files."""
+    state = f"{names(targets)} 没有被改动（仍是上一次生成的）。"
+    if path.is_dir() and not path.is_symlink():  # a link is replaced itself, never what it points to
+        return OutputError(
+            "这是一个文件夹，不是文件：无法在这里写入生成的文件",
+            path=shown(path),
+            hint=f"请把这个文件夹移走或改名（nianbao 不删除文件夹，以免丢失其中的文件）后重新运行；{state}",
+        )
+    for folder in path.parents:
+        if folder.is_dir():
+            return None
+        if folder.exists() or folder.is_symlink():
+            return OutputError(
+                f"这是一个文件，不是文件夹：无法在其中写入 {path.name}",
+                path=shown(folder),
+                hint=f"请把这个文件移走或改名后重新运行；{state}",
+            )
+    return None
 
 
 def reason(err: OSError) -> str:

@@ -43,7 +43,8 @@ class Span:
     strong: bool = False
     emphasis: bool = False
     code: bool = False
-    link: str | None = None  # the address of a link (http(s) or relative, as the sanitiser allows)
+    # the address of a link as written; each renderer links it only where `links.outside` allows
+    link: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,15 @@
    HTML through one renderer, `markdown`.
 3. The assembled body passes one allow-list sanitiser, nh3, before it is put into the page's own frame
    (`<head>`, the CSS): no script, event handler, style sheet, frame or external resource, and links only
-   to `http(s)` addresses or relative ones, whatever a bug upstream let through.
+   where the link policy (`links.py`) allows them, whatever a bug upstream let through.
+A Markdown link the policy refuses is shown as its text (`page_renderer`), as the PDF and Word show it.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, partial
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 import nh3
@@ -23,6 +23,7 @@ from markupsafe import Markup
 from mistune.plugins import import_plugin
 
 from nianbao.paths import TEMPLATES_DIR
+from nianbao.publish import links
 
 LANGUAGE = "zh-CN"  # the frame is our own template (page.html.j2), so the full tag, not nbconvert's "zh"
 CSS = TEMPLATES_DIR / "nianbao" / "report.css"
@@ -60,42 +61,34 @@ ATTRIBUTES: dict[str, set[str]] = {
     "clipPath": {"id"},
     "rect": {"x", "y", "width", "height"},
 }
-LINK_SCHEMES = {"http", "https"}
 # Elements removed with everything inside them (nh3 keeps the text of other removed elements).
 DROPPED_WHOLE = {"script", "style", "metadata", "template", "noscript", "iframe", "object", "title"}
 
 
-def _attribute(tag: str, name: str, value: str) -> str | None:
-    """What nh3's allow-list can't say by name: links go to web pages (or to a page beside this one, as the
-    index's do); a chart's parts refer to the chart only."""
+def _attribute(tag: str, name: str, value: str, *, beside: bool = False) -> str | None:
+    """What nh3's allow-list can't say by name: links go where the link policy allows (and, with `beside`,
+    to the pages below this one, as the index's do); a chart's parts refer to the chart only."""
     if name == "href":
         if tag == "use":
             return value if value.startswith("#") else None
-        return value if _web_link(value) else None
+        if links.outside(value) is not None or (beside and links.beside(value)):
+            return value
+        return None
     if name in {"style", "clip-path"} and ("url(" in value.replace("url(#", "") or "\\" in value):
         return None  # CSS could load a remote resource
     return value
 
 
-def _web_link(address: str) -> bool:
-    try:
-        parts = urlsplit(address)
-    except ValueError:
-        return False
-    if parts.scheme:
-        return parts.scheme.lower() in LINK_SCHEMES and bool(parts.netloc)
-    return not parts.netloc and not address.lstrip().startswith(("/", "\\"))  # relative: this site
-
-
-def sanitise(body: str) -> str:
-    """The allow-list every page body passes: what is not on it is removed (data was escaped earlier)."""
+def sanitise(body: str, *, beside: bool = False) -> str:
+    """The allow-list every page body passes: what is not on it is removed (data was escaped earlier).
+    `beside`: the page may link to the pages below its folder (the index)."""
     return nh3.clean(
         body,
         tags=TEXT_TAGS | TABLE_TAGS | PAGE_TAGS | SVG_TAGS,
         clean_content_tags=DROPPED_WHOLE,
         attributes=ATTRIBUTES,
-        attribute_filter=_attribute,
-        url_schemes=LINK_SCHEMES,
+        attribute_filter=partial(_attribute, beside=beside),
+        url_schemes=set(links.SCHEMES),
         link_rel=None,  # the pages open no new windows, so rel="noopener" would be noise
         strip_comments=True,
     )
@@ -116,14 +109,20 @@ def markdown(source: str) -> Markup:
 @cache
 def page_renderer() -> Any:
     """nbconvert's renderer, with each web address in running text marked `<span class="nb-url">` (so a
-    long address may break anywhere instead of stretching a justified line); made on first use, as
-    nbconvert is imported then."""
+    long address may break anywhere instead of stretching a justified line) and a link the link policy
+    refuses shown as its text; made on first use, as nbconvert is imported then."""
     from nbconvert.filters.markdown_mistune import IPythonRenderer
 
     class PageRenderer(IPythonRenderer):
         def text(self, text: str) -> str:
             marked: str = WEB_ADDRESS.sub(lambda m: f'<span class="nb-url">{m[0]}</span>', super().text(text))
             return marked
+
+        def link(self, text: str, url: str, title: str | None = None) -> str:
+            if links.outside(url) is None:
+                return text  # already rendered: its escaped text and inline markup, no <a>
+            shown: str = super().link(text, url, title)
+            return shown
 
     return PageRenderer
 
@@ -153,9 +152,10 @@ def render_body(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(context)
 
 
-def page(title: str, body: str) -> bytes:
-    """The whole page: the sanitised body in the reports' frame, CSS inlined, nothing loaded from outside."""
+def page(title: str, body: str, *, beside: bool = False) -> bytes:
+    """The whole page: the sanitised body in the reports' frame, CSS inlined, nothing loaded from outside.
+    `beside`: the page links to the pages below its folder (the index, `links.beside`)."""
     frame = environment().get_template("page.html.j2")
     css = Markup(CSS.read_text(encoding="utf-8"))
-    html = frame.render(language=LANGUAGE, title=title, css=css, body=Markup(sanitise(body)))
+    html = frame.render(language=LANGUAGE, title=title, css=css, body=Markup(sanitise(body, beside=beside)))
     return html.encode("utf-8")

@@ -25,7 +25,9 @@ from fontTools.ttLib import TTFont
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Cell, Table
 from nianbao.errors import DataError
+from nianbao.inputs import printable
 from nianbao.paths import TEMPLATES_DIR
+from nianbao.publish import links
 from nianbao.publish.document import Block, Document, Heading, Items, Paragraph, Span, from_notebook
 
 TEMPLATE = TEMPLATES_DIR / "pdf" / "document.typ"
@@ -99,18 +101,28 @@ def covered() -> frozenset[int]:
 
 
 def check_glyphs(data: dict[str, Any]) -> None:
-    """Refuse a character the fonts cannot show (an emoji, a rare character) before Typst does, naming it
-    and the text around it: PDF/A forbids a missing glyph, and the clerk can replace the character."""
+    """Refuse a character the fonts cannot show (an emoji, a rare character, a private-use or unassigned
+    code point) before Typst does, naming it and the text around it: PDF/A forbids a missing glyph, and
+    the clerk can replace the character. Format characters (a zero-width space, a soft hyphen) need no
+    glyph, nor do tab and line breaks; a control character the input did not refuse (`inputs.printable`)
+    is named as what it is."""
     for text in strings(data):
         for at, char in enumerate(text):
-            if ord(char) not in covered() and not unicodedata.category(char).startswith("C"):
-                context = text[max(0, at - 12) : at + 12].replace("\n", " ")
+            if ord(char) in covered() or char in "\t\n" or unicodedata.category(char) == "Cf":
+                continue
+            # Never the control characters themselves into a message a terminal shows.
+            context = printable.UNPRINTABLE.sub("", text[max(0, at - 12) : at + 12].replace("\n", " "))
+            if printable.first(char) is not None:
                 raise DataError(
-                    f"报告文字中的字符“{char}”（U+{ord(char):04X}）无法印在 PDF 中：PDF 的字体中没有这个字。"
-                    f"所在的文字：“{context}”",
-                    hint="这类字（表情符号、生僻字等）请在 narrative.md 或数据中的这段文字里"
-                    "换成常用字或删去。",
+                    f"报告文字中含有{printable.what(char)}，无法印在 PDF 中。所在的文字：“{context}”",
+                    hint=printable.HINT,
                 )
+            raise DataError(
+                f"报告文字中的字符“{char}”（U+{ord(char):04X}）无法印在 PDF 中：PDF 的字体中没有这个字。"
+                f"所在的文字：“{context}”",
+                hint="这类字（表情符号、生僻字、自造字等）请在 narrative.md 或数据中的这段文字里"
+                "换成常用字或删去。",
+            )
 
 
 def strings(value: Any) -> list[str]:
@@ -186,7 +198,7 @@ def span_data(span: Span) -> dict[str, Any]:
         "strong": span.strong,
         "emphasis": span.emphasis,
         "code": span.code,
-        "link": span.link,
+        "link": links.outside(span.link),  # the one link policy: anything else is its text, unlinked
     }
 
 

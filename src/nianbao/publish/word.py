@@ -21,7 +21,6 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from typing import cast
-from urllib.parse import urlsplit
 
 import docx
 from docx.document import Document as WordDocument
@@ -40,9 +39,8 @@ from docx.text.run import Run
 
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Cell, Table
-from nianbao.publish import stable_zip, word_styles
+from nianbao.publish import links, stable_zip, word_styles
 from nianbao.publish.document import Block, Document, Heading, Items, Paragraph, Span
-from nianbao.publish.pages import LINK_SCHEMES
 from nianbao.publish.word_styles import Role
 
 GENERATOR = "nianbao"
@@ -116,7 +114,8 @@ def write(target: WordParagraph, role: Role, spans: Iterable[Span], size: Pt | N
         text = clean(span.text)
         if not text:
             continue
-        holder = _hyperlink(target, span.link) if span.link and _web_address(span.link) else None
+        address = links.outside(span.link)  # the one link policy: anything else is its text, unlinked
+        holder = _hyperlink(target, address) if address is not None else None
         run = Run(cast(CT_R, OxmlElement("w:r")), target)
         (holder if holder is not None else target._p).append(run._r)
         run.text = text
@@ -323,18 +322,9 @@ def dated(signature: Sequence[str]) -> dt.datetime:
     return FIXED_DATE
 
 
-def _web_address(address: str) -> bool:
-    """A link Word can follow: a web address (a relative one points beside a page, not a file)."""
-    try:
-        parts = urlsplit(address)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in LINK_SCHEMES and bool(parts.netloc)
-
-
 def _hyperlink(target: WordParagraph, address: str) -> BaseOxmlElement:
     link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), target.part.relate_to(clean(address), RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+    link.set(qn("r:id"), target.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
     target._p.append(link)
     return cast(BaseOxmlElement, link)
 
