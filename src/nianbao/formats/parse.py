@@ -74,6 +74,9 @@ KEYS = (
     "claims",
     "earlier_comparable",
     "rates",
+    "prose_skips",
+    "prose_share_lists",
+    "own_year",
 )
 ADDED_UP = (
     "rules",
@@ -83,6 +86,8 @@ ADDED_UP = (
     "claims",
     "earlier_comparable",
     "rates",
+    "prose_skips",
+    "prose_share_lists",
 )  # lists a format adds to its part's; other keys replace
 MERGED = ("fields",)  # mappings a format adds to its part's (its own keys win)
 
@@ -178,6 +183,7 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
     known = {*labels, *(total.key for total in sums)}
     expansion = Expansion(parts.lists())
     parsed_rules = tuple(rule for at, item in _listed(raw, "rules") for rule in rules(item, expansion, at))
+    rates = tuple(_rate(item, at, known) for at, item in _listed(raw, "rates"))
     for rule in parsed_rules:
         _known(rule.keys, known, f"规则 {rule.id}")
     return ReportFormat(
@@ -200,7 +206,7 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
             _share(item, at, labels, known, parts.applications) for at, item in _listed(raw, "shares")
         ),
         changes=tuple(_change(item, at, known) for at, item in _listed(raw, "changes")),
-        rates=tuple(_rate(item, at, known) for at, item in _listed(raw, "rates")),
+        rates=rates,
         carry_over=tuple(
             c for at, item in _listed(raw, "carry_over") for c in _carry(item, at, expansion, known)
         ),
@@ -211,7 +217,7 @@ def parse(raw: Mapping[str, Any], files: tuple[Path, ...], extends: str | None =
         labels=labels,
         extends=extends,
         files=files,
-        **_publisher_checks(raw, known),
+        **_publisher_checks(raw, known, tuple(spec.key for spec in rates)),
     )
 
 
@@ -240,9 +246,9 @@ def _workbook(raw: Any, parts: Tables) -> WorkbookSpec | None:
     )
 
 
-def _publisher_checks(raw: Mapping[str, Any], known: set[str]) -> dict[str, Any]:
+def _publisher_checks(raw: Mapping[str, Any], known: set[str], rates: tuple[str, ...]) -> dict[str, Any]:
     """The declarations that catch publishers' mistakes (`publisher_checks.py`), their keys checked."""
-    prose = tuple(publisher_checks.prose_check(item, at) for at, item in _listed(raw, "prose_checks"))
+    prose = tuple(publisher_checks.prose_check(item, at, rates) for at, item in _listed(raw, "prose_checks"))
     claims = tuple(publisher_checks.claim(item, at) for at, item in _listed(raw, "claims"))
     earlier = tuple(publisher_checks.comparable(item, at) for at, item in _listed(raw, "earlier_comparable"))
     _known(publisher_checks.known_keys([*prose, *claims, *earlier]), known, "prose_checks/claims")
@@ -250,6 +256,11 @@ def _publisher_checks(raw: Mapping[str, Any], known: set[str]) -> dict[str, Any]
         "prose_checks": prose,
         "claims": claims,
         "earlier_comparable": earlier,
+        "prose_skips": tuple(publisher_checks.prose_skip(i, at) for at, i in _listed(raw, "prose_skips")),
+        "prose_share_lists": tuple(
+            publisher_checks.share_list(item, at) for at, item in _listed(raw, "prose_share_lists")
+        ),
+        "own_year": publisher_checks.own_year(raw.get("own_year")),
     }
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.formats.publisher_checks import Claim, Comparable, ProseCheck
+from nianbao.formats.publisher_checks import Claim, Comparable, OwnYear, ProseCheck, ProseSkip, ShareList
 from nianbao.formats.rules import PREVIOUS, Rule
 from nianbao.formats.tables import (
     ActiveTable,
@@ -233,6 +233,9 @@ class ReportFormat:
     prose_checks: tuple[ProseCheck, ...] = ()
     claims: tuple[Claim, ...] = ()
     earlier_comparable: tuple[Comparable, ...] = ()
+    prose_skips: tuple[ProseSkip, ...] = ()  # phrases whose numbers are not the whole's (issue 27)
+    prose_share_lists: tuple[ShareList, ...] = ()  # shares typed together: at most 100 in all
+    own_year: OwnYear | None = None  # phrases stating a year as the report's own
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year

@@ -20,7 +20,7 @@ from nianbao.errors import DataError, NianbaoError, did_you_mean, together
 from nianbao.formats import ReportFormat, all_formats, format_for_year
 from nianbao.formats.publisher_checks import LEVELS
 from nianbao.formats.tables import CategorySpec
-from nianbao.inputs import copy_checks, prose_numbers, snapshot
+from nianbao.inputs import copy_checks, prose_numbers, snapshot, stale_years
 from nianbao.inputs.applications import read_applications
 from nianbao.inputs.cells import Cell, Place, read_cell, shown
 from nianbao.inputs.derive import history_values
@@ -104,9 +104,28 @@ def check_publisher(project: Project, model: AgencyYear) -> tuple[str, ...]:
         warnings += copy_checks.check_copied(current, before, figures)
         previous = _last_narrative(project, agency, year - 1)
         warnings += copy_checks.check_repeated(model.format, model.narrative, previous, year - 1, where)
-    values = history_values(model)[year]
-    warnings += prose_numbers.check_prose(read_text(narrative, where), where, model.format, values)
+    years = history_values(model)
+    text = read_text(narrative, where)
+    warnings += prose_numbers.check_prose(
+        text,
+        where,
+        model.format,
+        _known_values(model, years[year]),
+        previous=years.get(year - 1) if model.previous is not None else None,
+        categories=current.categories,
+        policy=model.profile.percent,
+    )
+    warnings += stale_years.check_years(text, where, model.format, year)
     return tuple(warnings)
+
+
+def _known_values(model: AgencyYear, values: dict[str, Any]) -> dict[str, Any]:
+    """The year's figures the prose may be compared with: without the chained (cumulative) ones when no
+    opening balance is known — they count only the years on file, not what 累计 means in words."""
+    key = model.format.history.key
+    if model.opening is None or model.opening.known or key is None:
+        return values
+    return {name: value for name, value in values.items() if not name.startswith(f"{key}.")}
 
 
 # ---------------------------------------------------------------- parameters
