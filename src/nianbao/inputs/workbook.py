@@ -87,7 +87,7 @@ def identity(book: Any, where: str) -> Identity:
         raise DataError(
             "这不是 nianbao 的填报表（其中没有记录机关和年度的隐藏工作表）", path=where, hint=HINT
         )
-    sheet = book[META_SHEET]
+    sheet = _worksheet(book, META_SHEET, where)
     found = {
         str(sheet.cell(line, 1).value): sheet.cell(line, 2).value for line in range(1, len(META_KEYS) + 1)
     }
@@ -173,7 +173,7 @@ def _sheet(book: Any, layout: SheetLayout, where: str) -> Worksheet:
             path=where,
             hint=HINT,
         )
-    sheet: Worksheet = book[layout.name]
+    sheet = _worksheet(book, layout.name, where)
     for label in layout.labels:
         if label.role == "title":
             continue
@@ -194,6 +194,16 @@ class Formula:
     total's own formula is expected; in an input cell it is a fault naming the cell."""
 
     text: str
+
+
+def _worksheet(book: Any, name: str, where: str) -> Worksheet:
+    """The sheet `name` of cells (a chart sheet of that name has none)."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet = book[name]
+    if not isinstance(sheet, Worksheet):
+        raise DataError(f"工作表“{name}”是图表或对话框工作表，没有单元格", path=where, hint=HINT)
+    return sheet
 
 
 def _value(sheet: Worksheet, slot: Slot) -> object:
