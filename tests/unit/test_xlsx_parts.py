@@ -14,9 +14,9 @@ from defusedxml import EntitiesForbidden
 
 from nianbao.errors import DataError
 from nianbao.inputs import xlsx_parts
-from nianbao.inputs.workbook import open_book
+from nianbao.inputs.workbook import open_book, read_book
 from nianbao.paths import Project
-from nianbao.publish.forms import write_form
+from nianbao.publish.forms import form_format, write_form
 from nianbao.publish.workbook import FORMULA_START, put
 from tests.conftest import copy_project
 from tests.hostile_xlsx import CASES, EXTERNAL, LAUGHS, SHEET, Case, rebuild, with_doctype
@@ -84,3 +84,15 @@ def test_other_text_and_numbers_are_written_as_they_are() -> None:
     assert (cell.data_type, cell.quotePrefix) == ("s", False)
     put(cell, 12)
     assert (cell.data_type, cell.value) == ("n", 12)
+
+
+def test_a_sheet_missing_from_the_zip_is_named_by_the_reader(form: bytes) -> None:
+    """openpyxl leaves out a sheet whose part is missing; the reader names the sheet."""
+    book = open_book(rebuild(form, drop=(SHEET,)), "示例局.xlsx")
+    fmt = form_format(2026)
+    with pytest.raises(DataError) as caught:
+        read_book(book, "示例局.xlsx", fmt, 2026)
+    assert (
+        caught.value.render().splitlines()[0]
+        == "示例局.xlsx: 缺少工作表“表三”；现有的工作表：基本信息、表二、表四"
+    )

@@ -131,7 +131,11 @@ def collect(project: Project, folder: Path) -> Collected:
         raise DataError(f"找不到文件夹 {folder}", hint="make collect DIR=<收回的填报表所在的文件夹>")
     outcome = Collected()
     chosen: dict[Path, tuple[str, bytes, int]] = {}
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as err:  # no permission to list it, a broken disk
+        raise DataError(f"无法读取文件夹 {shown_name(str(folder))}：{err.strerror}") from None
+    for path in paths:
         name = shown_name(path.name)
         why = _skipped(path)
         if why is not None:
