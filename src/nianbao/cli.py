@@ -202,13 +202,18 @@ def run_forms(project: Project, args: argparse.Namespace, year: int | None) -> i
 
     if args.command == "collect":
         outcome = forms.collect(project, Path(args.folder))
+        for name, why in outcome.skipped:  # no form: listed, but not a fault of the run
+            print(f"跳过 / skipped: {name}：{why}")
+        if not outcome.placed and not outcome.refused:
+            raise forms.nothing_to_collect(Path(args.folder))
         for name, target, faults in outcome.placed:
             state = f"还有 {faults} 格空着或填写有误，make check 逐格列出" if faults else "各格均已填写"
             print(f"已放置 / placed: {name} → {target}：{state}")
         for name, why in outcome.refused:
             print(f"未放置 / refused: {name}：{why}", file=sys.stderr)
-        print(f"放置了 {len(outcome.placed)} 份，未放置 {len(outcome.refused)} 份。")
-        return 0
+        skipped = f"，跳过 {len(outcome.skipped)} 个不是填报表的文件" if outcome.skipped else ""
+        print(f"放置了 {len(outcome.placed)} 份，未放置 {len(outcome.refused)} 份{skipped}。")
+        return 1 if outcome.refused else 0  # a refused form is the clerk's to fix
     if year is None:
         raise ValueError("workbook commands take a year")  # argparse requires it
     paths = [forms.write_form(project, args.agency, year)] if args.command == "workbook" else []

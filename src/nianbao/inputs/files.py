@@ -36,15 +36,20 @@ SAVE_AS_UTF8 = "请在 WPS 或记事本中把整个文件“另存为”UTF-8 �
 def read_text(path: Path, where: str) -> str:
     """A text file as staff save it: UTF-8 (with or without BOM) or GBK/GB18030, any line ends; refused
     when it holds a character no report could carry (`printable`)."""
+    text = decode(read_bytes(path, where), where).replace("\r\n", "\n").replace("\r", "\n")
+    printable.check_file(text, where)
+    return text
+
+
+def read_bytes(path: Path, where: str) -> bytes:
+    """An input file's bytes, through the build's snapshot when there is one: a regular file only (a
+    FIFO or a device is refused, never waited on), at most `snapshot.MAX_BYTES`."""
     try:
-        raw = snapshot.read_bytes(path)  # through the build's snapshot, when there is one
+        return snapshot.read_bytes(path)
     except FileNotFoundError:
         raise DataError("找不到这个文件", path=where) from None
     except OSError as err:  # a broken disk (what is not a regular file the snapshot refuses itself)
         raise DataError(f"无法读取这个文件：{err.strerror}", path=where) from None
-    text = decode(raw, where).replace("\r\n", "\n").replace("\r", "\n")
-    printable.check_file(text, where)
-    return text
 
 
 def decode(raw: bytes, where: str) -> str:

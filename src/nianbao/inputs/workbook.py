@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nianbao.errors import DataError
 from nianbao.formats import ReportFormat
-from nianbao.inputs import snapshot
+from nianbao.inputs import xlsx_parts
 from nianbao.inputs.cells import Cell, Place, read_cell, shown
-from nianbao.inputs.files import Reader
+from nianbao.inputs.files import Reader, read_bytes
 from nianbao.inputs.sheet_layout import (
     DATE,
     META_KEYS,
@@ -35,6 +35,13 @@ from nianbao.inputs.sheet_layout import (
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
+# What an input cell holding a formula asks for instead, by the slot's kind.
+ASK = {
+    "count": "这一格请直接填数字",
+    "name": "这一格请直接填写类别名称（文字）",
+    "number": "这一格请直接填文号中的序号",
+    "date": "这一格请直接填日期（如 2022-01-18）",
+}
 HINT = "请用 make workbook 生成的填报表填写，不要增删行、列或工作表；没有的填 0，不适用的填 -。"
 
 
@@ -60,17 +67,18 @@ class FormFigures:
 
 
 def open_book(data: bytes, where: str) -> Any:
-    """The workbook in `data`, formulas as written (never their cached values)."""
+    """The workbook in `data`, formulas as written (never their cached values). The bytes are checked
+    first (`xlsx_parts`: sizes, counts, XML without entities); anything openpyxl still cannot read in
+    them is a damaged file, told as one message, not its traceback."""
     import openpyxl  # here, not above: a few tenths of a second, only for a year typed in a form
 
+    xlsx_parts.check(data, where)
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise DataError(
-            "不是 Excel 工作簿（.xlsx），无法读取",
-            path=where,
-            hint="请在 Excel / WPS 中“另存为”Excel 工作簿（.xlsx）。",
-        ) from err
+        with warnings.catch_warnings():  # what openpyxl drops (extensions, …): the reader needs none of it
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as err:  # any fault of the parser of an untrusted file is the file's
+        raise DataError("Excel 工作簿已损坏，无法读取", path=where, hint=xlsx_parts.RESAVE) from err
 
 
 def identity(book: Any, where: str) -> Identity:
@@ -79,12 +87,12 @@ def identity(book: Any, where: str) -> Identity:
         raise DataError(
             "这不是 nianbao 的填报表（其中没有记录机关和年度的隐藏工作表）", path=where, hint=HINT
         )
-    sheet = book[META_SHEET]
+    sheet = _worksheet(book, META_SHEET, where)
     found = {
         str(sheet.cell(line, 1).value): sheet.cell(line, 2).value for line in range(1, len(META_KEYS) + 1)
     }
     agency, year, fmt = (found.get(key) for key in META_KEYS)
-    if not isinstance(agency, str) or not isinstance(year, int) or not isinstance(fmt, str):
+    if not isinstance(agency, str) or type(year) is not int or not isinstance(fmt, str):
         raise DataError(
             "填报表中记录机关和年度的隐藏工作表被改动过，无法确定是哪个机关哪一年的", path=where, hint=HINT
         )
@@ -93,11 +101,7 @@ def identity(book: Any, where: str) -> Identity:
 
 def read_form(path: Path, where: str, fmt: ReportFormat, agency: str, year: int) -> FormFigures:
     """Every figure of `agency`'s form for `year`, checked cell by cell."""
-    try:
-        data = snapshot.read_bytes(path)
-    except FileNotFoundError:
-        raise DataError("找不到这个文件", path=where) from None
-    book = open_book(data, where)
+    book = open_book(read_bytes(path, where), where)
     found = identity(book, where)
     expected = Identity(agency, year, fmt.id)
     if found != expected:
@@ -129,6 +133,12 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
             raw = _value(sheet, slot)
             place = _place(where, layout.name, slot)
             try:
+                if isinstance(raw, Formula):
+                    if slot.kind == "name":
+                        names[slot.key] = raw.text  # its count is not "without a name" as well
+                    if slot.computed:
+                        continue  # a total that is still its formula: computed here, never evaluated
+                    raise place.error(f"填的是公式 {shown(raw.text)}；{ASK.get(slot.kind, ASK['count'])}")
                 if slot.key == NUMBER:
                     number = _number(raw, place)
                 elif slot.key == DATE:
@@ -163,7 +173,7 @@ def _sheet(book: Any, layout: SheetLayout, where: str) -> Worksheet:
             path=where,
             hint=HINT,
         )
-    sheet: Worksheet = book[layout.name]
+    sheet = _worksheet(book, layout.name, where)
     for label in layout.labels:
         if label.role == "title":
             continue
@@ -178,18 +188,33 @@ def _sheet(book: Any, layout: SheetLayout, where: str) -> Worksheet:
     return sheet
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A cell holding a formula (as its text), whatever its cached value: never evaluated. Only a
+    total's own formula is expected; in an input cell it is a fault naming the cell."""
+
+    text: str
+
+
+def _worksheet(book: Any, name: str, where: str) -> Worksheet:
+    """The sheet `name` of cells (a chart sheet of that name has none)."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet = book[name]
+    if not isinstance(sheet, Worksheet):
+        raise DataError(f"工作表“{name}”是图表或对话框工作表，没有单元格", path=where, hint=HINT)
+    return sheet
+
+
 def _value(sheet: Worksheet, slot: Slot) -> object:
-    value = sheet[slot.ref].value
+    cell = sheet[slot.ref]
+    value = cell.value
+    if cell.data_type == "f" or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
+        # text typed into a cell is text (`'=1+1`, a category named `=…`): only a formula is one
+        return Formula(str(getattr(value, "text", None) or value))
     if isinstance(value, float) and slot.kind in ("count", "signed", "number") and value.is_integer():
         return int(value)  # Excel keeps every number as a float
     return value
-
-
-def _formula(raw: object) -> bool:
-    """A formula as openpyxl gives it: its text (`=SUM(…)`), or an array or data-table formula object."""
-    if isinstance(raw, str):
-        return raw.startswith("=")
-    return type(raw).__name__ in ("ArrayFormula", "DataTableFormula")
 
 
 def _place(where: str, sheet: str, slot: Slot) -> Place:
@@ -203,11 +228,7 @@ def _blank(raw: object) -> bool:
 
 
 def _figure(raw: object, slot: Slot, place: Place) -> Cell | None:
-    """A figure's cell by the contract; a total that is still its formula is computed (None)."""
-    if _formula(raw):
-        if slot.computed:
-            return None
-        raise place.error(f"填的是公式 {shown(str(raw))}；这一格请直接填数字")
+    """A figure's cell by the contract; a blank total is computed (None)."""
     if isinstance(raw, dt.datetime | dt.date | dt.time):
         raise place.error(f"应为数字，实际为日期 {raw}；请把这一格的格式改为“常规”后重新填写")
     return read_cell(raw, slot.kind, slot.unit, place, computed=slot.computed)

@@ -8,6 +8,11 @@ password: protection and validation are advice, the loader checks every cell aga
 records the agency, the year and the format, so a returned file matches whatever it was renamed to.
 
 The same figures give the same bytes: fixed document properties and fixed timestamps in the zip.
+
+No formula but the form's own totals: every text (a category's name from figures.yaml, a label, a `—`) is
+written as text, never as a formula openpyxl would make of a leading `=`, and one that a spreadsheet would
+read as a formula when the clerk edits the cell (`= + - @`, a tab or a line break first: OWASP's "CSV
+injection") carries the quote-prefix style, as Excel sets for text typed after an apostrophe.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -54,6 +60,8 @@ VALIDATION = {
     "number": ("whole", "greaterThanOrEqual", "1", "请填文号中的序号（正整数）"),
     "date": ("date", "greaterThanOrEqual", "36526", "请填日期，如 2022-01-18"),
 }
+# What makes a spreadsheet read typed text as a formula (OWASP's list, with the line feed).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMATS = {"count": "0", "signed": "0", "number": "0", "amount": "0.00##", "date": "yyyy-mm-dd"}
 
 
@@ -71,9 +79,10 @@ def form_bytes(
     for layout in workbook_layout(fmt, year):
         _sheet(book.create_sheet(layout.name), layout, values, carried)
     meta = book.create_sheet(META_SHEET)
-    for line, (key, value) in enumerate(zip(META_KEYS, (agency, year, fmt.id), strict=True), start=1):
-        meta.cell(line, 1, key)
-        meta.cell(line, 2, value)
+    recorded: tuple[Value, ...] = (agency, year, fmt.id)
+    for line, (key, value) in enumerate(zip(META_KEYS, recorded, strict=True), start=1):
+        put(meta.cell(line, 1), key)
+        put(meta.cell(line, 2), value)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     book.calculation = CalcProperties(fullCalcOnLoad=True)
@@ -93,7 +102,7 @@ def _sheet(
         sheet.column_dimensions[get_column_letter(column)].width = width
     for label in layout.labels:
         cell = sheet[label.ref]
-        cell.value = label.text
+        put(cell, label.text)
         font, alignment, fill = STYLES[label.role]
         cell.font, cell.alignment = font, alignment
         if label.role != "title":
@@ -146,7 +155,7 @@ def _slot(
         cell.comment = Comment(CARRIED, "nianbao", width=200, height=40)
     if slot.key in values:
         value = values[slot.key]
-        cell.value = float(value) if isinstance(value, Decimal) else value
+        put(cell, float(value) if isinstance(value, Decimal) else value)
     if slot.kind in VALIDATION:
         kind, operator, formula, message = VALIDATION[slot.kind]
         if slot.kind not in validations:
@@ -163,6 +172,15 @@ def _slot(
                 showInputMessage=False,
             )
         validations[slot.kind].add(slot.ref)
+
+
+def put(cell: Cell, value: Value | float) -> None:
+    """`value` into `cell`, text always as text: the one way anything is written into a form's cell."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl makes text that starts with `=` a formula
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # and Excel, WPS, LibreOffice keep it text when it is edited
 
 
 def _heights(sheet: Worksheet, layout: SheetLayout) -> None:
