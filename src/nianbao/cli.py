@@ -105,8 +105,13 @@ def jobs(text: str) -> int:
 
 def parse_year(text: str) -> int:
     # ASCII digits only: str.isdigit() also takes '²⁰¹⁷' (which int() refuses) and '٢٠١٧'.
+    from nianbao.formats import year_out_of_range
+
     if not re.fullmatch(r"[0-9]{4}", text.strip()):
         raise NianbaoError(f"年度 {text!r} 无效：应为四位数字的年份，如 2017")
+    fault = year_out_of_range(int(text))
+    if fault is not None:
+        raise fault
     return int(text)
 
 

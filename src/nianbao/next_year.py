@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.errors import DataError
-from nianbao.formats import ReportFormat, format_for_year
+from nianbao.formats import ReportFormat, format_for_year, year_out_of_range
 from nianbao.formats.tables import ApplicationTable
 from nianbao.inputs.carry_over import CarriedOver, carry_over
 from nianbao.inputs.cells import TO_FILL
@@ -74,6 +74,9 @@ def start_next_year(project: Project, agency: str) -> Started:
             hint=f"第一个年度请按 README“新增一个机关或一个年度”建立 data/{agency}/<年度>/。",
         )
     latest = years[-1]
+    out_of_range = year_out_of_range(latest + 1)
+    if out_of_range is not None:
+        raise out_of_range
     try:
         model = load_agency_year(project, agency, latest)
     except UnfilledError as err:
