@@ -175,8 +175,11 @@ def _put(tree: dict[str, Any], path: list[str], leaf: Any) -> None:
 
 def opening_yaml(fmt: ReportFormat, as_of: int, balances: Mapping[str, Number]) -> str:
     key = fmt.history.key
+    if key is None:  # only a cumulative history (历年累计) has an opening balance
+        raise ValueError(f"format {fmt.id} keeps no opening balance")
     head = yaml_comment(f"期初数：截至 {as_of} 年底的历年累计（make next-year 从 {as_of} 年度算出）。")
-    tree = {"as_of": as_of, key: {name.removeprefix(f"{key}."): value for name, value in balances.items()}}
+    values = {name.removeprefix(f"{key}."): value for name, value in balances.items()}
+    tree: dict[str, Any] = {"as_of": as_of, key: values}
     return same_keys("\n".join([*head, *noted(tree)]) + "\n", tree)
 
 

@@ -296,9 +296,9 @@ def test_the_batch_rebuilds_what_a_fifo_stands_in_for_without_waiting(project_di
     jobs = plan.jobs(project, 2017)
     for job in jobs:
         fake_build(project, job)
-    os.unlink(project.build_record("shili-renshe", 2017))
+    project.build_record("shili-renshe", 2017).unlink()
     os.mkfifo(project.build_record("shili-renshe", 2017))  # no record: stale
-    os.unlink(project.report_html("shili-wenti", 2017))
+    project.report_html("shili-wenti", 2017).unlink()
     os.mkfifo(project.report_html("shili-wenti", 2017))  # a listed output that is no file: stale
     before = entries(project_dir)
 
