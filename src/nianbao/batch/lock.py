@@ -87,7 +87,11 @@ def _open(project: Project) -> IO[str]:
     try:
         info = os.fstat(handle)
         _refuse_foreign(info, name)
-        if not OURS.fullmatch(os.read(handle, MAX_CONTENT + 1)):
+        try:
+            content = os.read(handle, MAX_CONTENT + 1)
+        except OSError:  # Windows refuses to read a byte another build has locked: that build's lock
+            content = b""
+        if not OURS.fullmatch(content):
             raise _not_ours(name, "写着别的内容，不是 nianbao 建立的锁文件")
         os.lseek(handle, 0, os.SEEK_SET)
         return os.fdopen(handle, "r+", encoding="utf-8")
