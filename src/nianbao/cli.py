@@ -241,7 +241,7 @@ def check(project: Project, agency: str | None, year: int | None) -> int:
             if year is None or y == year
         ]
         if not targets:
-            what = f"{year} 年度没有任何机关的数据" if year else "data/ 中没有任何机关的数据"
+            what = f"{year} 年度没有任何机关的数据" if year is not None else "data/ 中没有任何机关的数据"
             raise NianbaoError(f"没有可校验的数据：{what}")
     failed = 0
     for a, y in targets:
