@@ -105,8 +105,13 @@ def jobs(text: str) -> int:
 
 def parse_year(text: str) -> int:
     # ASCII digits only: str.isdigit() also takes '²⁰¹⁷' (which int() refuses) and '٢٠١٧'.
+    from nianbao.formats import year_out_of_range
+
     if not re.fullmatch(r"[0-9]{4}", text.strip()):
         raise NianbaoError(f"年度 {text!r} 无效：应为四位数字的年份，如 2017")
+    fault = year_out_of_range(int(text))
+    if fault is not None:
+        raise fault
     return int(text)
 
 
@@ -241,7 +246,7 @@ def check(project: Project, agency: str | None, year: int | None) -> int:
             if year is None or y == year
         ]
         if not targets:
-            what = f"{year} 年度没有任何机关的数据" if year else "data/ 中没有任何机关的数据"
+            what = f"{year} 年度没有任何机关的数据" if year is not None else "data/ 中没有任何机关的数据"
             raise NianbaoError(f"没有可校验的数据：{what}")
     failed = 0
     for a, y in targets:

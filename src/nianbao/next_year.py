@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nianbao.errors import DataError
-from nianbao.formats import ReportFormat, format_for_year
+from nianbao.formats import ReportFormat, format_for_year, year_out_of_range
 from nianbao.formats.tables import ApplicationTable
 from nianbao.inputs.carry_over import CarriedOver, carry_over
 from nianbao.inputs.cells import TO_FILL
@@ -32,6 +31,15 @@ from nianbao.inputs.to_fill import UnfilledError
 from nianbao.paths import Project
 from nianbao.publish.data_files import write_new
 from nianbao.publish.forms import form_values
+from nianbao.publish.serialize import (
+    Quoted,
+    html_comment,
+    html_comment_text,
+    noted,
+    one_line,
+    same_keys,
+    yaml_comment,
+)
 from nianbao.publish.workbook import form_bytes
 
 FIRST_CELL = "项目"  # table 三's top-left cell, any text (as the sample files have it)
@@ -66,6 +74,9 @@ def start_next_year(project: Project, agency: str) -> Started:
             hint=f"第一个年度请按 README“新增一个机关或一个年度”建立 data/{agency}/<年度>/。",
         )
     latest = years[-1]
+    out_of_range = year_out_of_range(latest + 1)
+    if out_of_range is not None:
+        raise out_of_range
     try:
         model = load_agency_year(project, agency, latest)
     except UnfilledError as err:
@@ -127,33 +138,33 @@ def next_year_form(
 
 
 def figures_yaml(model: AgencyYear, fmt: ReportFormat, carried: CarriedOver) -> str:
+    """The new year's figures.yaml: every figure to fill on its own line, its printed label beside it.
+    Written by `serialize` (names from the data cannot add a key or end a comment) and read back before
+    it is returned."""
     year = carried.year
-    lines = [
-        f"# {model.profile.name} {year} 年度 —— 数据（make next-year 从 {model.year} 年度生成）。",
-        f"# 格式：{fmt.id}（适用年度：{fmt.span}）。每个“{TO_FILL}”都要换成数字：没有的填 0，不适用的填 -；",
-        f"# make check AGENCY={model.profile.slug} YEAR={year} 列出还没有填的。"
-        "写了数字的是从上一年度结转过来的，请核对。合计由程序计算，不要填。",
-        "",
-        "report:",
-    ]
-    for key, label in REPORT_FIELDS:
-        lines.append(f"  {key}: {TO_FILL}  # {label.format(year=year + 1)}")
-    tree: dict[str, Any] = {}
+    head = yaml_comment(
+        f"{one_line(model.profile.name)} {year} 年度 —— 数据（make next-year 从 {model.year} 年度生成）。\n"
+        f"格式：{fmt.id}（适用年度：{fmt.span}）。每个“{TO_FILL}”都要换成数字：没有的填 0，不适用的填 -；\n"
+        f"make check AGENCY={model.profile.slug} YEAR={year} 列出还没有填的。"
+        "写了数字的是从上一年度结转过来的，请核对。合计由程序计算，不要填。"
+    )
+    tree: dict[str, Any] = {
+        "report": {key: (TO_FILL, label.format(year=year + 1)) for key, label in REPORT_FIELDS}
+    }
     for key, spec in fmt.fields.items():
         if spec.optional:  # a total (computed) or a figure the report may leave out
             continue
         value = carried.figures.get(key)
         unit = f"（{spec.unit}）" if spec.unit else ""
         note = f"{spec.label}{unit}" + ("；从上一年度结转" if value is not None else "")
-        _put(tree, key.split("."), (TO_FILL if value is None else str(value), note))
+        _put(tree, key.split("."), (TO_FILL if value is None else value, note))
     for categories in fmt.category_specs:  # the agency's own, by last year's names
         if categories.optional and not model.current.categories:
             continue  # 一、总体情况's categories: stated only by agencies that stated them last year
         names = [name for name, _ in model.current.categories] or ["其它"]
-        leaves = {json.dumps(name, ensure_ascii=False): (TO_FILL, categories.label(name)) for name in names}
+        leaves = {Quoted(name): (TO_FILL, categories.label(name)) for name in names}
         _put(tree, categories.field.split("."), leaves)
-    lines += _yaml(tree, 0)
-    return "\n".join(lines) + "\n"
+    return same_keys("\n".join([*head, "", *noted(tree)]) + "\n", tree)
 
 
 def _put(tree: dict[str, Any], path: list[str], leaf: Any) -> None:
@@ -162,26 +173,14 @@ def _put(tree: dict[str, Any], path: list[str], leaf: Any) -> None:
     tree[path[-1]] = leaf
 
 
-def _yaml(tree: Mapping[str, Any], depth: int) -> list[str]:
-    """Nested keys as YAML, each figure on its own line with its label as a comment."""
-    indent = "  " * depth
-    lines: list[str] = []
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            lines.append(f"{indent}{key}:")
-            lines += _yaml(value, depth + 1)
-        else:
-            shown, note = value
-            lines.append(f"{indent}{key}: {shown}  # {note}")
-    return lines
-
-
 def opening_yaml(fmt: ReportFormat, as_of: int, balances: Mapping[str, Number]) -> str:
     key = fmt.history.key
-    lines = [f"# 期初数：截至 {as_of} 年底的历年累计（make next-year 从 {as_of} 年度算出）。"]
-    lines += [f"as_of: {as_of}", f"{key}:"]
-    lines += [f"  {name.removeprefix(f'{key}.')}: {value}" for name, value in balances.items()]
-    return "\n".join(lines) + "\n"
+    if key is None:  # only a cumulative history (历年累计) has an opening balance
+        raise ValueError(f"format {fmt.id} keeps no opening balance")
+    head = yaml_comment(f"期初数：截至 {as_of} 年底的历年累计（make next-year 从 {as_of} 年度算出）。")
+    values = {name.removeprefix(f"{key}."): value for name, value in balances.items()}
+    tree: dict[str, Any] = {"as_of": as_of, key: values}
+    return same_keys("\n".join([*head, *noted(tree)]) + "\n", tree)
 
 
 # ---------------------------------------------------------------- the file tables (table 三)
@@ -212,9 +211,11 @@ def narrative_md(model: AgencyYear, fmt: ReportFormat, year: int) -> str:
     text of headings next year's format does not have is kept at the end, in a comment, for reference."""
     last = {spec.heading: model.narrative.get(spec.id, "") for spec in model.format.prose}
     parts = [
-        f"<!-- {model.profile.name} {year} 年度报告中由本机关撰写的文字（make next-year 从 {model.year} "
-        "年度生成）。\n     每段都要改写成本年度的情况，改完删去“待改写”一行；"
-        "make check 列出还没有改写的段。 -->"
+        html_comment(
+            f"{one_line(model.profile.name)} {year} 年度报告中由本机关撰写的文字（make next-year 从 "
+            f"{model.year} 年度生成）。\n     每段都要改写成本年度的情况，改完删去“待改写”一行；"
+            "make check 列出还没有改写的段。"
+        )
     ]
     for spec in fmt.prose:
         text = last.get(spec.heading)
@@ -225,6 +226,9 @@ def narrative_md(model: AgencyYear, fmt: ReportFormat, year: int) -> str:
     headings = {spec.heading for spec in fmt.prose}
     left = [(heading, text) for heading, text in last.items() if heading not in headings and text]
     if left:
-        kept = "\n\n".join(f"【{heading}】\n{text.replace('-->', '—>')}" for heading, text in left)
-        parts.append(f"<!-- {model.year} 年度的其他文字（格式不同，没有对应的一段），供参考：\n\n{kept}\n-->")
+        kept = "\n\n".join(f"【{heading}】\n{text}" for heading, text in left)
+        comment = html_comment_text(
+            f"{model.year} 年度的其他文字（格式不同，没有对应的一段），供参考：\n\n{kept}"
+        )
+        parts.append(f"<!-- {comment}\n-->")  # the closing on a line of its own, as clerks see it
     return "\n\n".join(parts) + "\n"

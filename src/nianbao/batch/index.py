@@ -27,6 +27,7 @@ from typing import Any
 
 from nianbao.batch import plan, records
 from nianbao.formats import all_formats, index_columns
+from nianbao.inputs.snapshot import read_regular
 from nianbao.paths import Project
 from nianbao.publish import pages
 from nianbao.publish.atomic import write_atomic
@@ -226,7 +227,15 @@ def write_index(project: Project) -> bool:
     """Write the index if its content changed; True when it did."""
     page = render(project)
     target = project.index_html
-    if target.is_file() and target.read_bytes() == page:
+    if _content(target) == page:
         return False
     write_atomic(target, page)
     return True
+
+
+def _content(path: Path) -> bytes | None:
+    """A page as it is on disk; None when it is missing or not a regular file (never waited for)."""
+    try:
+        return read_regular(path)[1]
+    except OSError:
+        return None

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from nianbao.batch import records
 from nianbao.errors import NianbaoError, OutputError
-from nianbao.inputs.snapshot import Snapshot, Stamp
+from nianbao.inputs.snapshot import Snapshot, Stamp, read_regular
 from nianbao.paths import PACKAGE_DIR, Project
 
 if TYPE_CHECKING:
@@ -122,8 +122,10 @@ def outputs_match(project: Project, outputs: dict[str, str]) -> bool:
 
 
 def _sha256(path: Path) -> str | None:
+    """A listed output's SHA-256; None when it is not a regular file (a FIFO or device put in its place:
+    stale, never a wait)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_regular(path)[1]).hexdigest()
     except (OSError, ValueError):
         return None
 

@@ -7,7 +7,8 @@ to decide staleness. `output/<agency>/<year>/check.json` says what the last chec
 `make check` writes it, and so does every build (a build checks first). The index reads only these
 records: it never loads data.
 
-A record that is missing, unreadable or not of this schema reads as no record (the report is then
+A record that is missing, unreadable, not a regular file (a FIFO or device: never waited for) or not of
+this schema reads as no record (the report is then
 simply stale); records are written atomically.
 """
 
@@ -19,10 +20,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from nianbao.inputs.snapshot import MAX_BYTES, read_regular
 from nianbao.paths import BUILD_RECORD, CHECK_RECORD
 from nianbao.publish.atomic import write_atomic
 
 SCHEMA = 1
+MAX_RECORD_BYTES = MAX_BYTES  # a record lists a report's files: a few KB; a bigger file is none of ours
 FILE_NAMES = (BUILD_RECORD, CHECK_RECORD)  # records, not published pages (they hold modification times)
 BUILT, FAILED, OK = "built", "failed", "ok"
 # Each field of a record and the JSON types it may hold; anything else makes the record unreadable.
@@ -116,8 +119,9 @@ def write(path: Path, record: Mapping[str, Any]) -> None:
 
 def read(path: Path, fields: Mapping[str, tuple[type, ...]] = BUILD_FIELDS) -> dict[str, Any] | None:
     """The record at `path`, or None when there is none of this schema there."""
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+    try:  # a regular file only: a FIFO or a device put in its place is no record, never a wait
+        _, raw = read_regular(path, MAX_RECORD_BYTES)
+        record = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_RECORD_BYTES else None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(record, dict) or record.get("schema") != SCHEMA:

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from nianbao.errors import ConfigError
+from nianbao.errors import ConfigError, DataError
 from nianbao.formats.parse import extended, parse
 from nianbao.formats.rules import PREVIOUS, Rule
 from nianbao.formats.schema import DefinitionError
@@ -95,6 +95,21 @@ def folders(environ: Mapping[str, str] | None = None) -> tuple[Path, ...]:
 def all_formats() -> tuple[ReportFormat, ...]:
     """Every format: the package's and those of `NIANBAO_FORMATS_PATH`, oldest first."""
     return _formats(folders())
+
+
+# A year's report is published, and its deadline falls, in the year after it: 9999's would be dated in
+# 10000, which no date can be. Any year after this one is refused with a message, before it is read.
+LAST_YEAR = OPEN_ENDED - 1
+
+
+def year_out_of_range(year: int) -> DataError | None:
+    """The one message for a year nianbao cannot handle at all (YEAR=9999, a folder data/…/9999/)."""
+    if year <= LAST_YEAR:
+        return None
+    return DataError(
+        f"年度 {year} 超出范围：年度报告在下一年发布，nianbao 能处理的年度最晚是 {LAST_YEAR} 年",
+        hint="请检查 YEAR= 或年度文件夹的名字是否写错。",
+    )
 
 
 def format_for_year(year: int) -> ReportFormat | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.errors import DataError, NianbaoError, did_you_mean, together
-from nianbao.formats import ReportFormat, all_formats, format_for_year
+from nianbao.formats import ReportFormat, all_formats, format_for_year, year_out_of_range
 from nianbao.formats.publisher_checks import LEVELS
 from nianbao.formats.tables import CategorySpec
 from nianbao.inputs import copy_checks, prose_numbers, snapshot, stale_years
@@ -161,6 +161,10 @@ def check_agency(project: Project, agency: str) -> str:
 
 
 def check_year(project: Project, agency: str, year: int) -> ReportFormat:
+    out_of_range = year_out_of_range(year)  # a folder data/<agency>/9999/: no date of its report exists
+    if out_of_range is not None:
+        where = project.relative(project.year_dir(agency, year))
+        raise DataError(out_of_range.message, path=where, hint=out_of_range.hint)
     years = years_on_file(project, agency)
     if year not in years:
         on_file = "、".join(str(y) for y in years) or "（无）"

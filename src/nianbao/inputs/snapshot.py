@@ -30,6 +30,8 @@ from nianbao.errors import DataError
 # data but a mistake (a picture, a link to /dev/zero), and is refused before it fills the memory.
 MAX_BYTES = 5 * 1024 * 1024
 
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
 Stamp = list[int] | None  # [size, mtime in ns] of a file as read; None: it did not exist
 
 
@@ -117,18 +119,13 @@ def _entry(path: Path, root: Path | None) -> Entry:
     target = _target(path, root, name)
     if target is None:
         return Entry(None, None)
-    if not stat.S_ISREG(_stat(target, name).st_mode):  # before opening: a FIFO's open() would block
-        raise _not_regular(_stat(target, name).st_mode, name)
+    _stat(target, name)  # a folder that cannot be entered: said as such
     try:
-        # O_NONBLOCK: should the file be swapped for a FIFO between the stat and the open, never wait.
-        handle = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+        info, data = read_regular(target, MAX_BYTES)  # bounded: a file growing while read is cut off
+    except NotRegularError as err:
+        raise _not_regular(err.mode, name) from None
     except PermissionError:
         raise DataError("没有读取这个文件的权限", path=name, hint="请检查文件的权限或属主。") from None
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(info.st_mode, name)
-        data = stream.read(MAX_BYTES + 1)  # bounded: a file growing while read is still cut off
     if len(data) > MAX_BYTES:
         raise DataError(
             f"文件太大：超过 {MAX_BYTES // (1024 * 1024)} MB，不像是数据文件",
@@ -136,6 +133,32 @@ def _entry(path: Path, root: Path | None) -> Entry:
             hint="请检查是不是放错了文件（如图片、压缩包）。",
         )
     return Entry([info.st_size, info.st_mtime_ns], data)
+
+
+class NotRegularError(OSError):
+    """What a path names is not a regular file: a folder, a FIFO, a device or a socket."""
+
+    def __init__(self, mode: int) -> None:
+        super().__init__(f"not a regular file (mode {mode:o})")
+        self.mode = mode
+
+
+def read_regular(path: Path, limit: int | None = None) -> tuple[os.stat_result, bytes]:
+    """The one way nianbao reads a file it did not just write: a regular file's status and bytes (at
+    most `limit` + 1 of them, so that a caller can tell it was longer), never waiting. Anything but a
+    regular file raises `NotRegularError` — a FIFO before it is opened, whose open would wait for a writer;
+    and it is opened without waiting (O_NONBLOCK), should it be swapped for one meanwhile. Links are
+    followed; faults of the system are its OSErrors."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularError(mode)
+    handle = os.open(path, READ_FLAGS)
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularError(info.st_mode)
+        data = stream.read() if limit is None else stream.read(limit + 1)
+    return info, data
 
 
 def _project_root(path: Path) -> Path | None:

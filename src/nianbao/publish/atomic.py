@@ -98,6 +98,8 @@ def not_a_file(path: Path, targets: list[Path]) -> OutputError | None:
 def reason(err: OSError) -> str:
     if runtime.full(err):
         return f"磁盘空间已满（{os.strerror(err.errno or 0)}）"
+    if err.errno == errno.EROFS:
+        return f"磁盘是只读的（{os.strerror(err.errno)}）"
     return f"没有写入权限（{os.strerror(err.errno or 0)}）"
 
 

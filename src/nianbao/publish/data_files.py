@@ -15,17 +15,26 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from nianbao.errors import DataError
+from nianbao.errors import DataError, OutputError
 from nianbao.paths import Project
+from nianbao.publish.atomic import USER_FAULTS, reason
 
 WRITABLE = ("data", "params")  # the folders of the clerks' files
 
 
 def write_new(project: Project, files: Mapping[Path, bytes]) -> list[str]:
     """Create every file of `files` or none; never overwrite. Returns what was written, relative."""
+    with written_unless(project, files) as written:
+        return written
+
+
+@contextlib.contextmanager
+def written_unless(project: Project, files: Mapping[Path, bytes]) -> Iterator[list[str]]:
+    """`write_new`, kept only if the block succeeds: a command that checks what it wrote (an import
+    reads its files back) removes them again when that fails, leaving nothing behind."""
     targets = {_inside(project, path): data for path, data in files.items()}
     existing = [project.relative(path) for path in targets if path.exists() or path.is_symlink()]
     if existing:
@@ -33,22 +42,16 @@ def write_new(project: Project, files: Mapping[Path, bytes]) -> list[str]:
             f"以下文件已存在，nianbao 不会覆盖：{'、'.join(existing)}",
             hint="如需重新生成，请先把这些文件改名或移走（它们可能有手工填写的内容）。",
         )
-    created: list[Path] = []
+    created: list[Path] = []  # files and folders this call made, in order
     try:
         for path, data in targets.items():
-            try:
-                _create(path, data)
-            except FileExistsError:
-                raise DataError(
-                    f"文件 {project.relative(path)} 在写入时被别人建立了，nianbao 不会覆盖它；"
-                    "本次没有写入任何文件"
-                ) from None
-            created.append(path)
+            _create(project, path, data, created)
+        yield [project.relative(path) for path in targets]
     except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
+        for path in reversed(created):  # the files first, then the folders made for them, if empty
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
         raise
-    return [project.relative(path) for path in created]
 
 
 def _inside(project: Project, path: Path) -> Path:
@@ -63,9 +66,45 @@ def _inside(project: Project, path: Path) -> Path:
     raise ValueError(f"{path} is outside {' and '.join(WRITABLE)}: commands write only there")
 
 
-def _create(path: Path, data: bytes) -> None:
+def _create(project: Project, path: Path, data: bytes, created: list[Path]) -> None:
+    """`data` at `path`, which must not exist, appended to `created` with the folders made for it. A
+    file that appears meanwhile is kept (the whole call fails); a full or read-only disk is one message."""
+    try:
+        _folders(path.parent, created)
+        _write(path, data)
+    except FileExistsError:
+        raise DataError(
+            f"文件 {project.relative(path)} 在写入时被别人建立了，nianbao 不会覆盖它；本次没有写入任何文件"
+        ) from None
+    except OSError as err:
+        if err.errno not in USER_FAULTS:
+            raise
+        raise OutputError(
+            f"无法写入 {project.relative(path)}：{reason(err)}",
+            hint=f"请清理磁盘空间或检查 {path_folder(project, path)} 的写入权限后重新运行；"
+            "本次没有写入任何文件。",
+        ) from err
+    created.append(path)
+
+
+def path_folder(project: Project, path: Path) -> str:
+    """The clerks' folder a path is in (data/ or params/), as messages name it."""
+    return f"{project.relative(path).split('/', 1)[0]}/"
+
+
+def _folders(folder: Path, created: list[Path]) -> None:
+    """`folder` and the folders above it that are missing, each noted in `created` once made."""
+    missing: list[Path] = []
+    while not folder.exists() and not folder.is_symlink():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir()
+        created.append(each)
+
+
+def _write(path: Path, data: bytes) -> None:
     """`data` at `path`, which must not exist: staged beside it, then hard-linked into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
@@ -78,8 +117,19 @@ def _create(path: Path, data: bytes) -> None:
         except FileExistsError:
             raise
         except OSError:  # no hard links here (some shared or FAT drives): create exclusively instead
-            with path.open("xb") as stream:
-                stream.write(data)
+            _write_exclusive(path, data)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def _write_exclusive(path: Path, data: bytes) -> None:
+    """`data` at `path`, created here (FileExistsError if it exists); removed again if writing fails."""
+    with path.open("xb") as stream:
+        try:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise

@@ -25,8 +25,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nianbao.errors import DataError, FormatError, NianbaoError
 from nianbao.figures.shares import nest
 from nianbao.formats import ReportFormat, format_for_year
@@ -39,7 +37,8 @@ from nianbao.inputs.load import check_agency, load_any_year, load_profile, load_
 from nianbao.inputs.page_grid import Page, read_page
 from nianbao.inputs.page_tables import Printed, read_tables
 from nianbao.paths import Project
-from nianbao.publish.data_files import write_new
+from nianbao.publish.data_files import written_unless
+from nianbao.publish.serialize import dump, one_line, same_keys, yaml_comment
 
 TABLES = ("表二", "表三", "表四")  # how messages name the tables, as the issue and the clerks do
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -82,8 +81,11 @@ def import_page(project: Project, page_path: Path, agency: str, year: int) -> Im
         project.figures(agency, year): _figures_yaml(report, figures, where, year),
         project.year_dir(agency, year) / tables[1].file: _applications_csv(tables[1], printed),
     }
-    written = write_new(project, files)
-    return Imported(written, warnings + _broken_rules(project, fmt, agency, year))
+    # The rules are applied to the files as written (they are read back, chained to the year before):
+    # should that fail, the files go again — an import that fails leaves nothing behind.
+    with written_unless(project, files) as written:
+        warnings += _broken_rules(project, fmt, agency, year)
+    return Imported(written, warnings)
 
 
 def _report(
@@ -144,34 +146,16 @@ def _value(cell: Cell) -> Any:
     return cell.shown if cell.shown is not None else cell.value
 
 
-class _Dumper(yaml.SafeDumper):
-    """Safe YAML with Decimal amounts written as plain numbers (8.36, 251000)."""
-
-
-def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
-    text = format(value, "f")
-    return dumper.represent_scalar(
-        "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int", text
-    )
-
-
-_Dumper.add_representer(Decimal, _decimal)
-
-
 def _figures_yaml(report: dict[str, Any], figures: dict[str, Any], where: str, year: int) -> bytes:
-    head = (
-        f"# {year} 年度的数字，由 nianbao import 从网页 {where} 导入：照网页所载，网页上的错误也照录。\n"
-        "# 这一年度没有 narrative.md：它是历史年度，供下一年度的上年结转和与上年相比，本身不生成报告。\n"
+    head = yaml_comment(
+        f"{year} 年度的数字，由 nianbao import 从网页 {one_line(where)} 导入："
+        "照网页所载，网页上的错误也照录。\n"
+        "这一年度没有 narrative.md：它是历史年度，供下一年度的上年结转和与上年相比，本身不生成报告。"
     )
     # Transcribed from a published report: the form's printed inconsistencies are flagged, not refused
     # (rules marked `as_printed: warning`), so next year's report can still read this year.
-    body = yaml.dump(
-        {"as_printed": True, "report": report, **nest(figures)},
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-    )
-    return (head + body).encode("utf-8")
+    content = {"as_printed": True, "report": report, **nest(figures)}
+    return same_keys("\n".join(head) + "\n" + dump(content), content).encode("utf-8")
 
 
 def _applications_csv(table: ApplicationTable, printed: Printed) -> bytes:
