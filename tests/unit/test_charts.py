@@ -159,3 +159,29 @@ def test_a_chart_carries_its_bars_as_text_for_screen_readers_and_the_page_keeps_
     assert f'<svg role="img" aria-label="{label}" ' in chart.svg
     svg = chart.svg[chart.svg.index("<svg") :]
     assert f'<svg role="img" aria-label="{label}" ' in pages.sanitise(svg)
+
+
+def test_the_chart_font_is_the_packaged_file_even_beside_a_system_copy() -> None:
+    """Debian's fonts-noto-cjk has the same family name as the packaged font: whichever matplotlib listed
+    first used to win, so the charts (and the golden hashes) depended on the machine and on when its
+    font cache was built. A system copy is simulated by listing an entry of that name first."""
+    from matplotlib import font_manager
+
+    from nianbao.drawing.charts import FONT_FAMILY, cjk_font
+
+    ours = cjk_font()
+    manager = font_manager.fontManager
+    system_copy = dataclasses.replace(manager.ttflist[0], name=FONT_FAMILY, fname="/usr/share/fonts/copy.ttc")
+    saved = list(manager.ttflist)
+    try:
+        manager.ttflist = [system_copy, *saved]
+        cjk_font.cache_clear()
+        manager._findfont_cached.cache_clear()  # the test changed the list behind the cache's back
+        cjk_font()
+        found = font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY))
+    finally:
+        manager.ttflist = saved
+        cjk_font.cache_clear()
+        manager._findfont_cached.cache_clear()
+        cjk_font()
+    assert found == str(ours)

@@ -52,7 +52,15 @@ def cjk_font() -> Path:
     if spec is None or spec.origin is None:
         raise RuntimeError("mplfonts is not installed: run `make setup`")
     path = Path(spec.origin).parent / "fonts" / FONT_FILE
-    font_manager.fontManager.addfont(str(path))
+    manager = font_manager.fontManager
+    before = len(manager.ttflist)
+    manager.addfont(str(path))  # the face, and its entries under its other names
+    ours = manager.ttflist[before:]
+    names = {entry.name for entry in ours}
+    # A system copy of the family (Debian's fonts-noto-cjk) would tie with ours, and being listed first
+    # it would win: the charts, and so every page, PDF and Word file, would depend on the machine's fonts
+    # and on when matplotlib's font cache was built. Only the packaged file answers to these names.
+    manager.ttflist = [*ours, *(entry for entry in manager.ttflist[:before] if entry.name not in names)]
     return path
 
 
