@@ -31,6 +31,7 @@ from nianbao.errors import DataError, FormatError, NianbaoError
 from nianbao.figures.shares import nest
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.formats.tables import ApplicationTable
+from nianbao.inputs import snapshot
 from nianbao.inputs.cells import Cell
 from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.derive import year_values
@@ -66,12 +67,12 @@ def import_page(project: Project, page_path: Path, agency: str, year: int) -> Im
     if page_path.exists() and not page_path.is_dir() and not page_path.is_file():  # a FIFO would block
         not_a_page = "这不是普通文件（是设备、管道或套接字），不是保存下来的网页文件"
         raise DataError(not_a_page, path=page_path.as_posix())
+    if page_path.is_dir():
+        raise DataError("这是一个文件夹，不是保存下来的网页文件", path=page_path.as_posix())
     try:
-        raw = page_path.read_bytes()
+        raw = snapshot.read_handed(page_path)  # the one reader: a regular file, within the input size limit
     except FileNotFoundError:
         raise DataError("找不到这个网页文件", path=page_path.as_posix()) from None
-    except IsADirectoryError:
-        raise DataError("这是一个文件夹，不是保存下来的网页文件", path=page_path.as_posix()) from None
     page = read_page(raw, where)
     printed = read_tables(page, where, tables, TABLES)
     warnings = list(printed.warnings)
