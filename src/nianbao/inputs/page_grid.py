@@ -25,7 +25,7 @@ from pathlib import Path
 
 import lxml.html
 import yaml
-from lxml.etree import ParserError, _Element, strip_elements
+from lxml.etree import ErrorTypes, ParserError, _Element, strip_elements
 
 from nianbao.errors import DataError
 from nianbao.inputs.files import decode
@@ -52,9 +52,10 @@ MAX_ROWSPAN = 65534
 # The slots all the tables of a page may fill, spans expanded: a report's tables 二–四 have about 600, a
 # portal's layout tables a few hundred more. Bounds the memory and the time of finding the labels.
 MAX_SLOTS = 50_000
-# libxml2 without huge_tree: no node deeper than 256 levels (so `_collect` never recurses deeper), no
-# text node over 10 MB; the HTML parser never reads a DTD's entities or anything from the network.
-PARSER = lxml.html.HTMLParser(no_network=True, huge_tree=False)
+# lxml's HTML parser, with libxml2's limits kept (no huge_tree): no element deeper than 256 levels (so
+# `_collect` never recurses deeper), no text over 10 MB; it never expands a DTD's entities (an entity bomb
+# or an external entity stays the text `&a;`) and never reads from the network.
+DEPTH = 256
 SAVE_AGAIN = "请在浏览器中用“另存为 → 网页，仅 HTML”重新保存这个页面。"
 
 
@@ -147,10 +148,7 @@ def read_page(raw: bytes, where: str) -> Page:
     text = decode_page(raw, where)
     # lxml refuses a str that still carries an XML encoding declaration (XHTML pages saved by IE).
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    try:
-        root = lxml.html.document_fromstring(text, parser=PARSER)
-    except ParserError:
-        raise DataError("这个文件不是网页（没有可读的 HTML 内容）", path=where) from None
+    root = _parse(text, where)
     strip_elements(root, "script", "style", with_tail=False)
     text = " ".join("".join(str(part) for part in root.itertext()).replace("\xa0", " ").split())
     found = grids(root, where)
@@ -162,6 +160,27 @@ def read_page(raw: bytes, where: str) -> Page:
             "如果报告的表格在网页上是图片或附件（PDF、Word），nianbao 无法导入它。",
         )
     return Page(found, text)
+
+
+def _parse(text: str, where: str) -> _Element:
+    """The page's tree; refused where the parser stopped at one of its limits (the rest would be lost,
+    and the labels after it reported missing for no visible reason)."""
+    parser = lxml.html.HTMLParser(no_network=True, huge_tree=False)  # its own: its error log is ours
+    try:
+        root: _Element | None = lxml.html.document_fromstring(text, parser=parser)
+    except ParserError:
+        root = None
+    for error in parser.error_log:
+        if error.type == ErrorTypes.ERR_RESOURCE_LIMIT:
+            raise DataError(
+                f"网页源代码第 {error.line} 行起的内容无法读取：元素嵌套超过 {DEPTH} 层"
+                "（表格套表格、div 套 div），或一段文字超过 10 MB",
+                path=where,
+                hint="年度报告的网页不会这样；请确认保存的是年度报告页面本身（“另存为 → 网页，仅 HTML”）。",
+            )
+    if root is None:
+        raise DataError("这个文件不是网页（没有可读的 HTML 内容）", path=where)
+    return root
 
 
 def grids(root: _Element, where: str) -> list[Grid]:
