@@ -103,7 +103,7 @@ REFUSED = [
     Refused(
         "a-hundred-thousand-tiny-tables",
         "page.html: 网页中的表格太大：合并单元格（rowspan、colspan）展开后超过 50000 格，"
-        "超出处在第 50001 个表格（网页源代码第 1 行）",
+        "超出处在第 25001 个表格（网页源代码第 1 行）",  # each: one slot and one row
         lambda: b"<table><tr><td>1</td></tr></table>" * 100_000,
     ),
     *(

@@ -45,15 +45,21 @@ def test_a_rowspan_past_the_last_row_fills_no_slot_below_it() -> None:
 
 
 def test_the_slots_of_a_page_are_bounded_and_the_table_that_passes_the_bound_is_named() -> None:
-    fits = "<table>" + "<tr><td colspan=1000>x</td></tr>" * (MAX_SLOTS // 1000) + "</table>"
-    assert len(read_page(fits.encode(), "p.html").grids[0]) == MAX_SLOTS // 1000
-    over = "<table><tr><td>a</td></tr></table>\n" + fits + "<table><tr><td>b</td></tr></table>"
+    rows = MAX_SLOTS // 1001  # each row: 1000 slots and itself
+    fits = "<table>" + "<tr><td colspan=1000>x</td></tr>" * rows + "</table>\n"
+    assert len(read_page(fits.encode(), "p.html").grids[0]) == rows
+    over = fits + "<table><tr><td>a</td></tr></table>" * (MAX_SLOTS - rows * 1001 + 1)
     with pytest.raises(DataError) as caught:
         read_page(over.encode(), "p.html")
     assert caught.value.render().splitlines()[0] == (
         f"p.html: 网页中的表格太大：合并单元格（rowspan、colspan）展开后超过 {MAX_SLOTS} 格，"
-        "超出处在第 2 个表格（网页源代码第 2 行）"
+        f"超出处在第 {1 + (MAX_SLOTS - rows * 1001) // 2 + 1} 个表格（网页源代码第 2 行）"
     )
+
+
+def test_empty_rows_count_against_the_bound() -> None:
+    with pytest.raises(DataError, match="超出处在第 1 个表格"):
+        read_page(b"<table>" + b"<tr>" * (MAX_SLOTS + 1) + b"</table>", "p.html")
 
 
 def test_a_table_spanning_millions_of_slots_is_refused_before_they_are_made() -> None:

@@ -49,8 +49,9 @@ CONTROLS = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # to 65534; what cannot be read as a number is 1.
 MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
-# The slots all the tables of a page may fill, spans expanded: a report's tables 二–四 have about 600, a
-# portal's layout tables a few hundred more. Bounds the memory and the time of finding the labels.
+# The slots all the tables of a page may fill, spans expanded, each row counting as one more: a report's
+# tables 二–四 have about 700, a portal's layout tables a few hundred more. Bounds the memory and the time
+# of finding the labels (each of some 80 is looked for in every slot).
 MAX_SLOTS = 50_000
 # lxml's HTML parser, with libxml2's limits kept (no huge_tree): no element deeper than 256 levels (so
 # `_collect` never recurses deeper), no text over 10 MB; it never expands a DTD's entities (an entity bomb
@@ -200,7 +201,7 @@ def grids(root: _Element, where: str) -> list[Grid]:
                 hint="年度报告的表格一共只有几百格。请检查这个表格的 rowspan、colspan 是否写错"
                 '（如 colspan="1000"），或确认保存的是年度报告页面本身。',
             ) from None
-        room -= sum(map(len, found[-1]))
+        room -= sum(map(len, found[-1])) + len(found[-1])
     return found
 
 
@@ -213,9 +214,13 @@ def grid(rows: list[_Element], room: int = MAX_SLOTS) -> Grid:
     a cell whose span would take the grid past `room` slots is expanded."""
     lines: Grid = []
     taken: dict[tuple[int, int], Slot] = {}  # slots filled from rows above by a rowspan
+    rows = rows[: max(room, 0) + 1]  # a row costs a slot: the grid ends before any row after these
     ends = group_ends(rows)
     number = 0
     for r, row in enumerate(rows):
+        room -= 1  # a row counts too, even empty: a million `<tr>`s cost their time
+        if room < 0:
+            raise TooManySlotsError
         line: list[Slot] = []
         c = 0
         for cell in row:
