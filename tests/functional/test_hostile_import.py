@@ -172,9 +172,9 @@ ACCEPTED = {
 }
 
 
-def run_import(root: Path) -> subprocess.CompletedProcess[str]:
+def run_import(root: Path, name: str = "page.html") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", "import", "page.html", "shili", "2021"],
+        [sys.executable, "-m", "nianbao.cli", "import", "--", name, "shili", "2021"],
         cwd=root,
         capture_output=True,
         text=True,
@@ -236,3 +236,15 @@ def test_a_hostile_page_holding_a_good_report_imports_what_the_clean_page_does(
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert {name: (root / name).read_bytes() for name in WRITTEN} == clean
+
+
+def test_a_page_name_too_long_for_the_system_is_one_message(root: Path) -> None:
+    name = "年报" * 100 + ".html"  # 600 bytes in UTF-8: more than a file name may have
+    before = entries(root)
+
+    done = run_import(root, name)
+
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0] == f"错误：{name}: 无法读取这个网页文件：File name too long"
+    assert entries(root) == before

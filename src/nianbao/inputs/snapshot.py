@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import contextvars
+import errno
 import hashlib
 import json
 import os
@@ -158,7 +159,9 @@ def _target(path: Path, root: Path | None, name: str) -> Path | None:
         return None
     except NotADirectoryError:  # `page.html/x`: nothing is there (a loop it is not)
         return None
-    except (RuntimeError, OSError):  # a loop: RuntimeError or OSError(ELOOP), by Python version
+    except (RuntimeError, OSError) as err:  # a loop: RuntimeError or OSError(ELOOP), by Python version
+        if isinstance(err, OSError) and err.errno != errno.ELOOP:
+            raise  # a name too long, a broken disk: the caller says what it could not read
         raise DataError("这是一个循环链接：它最终指回自己，无法读取", path=name) from None
     if root is not None and not target.is_relative_to(root.resolve()):
         raise DataError(
