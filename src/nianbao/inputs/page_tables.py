@@ -12,6 +12,7 @@ figure is refused, naming the page's line, the row and the column.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from nianbao.errors import DataError
 from nianbao.formats.tables import ActiveTable, ApplicationTable, Column, ReviewTable
 from nianbao.inputs.cells import Cell, Place, read_printed
-from nianbao.inputs.page_grid import Grid, Page, Slot
+from nianbao.inputs.page_grid import MAX_SLOTS, Grid, Page, Slot
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 NOTE = re.compile(r"\(.*\)")  # after NFKC, （…） is (…)
@@ -30,6 +31,9 @@ HINT = (
 )
 
 
+# Every label is looked for in every cell (some 80 labels): each text normalised once, not once per label
+# (a page within the slots limit, `page_grid.MAX_SLOTS`, took 12 s of NFKC without it).
+@functools.lru_cache(maxsize=2 * MAX_SLOTS)
 def normal(text: str) -> str:
     """A label as compared: NFKC, no spaces at all, one kind of quotes."""
     return "".join(unicodedata.normalize("NFKC", text).split()).translate(QUOTES)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import contextvars
+import errno
 import hashlib
 import json
 import os
@@ -179,7 +180,11 @@ def _target(path: Path, root: Path | None, name: str) -> Path | None:
         if path.is_symlink():
             raise DataError("这是一个失效的链接：它指向的文件不存在", path=name) from None
         return None
-    except (RuntimeError, OSError):  # a loop: RuntimeError or OSError(ELOOP), by Python version
+    except NotADirectoryError:  # `page.html/x`: nothing is there (a loop it is not)
+        return None
+    except (RuntimeError, OSError) as err:  # a loop: RuntimeError or OSError(ELOOP), by Python version
+        if isinstance(err, OSError) and err.errno != errno.ELOOP:
+            raise  # a name too long, a broken disk: the caller says what it could not read
         raise DataError("这是一个循环链接：它最终指回自己，无法读取", path=name) from None
     if root is not None and not target.is_relative_to(root.resolve()):
         raise DataError(
@@ -232,6 +237,16 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
     if snapshot is not None:
         return snapshot.read(path)
     entry = _entry(path, root or _project_root(path))
+    if entry.data is None:
+        raise FileNotFoundError(path.name)
+    return entry.data
+
+
+def read_handed(path: Path) -> bytes:
+    """A file handed to a command from anywhere, not one of the project's inputs (the saved page
+    `import` reads): the checks and the size limit of every input, its links followed wherever they
+    lead, named as given. FileNotFoundError when it does not exist."""
+    entry = _entry(path, None)
     if entry.data is None:
         raise FileNotFoundError(path.name)
     return entry.data

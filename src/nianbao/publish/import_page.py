@@ -29,6 +29,7 @@ from nianbao.errors import DataError, FormatError, NianbaoError
 from nianbao.figures.shares import nest
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.formats.tables import ApplicationTable
+from nianbao.inputs import snapshot
 from nianbao.inputs.cells import Cell
 from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.derive import year_values
@@ -62,16 +63,7 @@ def import_page(project: Project, page_path: Path, agency: str, year: int) -> Im
             f"{year} 年度的报告格式没有表二、表三、表四：nianbao 只能导入按全国统一格式发布的年度报告页面"
         )
     where = page_path.name
-    if page_path.exists() and not page_path.is_dir() and not page_path.is_file():  # a FIFO would block
-        not_a_page = "这不是普通文件（是设备、管道或套接字），不是保存下来的网页文件"
-        raise DataError(not_a_page, path=page_path.as_posix())
-    try:
-        raw = page_path.read_bytes()
-    except FileNotFoundError:
-        raise DataError("找不到这个网页文件", path=page_path.as_posix()) from None
-    except IsADirectoryError:
-        raise DataError("这是一个文件夹，不是保存下来的网页文件", path=page_path.as_posix()) from None
-    page = read_page(raw, where)
+    page = read_page(_page_bytes(page_path), where)
     printed = read_tables(page, where, tables, TABLES)
     warnings = list(printed.warnings)
     report, report_warnings = _report(project, agency, year, page, where)
@@ -86,6 +78,21 @@ def import_page(project: Project, page_path: Path, agency: str, year: int) -> Im
     with written_unless(project, files) as written:
         warnings += _broken_rules(project, fmt, agency, year)
     return Imported(written, warnings)
+
+
+def _page_bytes(page_path: Path) -> bytes:
+    """The saved page's bytes, by the one reader (a regular file, within the input size limit)."""
+    named = page_path.as_posix()
+    try:
+        if page_path.is_dir():
+            raise DataError("这是一个文件夹，不是保存下来的网页文件", path=named)
+        if page_path.exists() and not page_path.is_file():  # a FIFO would block
+            raise DataError("这不是普通文件（是设备、管道或套接字），不是保存下来的网页文件", path=named)
+        return snapshot.read_handed(page_path)
+    except FileNotFoundError:
+        raise DataError("找不到这个网页文件", path=named) from None
+    except OSError as err:  # a name too long for the system, a broken disk
+        raise DataError(f"无法读取这个网页文件：{err.strerror}", path=named) from None
 
 
 def _report(
