@@ -313,3 +313,25 @@ def test_a_name_cannot_print_a_line_of_its_own(project_dir: Path, tmp_path: Path
         done.stderr.splitlines()[0]
         == "未放置 / refused: \\udcff\\udcfe.xlsx：不是 Excel 工作簿（.xlsx），无法读取"
     )
+
+
+def test_check_names_a_cell_holding_a_character_no_report_can_carry(project_dir: Path) -> None:
+    """A form's text cell is read like a file's line (`inputs/printable.py`): a C1 control or a
+    noncharacter pasted into a category name is named by its cell, not first met by the PDF."""
+    assert run(project_dir, "workbook", "minzheng", "2017").returncode == 0
+    (project_dir / "data/minzheng/2017/figures.yaml").unlink()
+    book = openpyxl.load_workbook(project_dir / "output/workbooks/minzheng-2017.xlsx")
+    book["类别"]["A4"] = "机构\x85职能"
+    book["类别"]["A5"] = "规划\ufdd0计划"
+    book.save(project_dir / "data/minzheng/2017/figures.xlsx")
+
+    done = run(project_dir, "check", "--agency", "minzheng", "--year", "2017")
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[:2] == [
+        "错误：minzheng 2017：data/minzheng/2017/figures.xlsx: 类别!A4（“类别”列，“第 1 类”行）："
+        "含有不可打印的控制字符 U+0085，在“机构”之后；报告（网页、PDF、Word）中不能有这种字符",
+        "  类别!A5（“类别”列，“第 2 类”行）：含有非字符 U+FDD0（Unicode 中不表示任何文字的码位），在“规划”之后；"
+        "报告（网页、PDF、Word）中不能有这种字符",
+    ]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from nianbao.errors import DataError
 from nianbao.formats import ReportFormat
-from nianbao.inputs import xlsx_parts
+from nianbao.inputs import printable, xlsx_parts
 from nianbao.inputs.cells import Cell, Place, read_cell, shown
 from nianbao.inputs.files import Reader, read_bytes
 from nianbao.inputs.sheet_layout import (
@@ -139,6 +139,11 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
                     if slot.computed:
                         continue  # a total that is still its formula: computed here, never evaluated
                     raise place.error(f"填的是公式 {shown(raw.text)}；{ASK.get(slot.kind, ASK['count'])}")
+                unprintable = printable.problem(raw) if isinstance(raw, str) else None
+                if unprintable:  # a cell is text like a file's line: the same rule, named by its cell
+                    if slot.kind == "name":
+                        names[slot.key] = raw  # its count is not "without a name" as well
+                    raise place.error(unprintable)
                 if slot.key == NUMBER:
                     number = _number(raw, place)
                 elif slot.key == DATE:
