@@ -19,6 +19,7 @@ from typing import Any
 from nianbao.errors import DataError, NianbaoError, did_you_mean, together
 from nianbao.formats import ReportFormat, all_formats, format_for_year
 from nianbao.formats.publisher_checks import LEVELS
+from nianbao.formats.spec import PERCENT_KINDS
 from nianbao.formats.tables import CategorySpec
 from nianbao.inputs import copy_checks, prose_numbers, snapshot
 from nianbao.inputs.applications import read_applications
@@ -35,11 +36,13 @@ from nianbao.inputs.files import (
 from nianbao.inputs.history import check_history, years_to_read
 from nianbao.inputs.model import (
     ROUNDINGS,
+    TRIMS,
     AgencyYear,
     Contact,
     Link,
     Number,
     Opening,
+    SHARE_BASES,
     PercentPolicy,
     Profile,
     YearData,
@@ -50,14 +53,17 @@ from nianbao.inputs.workbook import read_form
 from nianbao.paths import SUMMARY, Project
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-# a profile's `percent:` (how its shares are printed) and the values each key may take
+# a profile's `percent:` (how its shares are printed) and the values each key may take; each kind of
+# figure (`percent.rates.decimals`) may take the same keys, which override the flat ones for that kind
 PERCENT_CHOICES: dict[str, tuple[Any, ...]] = {
     "decimals": (0, 1, 2),
     "rounding": ROUNDINGS,
-    "trim_zeros": (True, False),
+    "trim_zeros": TRIMS,
 }
-PERCENT_KEYS = tuple(f"percent.{name}" for name in PERCENT_CHOICES)
-
+FLAT_PERCENT_KEYS = tuple(f"percent.{name}" for name in PERCENT_CHOICES)
+PERCENT_KEYS = FLAT_PERCENT_KEYS + tuple(
+    f"percent.{kind}.{name}" for kind in PERCENT_KINDS for name in PERCENT_CHOICES
+)
 
 def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     """Step 1: read and check everything one report needs."""
@@ -235,25 +241,36 @@ def _present(path: Path) -> bool:
 def percent_policy(project: Project, agency: str, reader: Reader) -> PercentPolicy:
     """The profile's `percent:`; without one, the district's (`params/_district.yaml`), else the default.
 
-    Only the keys given are taken (`percent: {decimals: 2}` keeps half_up and the trailing zeros)."""
+    Only the keys given are taken (`percent: {decimals: 2}` keeps half_up and the trailing zeros); a kind's
+    keys (`percent: {rates: {decimals: 0}}`) override the flat ones for that kind of figure alone."""
     if not any(key in reader.content for key in PERCENT_KEYS) and agency != SUMMARY:
         district = project.profile(SUMMARY)
         if _present(district):
             reader = _open(project, district)
-    given: dict[str, Any] = {}
-    for key in PERCENT_KEYS:
-        if key not in reader.content:
-            continue
-        value, name = reader.content[key], key.removeprefix("percent.")
-        allowed = PERCENT_CHOICES[name]
-        if isinstance(value, bool) != isinstance(allowed[0], bool) or value not in allowed:
-            line = reader.lines.get(key)
-            at = f"第 {line} 行：" if line else ""
-            choices = "、".join(str(v).lower() for v in allowed)
-            raise reader.fail(f"{at}字段 {key}（占比的写法）应为 {choices} 之一，实际为 {shown(value)}")
-        given[name] = value
-    return PercentPolicy(**given)
+    given = {key: _percent_value(reader, key) for key in PERCENT_KEYS if key in reader.content}
+    flat = {key.removeprefix("percent."): value for key, value in given.items() if key in FLAT_PERCENT_KEYS}
+    kinds = []
+    for kind in PERCENT_KINDS:
+        own = {
+            key.removeprefix(f"percent.{kind}."): value
+            for key, value in given.items()
+            if key.startswith(f"percent.{kind}.")
+        }
+        if own:
+            kinds.append((kind, PercentPolicy(**{**flat, **own})))
+    return PercentPolicy(**flat, kinds=tuple(kinds))
 
+
+def _percent_value(reader: Reader, key: str) -> Any:
+    """One key of `percent:`, one of the values its name may take (the one message for all of them)."""
+    value, name = reader.content[key], key.rsplit(".", 1)[1]
+    allowed = PERCENT_CHOICES[name]
+    if not any(isinstance(value, bool) == isinstance(a, bool) and value == a for a in allowed):
+        line = reader.lines.get(key)
+        at = f"第 {line} 行：" if line else ""
+        choices = "、".join(str(v).lower() for v in allowed)
+        raise reader.fail(f"{at}字段 {key}（占比的写法）应为 {choices} 之一，实际为 {shown(value)}")
+    return value
 
 def load_any_year(project: Project, agency: str, year: int) -> YearData:
     """One year's figures, read as the format of that year says."""
@@ -293,7 +310,9 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
     published = fmt.history.published
     lists, sections = [spec.field for spec in fmt.category_specs], [published] if published else []
     reader = _open(project, project.figures(agency, year), keep=[*lists, *sections])
-    reader.only(["report.number", "report.date", "as_printed", *lists, *fmt.fields, *sections])
+    reader.only(
+        ["report.number", "report.date", "as_printed", "share_base", *lists, *fmt.fields, *sections]
+    )
     read = Typed()
     faults: list[NianbaoError] = []  # every wrong figure of the file, in one message
     for key, field in fmt.fields.items():
@@ -321,9 +340,38 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
     categories: tuple[tuple[str, int], ...] = ()
     for spec in fmt.category_specs:
         categories = _categories(reader, spec, read)
+        _total_without_categories(fmt, spec, categories, read.values, reader.where)
     return YearData(
-        year, number, date, read.values, categories, read.shown, tuple(read.warnings), read.lines, printed
+        year,
+        number,
+        date,
+        read.values,
+        categories,
+        read.shown,
+        tuple(read.warnings),
+        read.lines,
+        printed,
+        share_base=_share_base(reader, printed),
     )
+
+
+def _share_base(reader: Reader, printed: bool) -> str:
+    """figures.yaml's `share_base:` (what the printed shares are of where a printed total differs from
+    its parts), only in a year typed as printed; the parts' sum when not given."""
+    if "share_base" not in reader.content:
+        return "parts"
+    value = reader.content["share_base"]
+    line = reader.lines.get("share_base")
+    at = f"第 {line} 行：" if line else ""
+    if value not in SHARE_BASES:
+        choices = "、".join(f"{key}（{words}）" for key, words in SHARE_BASES.items())
+        raise reader.fail(f"{at}字段 share_base（占比的基数）应为 {choices} 之一，实际为 {shown(value)}")
+    if not printed:
+        raise reader.fail(
+            f"{at}字段 share_base（占比的基数）只用于照已发布的报告填写的年度（as_printed: true）："
+            "本系统算出的合计总等于各项之和"
+        )
+    return str(value)
 
 
 def load_form(project: Project, fmt: ReportFormat, agency: str, year: int, form: Path) -> YearData:
@@ -348,6 +396,7 @@ def load_form(project: Project, fmt: ReportFormat, agency: str, year: int, form:
     for spec in fmt.category_specs:
         if not figures.categories and not spec.optional:
             raise DataError(f"工作表中{spec.label('…')}一个也没有填写：至少要有一类", path=where)
+        _total_without_categories(fmt, spec, figures.categories, read.values, where)
     return YearData(
         year,
         figures.number,
@@ -357,6 +406,26 @@ def load_form(project: Project, fmt: ReportFormat, agency: str, year: int, form:
         read.shown,
         tuple(read.warnings),
         source=where,
+    )
+
+
+def _total_without_categories(
+    fmt: ReportFormat,
+    spec: CategorySpec,
+    categories: tuple[tuple[str, int], ...],
+    values: dict[str, Number],
+    where: str,
+) -> None:
+    """A report that lists no categories (they are optional) must give the total they would add up to
+    when the appendix prints it (pre2019's 主动公开文件数)."""
+    total = spec.total
+    printed = total is not None and total in {row.id for row in fmt.appendix_rows}
+    if categories or not printed or total in values:
+        return
+    raise DataError(
+        f"没有列出{spec.name_column}（{spec.field}）时，必须填写字段 {total}（{fmt.label(str(total))}）",
+        path=where,
+        hint=f"照原报告填写 {total}，或按{spec.name_column}列出{spec.count_column}。",
     )
 
 
