@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 
-class AbsentFigure(Exception):
+class AbsentFigureError(Exception):
     """A placeholder printed, looped over or computed with a figure the report does not have."""
 
 
@@ -35,10 +35,10 @@ class Absent:
         return False
 
     def __iter__(self) -> Iterator[Any]:
-        raise AbsentFigure(self.message)
+        raise AbsentFigureError(self.message)
 
     def __str__(self) -> str:
-        raise AbsentFigure(self.message)
+        raise AbsentFigureError(self.message)
 
     def __repr__(self) -> str:
         return f"Absent({self.path!r})"

@@ -29,9 +29,8 @@ def percent(value: Decimal | None, policy: PercentPolicy = DEFAULT) -> str:
         return NOT_APPLICABLE
     places = Decimal(1).scaleb(-policy.decimals)
     text = f"{value.quantize(places, rounding=ROUND_HALF_UP):.{policy.decimals}f}"
-    if "." in text and policy.trim_zeros is True:
-        text = text.rstrip("0").rstrip(".")
-    elif "." in text and policy.trim_zeros == WHOLE and text.rstrip("0").endswith("."):
+    whole = text.rstrip("0").endswith(".")  # 100.00: nothing but zeros after the point
+    if "." in text and (policy.trim_zeros is True or (policy.trim_zeros == WHOLE and whole)):
         text = text.rstrip("0").rstrip(".")
     return text + "%"
 

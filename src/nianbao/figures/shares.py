@@ -36,7 +36,9 @@ def shares(counts: Sequence[int], policy: PercentPolicy = DEFAULT) -> list[Decim
         each: list[Decimal | None] = [rounded(Fraction(c * 100, total), policy.decimals) for c in counts]
         if policy.rounding == "largest_share":
             largest = max(range(len(counts)), key=lambda i: (counts[i], -i))
-            each[largest] = Decimal(100) - sum((e for i, e in enumerate(each) if i != largest and e), Decimal(0))
+            each[largest] = Decimal(100) - sum(
+                (e for i, e in enumerate(each) if i != largest and e), Decimal(0)
+            )
         return each
     units = 100 * 10**policy.decimals
     quotas = [Fraction(c * units, total) for c in counts]

@@ -21,6 +21,7 @@ from nianbao.formats.schema import DefinitionError, build, mapping, only, requir
 from nianbao.formats.spec import (
     CUMULATIVE,
     HISTORY_KINDS,
+    PERCENT_KINDS,
     CarryOver,
     Chain,
     ChangeSpec,
@@ -28,7 +29,6 @@ from nianbao.formats.spec import (
     Headline,
     History,
     ProseSpec,
-    PERCENT_KINDS,
     RateSpec,
     ReportFormat,
     Section,

@@ -338,7 +338,9 @@ class ReportFormat:
             if share.total is not None:
                 words[share.total] = share.words or share.total
         words.update({rate.key: rate.label for rate in self.rates})
-        compared = [(c.id, c.label) for c in self.changes] + [(c.id, c.label) for c in self.earlier_comparable]
+        compared = [(c.id, c.label) for c in self.changes] + [
+            (c.id, c.label) for c in self.earlier_comparable
+        ]
         for change_id, label in compared:
             words[f"yoy.{change_id}"] = f"{label}{YOY_WORDS}的变化"
         return words

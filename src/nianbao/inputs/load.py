@@ -23,7 +23,7 @@ from nianbao.formats.spec import PERCENT_KINDS
 from nianbao.formats.tables import CategorySpec
 from nianbao.inputs import copy_checks, prose_numbers, snapshot
 from nianbao.inputs.applications import read_applications
-from nianbao.inputs.cells import Cell, Place, read_cell, shown
+from nianbao.inputs.cells import Cell, Mark, Place, grouped, read_cell, shown
 from nianbao.inputs.derive import history_values
 from nianbao.inputs.files import (
     MAX_CATEGORIES,
@@ -36,13 +36,13 @@ from nianbao.inputs.files import (
 from nianbao.inputs.history import check_history, years_to_read
 from nianbao.inputs.model import (
     ROUNDINGS,
+    SHARE_BASES,
     TRIMS,
     AgencyYear,
     Contact,
     Link,
     Number,
     Opening,
-    SHARE_BASES,
     PercentPolicy,
     Profile,
     YearData,
@@ -65,6 +65,7 @@ PERCENT_KEYS = FLAT_PERCENT_KEYS + tuple(
     f"percent.{kind}.{name}" for kind in PERCENT_KINDS for name in PERCENT_CHOICES
 )
 
+
 def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     """Step 1: read and check everything one report needs."""
     agency = check_agency(project, agency)
@@ -78,9 +79,11 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     narrative = load_narrative(project, fmt, agency, year)
     earlier, skipped = _earlier_year(project, agency, year, on_file, history)
     model = AgencyYear(fmt, profile, year, history, opening, narrative, earlier=earlier)
-    return dataclasses.replace(
-        model, warnings=skipped + check_history(project, model) + check_publisher(project, model)
-    )
+    # what may need correcting first; then the cells counted as 0 though no 0 was typed (—, /, printed
+    # blanks), one warning per file and kind of mark, so they never drown the others
+    marks = [*(opening.marks if opening else ()), *(m for y in sorted(history) for m in history[y].marks)]
+    found = skipped + check_history(project, model) + check_publisher(project, model)
+    return dataclasses.replace(model, warnings=found + tuple(grouped(marks)))
 
 
 def _earlier_year(
@@ -272,6 +275,7 @@ def _percent_value(reader: Reader, key: str) -> Any:
         raise reader.fail(f"{at}字段 {key}（占比的写法）应为 {choices} 之一，实际为 {shown(value)}")
     return value
 
+
 def load_any_year(project: Project, agency: str, year: int) -> YearData:
     """One year's figures, read as the format of that year says."""
     fmt = format_for_year(year)
@@ -281,12 +285,12 @@ def load_any_year(project: Project, agency: str, year: int) -> YearData:
 
 
 class Typed:
-    """One year's figures as they are read: values by key, how odd cells were typed, the warnings."""
+    """One year's figures as they are read: values by key, how odd cells were typed, their marks."""
 
     def __init__(self) -> None:
         self.values: dict[str, Number] = {}
         self.shown: dict[str, str] = {}
-        self.warnings: list[str] = []
+        self.marks: list[Mark] = []
         self.lines: dict[str, int] = {}
 
     def put(self, key: str, cell: Cell | None) -> None:
@@ -297,8 +301,8 @@ class Typed:
             self.lines[key] = cell.line
         if cell.shown is not None:
             self.shown[key] = cell.shown
-        if cell.warning is not None:
-            self.warnings.append(cell.warning)
+        if cell.mark is not None:
+            self.marks.append(cell.mark)
 
 
 def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> YearData:
@@ -310,9 +314,7 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
     published = fmt.history.published
     lists, sections = [spec.field for spec in fmt.category_specs], [published] if published else []
     reader = _open(project, project.figures(agency, year), keep=[*lists, *sections])
-    reader.only(
-        ["report.number", "report.date", "as_printed", "share_base", *lists, *fmt.fields, *sections]
-    )
+    reader.only(["report.number", "report.date", "as_printed", "share_base", *lists, *fmt.fields, *sections])
     read = Typed()
     faults: list[NianbaoError] = []  # every wrong figure of the file, in one message
     for key, field in fmt.fields.items():
@@ -348,7 +350,7 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
         read.values,
         categories,
         read.shown,
-        tuple(read.warnings),
+        tuple(read.marks),
         read.lines,
         printed,
         share_base=_share_base(reader, printed),
@@ -392,7 +394,7 @@ def load_form(project: Project, fmt: ReportFormat, agency: str, year: int, form:
     read = Typed()
     for key, cell in figures.cells.items():
         read.put(key, cell)
-    read.warnings += figures.warnings
+    read.marks += figures.marks
     for spec in fmt.category_specs:
         if not figures.categories and not spec.optional:
             raise DataError(f"工作表中{spec.label('…')}一个也没有填写：至少要有一类", path=where)
@@ -404,7 +406,7 @@ def load_form(project: Project, fmt: ReportFormat, agency: str, year: int, form:
         read.values,
         figures.categories,
         read.shown,
-        tuple(read.warnings),
+        tuple(read.marks),
         source=where,
     )
 
@@ -454,7 +456,7 @@ def _categories(reader: Reader, spec: CategorySpec, read: Typed) -> tuple[tuple[
         cell = read_cell(raw, "count", spec.unit, place)
         if cell is None:
             raise ValueError(key)  # a figure that is not computed is never None
-        read.warnings += [cell.warning] if cell.warning else []
+        read.marks += [cell.mark] if cell.mark else []
         counts.append((str(name).strip(), int(cell.value)))
     return tuple(counts)
 
@@ -482,7 +484,7 @@ def load_opening(project: Project, agency: str, fmt: ReportFormat, on_file: list
     read = Typed()
     for row in fmt.history.opening_rows:
         read.put(row.id, rows.figure(f"{key}.{row.id}", "count", "", fmt.label(f"{key}.{row.id}")))
-    return Opening(as_of, {row: int(value) for row, value in read.values.items()}, tuple(read.warnings))
+    return Opening(as_of, {row: int(value) for row, value in read.values.items()}, tuple(read.marks))
 
 
 def load_narrative(project: Project, fmt: ReportFormat, agency: str, year: int) -> dict[str, str]:

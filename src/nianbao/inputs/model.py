@@ -7,9 +7,13 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from nianbao.formats import ReportFormat
 from nianbao.formats.spec import PERCENT_KINDS
+
+if TYPE_CHECKING:  # cells.py reads Number from here
+    from nianbao.inputs.cells import Mark
 
 Number = int | Decimal
 
@@ -91,7 +95,7 @@ class YearData:
     values: Mapping[str, Number]
     categories: tuple[tuple[str, int], ...] = ()
     shown: Mapping[str, str] = field(default_factory=dict)  # cells typed as not applicable (—): as typed
-    warnings: tuple[str, ...] = ()  # what reviewers should check about how cells were typed
+    marks: tuple[Mark, ...] = ()  # cells counted as 0 though no 0 was typed (—, /, a printed blank)
     lines: Mapping[str, int] = field(default_factory=dict)  # the line each typed figure is on, by key
     as_printed: bool = False  # transcribed from a published report (figures.yaml `as_printed: true`)
     source: str | None = None  # the one file every figure was typed in (the Excel form), when so
@@ -105,7 +109,7 @@ class Opening:
 
     as_of: int
     cumulative: Mapping[str, int]
-    warnings: tuple[str, ...] = ()  # what reviewers should check about how its cells were typed
+    marks: tuple[Mark, ...] = ()  # cells counted as 0 though no 0 was typed (—, /)
     # False: no opening balance is known (no opening.yaml, or a district sum with an agency that has
     # none): the chained figures count only the years on file, and the report says so instead of
     # claiming a 历年累计 since the 条例

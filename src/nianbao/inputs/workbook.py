@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from nianbao.errors import DataError
 from nianbao.formats import ReportFormat
 from nianbao.inputs import snapshot
-from nianbao.inputs.cells import Cell, Place, read_cell, shown
+from nianbao.inputs.cells import Cell, Mark, Place, read_cell, shown
 from nianbao.inputs.files import Reader
 from nianbao.inputs.sheet_layout import (
     DATE,
@@ -56,7 +56,7 @@ class FormFigures:
     number: int
     date: dt.date
     categories: tuple[tuple[str, int], ...]
-    warnings: tuple[str, ...] = ()  # categories' counts typed as not applicable (—)
+    marks: tuple[Mark, ...] = ()  # categories' counts typed as not applicable (—)
 
 
 def open_book(data: bytes, where: str) -> Any:
@@ -121,7 +121,7 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
     date: dt.date | None = None
     categories: list[tuple[str, int]] = []
     faults: list[str] = []
-    warnings: list[str] = []
+    marks: list[Mark] = []
     for layout in workbook_layout(fmt, year):
         sheet = _sheet(book, layout, where)
         names: dict[str, str] = {}
@@ -140,7 +140,7 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
                     category = _category(raw, slot, place, names)
                     if category is not None:
                         categories.append(category[:2])
-                        warnings += [category[2]] if category[2] else []
+                        marks += [category[2]] if category[2] else []
                 elif _blank(raw) and slot.key in fmt.fields and fmt.fields[slot.key].optional:
                     continue  # an optional figure left blank is not given (as when left out of the YAML)
                 else:
@@ -151,7 +151,7 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
                 faults.append(err.message)
     if faults or number is None or date is None:
         return None, faults
-    return FormFigures(cells, number, date, tuple(categories), tuple(warnings)), []
+    return FormFigures(cells, number, date, tuple(categories), tuple(marks)), []
 
 
 def _sheet(book: Any, layout: SheetLayout, where: str) -> Worksheet:
@@ -239,8 +239,8 @@ def _date(raw: object, place: Place, where: str) -> dt.date:
 
 def _category(
     raw: object, slot: Slot, place: Place, names: dict[str, str]
-) -> tuple[str, int, str | None] | None:
-    """A category's (name, count, warning); None for an empty row. A count without a name is an error."""
+) -> tuple[str, int, Mark | None] | None:
+    """A category's (name, count, mark); None for an empty row. A count without a name is an error."""
     name = names.get(slot.key.removesuffix(".count"))
     if name is None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -249,4 +249,4 @@ def _category(
     cell = read_cell(raw, slot.kind, slot.unit, place)
     if cell is None:
         raise ValueError(slot.key)  # not a computed cell: never None
-    return name, int(cell.value), cell.warning
+    return name, int(cell.value), cell.mark

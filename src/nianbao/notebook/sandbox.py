@@ -26,7 +26,7 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
 from nianbao.figures import numbers
-from nianbao.figures.absent import Absent, AbsentFigure, Names
+from nianbao.figures.absent import Absent, AbsentFigureError, Names
 
 MAX_ITERATIONS = 10_000  # loop steps in one piece of text (a report's loops take a few dozen)
 MAX_OUTPUT = 200_000  # characters one piece of text may expand to (a whole report is about 10,000)
@@ -93,7 +93,7 @@ def _printable(value: Any) -> Any:
     if isinstance(value, Mapping | list | tuple | LoopContext):
         raise PlaceholderError("这是一组数字或文字，请写出其中的一项（如 active.total）")
     if isinstance(value, Absent):  # a figure this report does not have: say why
-        raise AbsentFigure(value.message)
+        raise AbsentFigureError(value.message)
     return value
 
 

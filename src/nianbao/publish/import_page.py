@@ -31,7 +31,7 @@ from nianbao.errors import DataError, FormatError, NianbaoError
 from nianbao.figures.shares import nest
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.formats.tables import ApplicationTable
-from nianbao.inputs.cells import Cell
+from nianbao.inputs.cells import Cell, grouped
 from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.derive import year_values
 from nianbao.inputs.history import labels
@@ -74,7 +74,7 @@ def import_page(project: Project, page_path: Path, agency: str, year: int) -> Im
         raise DataError("这是一个文件夹，不是保存下来的网页文件", path=page_path.as_posix()) from None
     page = read_page(raw, where)
     printed = read_tables(page, where, tables, TABLES)
-    warnings = list(printed.warnings)
+    warnings: list[str] = []
     report, report_warnings = _report(project, agency, year, page, where)
     warnings += report_warnings
     figures = _figures(fmt, printed, where, year, warnings)
@@ -83,7 +83,8 @@ def import_page(project: Project, page_path: Path, agency: str, year: int) -> Im
         project.year_dir(agency, year) / tables[1].file: _applications_csv(tables[1], printed),
     }
     written = write_new(project, files)
-    return Imported(written, warnings + _broken_rules(project, fmt, agency, year))
+    # what needs correcting first; the cells printed blank or "/", one warning per kind of mark, last
+    return Imported(written, warnings + _broken_rules(project, fmt, agency, year) + grouped(printed.marks))
 
 
 def _report(
