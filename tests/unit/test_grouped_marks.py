@@ -66,6 +66,7 @@ def test_a_table_of_slashes_is_one_warning_after_the_real_ones(project: Project)
     assert len(warnings) == 2
     assert warnings[0].startswith("data/shili/2025/figures.yaml: 规则 R1 不成立")
     assert warnings[1].startswith(
-        "data/shili/2025/figures.yaml: 以下 8 格填的是“/”（不适用或没有），按 0 计算，报告中照填写的显示，请核实："
+        "data/shili/2025/figures.yaml: 以下 8 格填的是“/”（不适用或没有），"
+        "按 0 计算，报告中照填写的显示，请核实："
     )
     assert warnings[1].count("字段 litigation.") == 8
