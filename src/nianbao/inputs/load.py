@@ -367,7 +367,7 @@ def _share_base(reader: Reader, printed: bool) -> str:
     at = f"第 {line} 行：" if line else ""
     if value not in SHARE_BASES:
         choices = "、".join(f"{key}（{words}）" for key, words in SHARE_BASES.items())
-        raise reader.fail(f"{at}字段 share_base（占比的基数）应为 {choices} 之一，实际为 {shown(value)}")
+        raise reader.fail(f"{at}字段 share_base（占比的基数）应为 {choices}之一，实际为 {shown(value)}")
     if not printed:
         raise reader.fail(
             f"{at}字段 share_base（占比的基数）只用于照已发布的报告填写的年度（as_printed: true）："
