@@ -22,9 +22,12 @@ class Absent:
 
     @property
     def message(self) -> str:
-        """Why the name is absent: its own words, else those of the first name under it."""
-        if self.path in self.words:
-            return self.words[self.path]
+        """Why the name is absent: its own words or the nearest above it (`yoy.apply` for
+        `yoy.apply.text`), else those of the first name under it."""
+        parts = self.path.split(".")
+        for depth in range(len(parts), 0, -1):
+            if ".".join(parts[:depth]) in self.words:
+                return self.words[".".join(parts[:depth])]
         under = (words for name, words in self.words.items() if name.startswith(f"{self.path}."))
         return next(under, f"没有 {self.path}")
 
