@@ -1,6 +1,7 @@
 """Published reports with a printed figure error or an unusual figure
-(tests/fixtures/real_reports_figures.yaml), typed as a clerk types them: what they print correctly comes out the same, what they print wrongly is
-flagged for reviewers and noted on the public page, what cannot be typed is refused in the form's words."""
+(tests/fixtures/real_reports_figures.yaml), typed as a clerk types them: what they print correctly comes
+out the same, what they print wrongly is flagged for reviewers and noted on the public page, what cannot
+be typed is refused in the form's words."""
 
 from __future__ import annotations
 
