@@ -45,7 +45,7 @@ def test_channels_and_electronic_rate_in_a_national_year(project: Project) -> No
         "当面{{ apply.in_person }}件，占{{ share.apply.in_person }}；网络占{{ share.apply.online }}；"
         "信函占{{ share.apply.letter_fax }}。{{ notes.channels }}全文电子化率{{ active.electronic_rate }}。"
     )
-    assert said(figures, text) == ("当面25件，占32.9%；网络占65.8%；信函占1.3%。全文电子化率98.3%。")
+    assert said(figures, text) == ("当面25件，占32.89%；网络占65.79%；信函占1.32%。全文电子化率98.33%。")
 
 
 def test_channels_left_out_say_so(project: Project) -> None:
@@ -74,7 +74,7 @@ def test_applicant_types_share_table_threes_new_applications(project: Project) -
             "法人或其他组织{{ applicant.legal.count }}件，占{{ applicant.legal.share }}。"
             "{{ notes.applicants }}",
         )
-        == "自然人51件，占67.1%；法人或其他组织25件，占32.9%。"
+        == "自然人51件，占67.11%；法人或其他组织25件，占32.89%。"
     )
 
 
@@ -82,7 +82,7 @@ def test_pre2019_changes_when_last_year_is_on_file(project: Project) -> None:
     figures = derive(project, "shili-jiaoyu", 2017)
     assert said(
         figures, "主动公开{{ active.total }}条，{{ yoy.active.text }}，是上年的{{ yoy.active.multiple }}倍。"
-    ) == ("主动公开119条，比上年增加12条（增长11.2%），是上年的1.1倍。")
+    ) == ("主动公开119条，比上年增加12条（增长11.21%），是上年的1.11倍。")
 
 
 def test_pre2019_changes_without_last_year_say_why(project: Project) -> None:
@@ -146,6 +146,6 @@ def test_pre2019_without_categories_gives_its_total(project: Project) -> None:
 def test_channel_shares_that_miss_100_have_their_own_note(project: Project) -> None:
     add(project, "shili", 2025, "apply:\n  in_person: 1\n  online: 1\n  letter_fax: 1\n")
     context = derive(project, "shili", 2025).context()
-    assert context["share"]["apply"] == {"in_person": "33.3%", "online": "33.3%", "letter_fax": "33.3%"}
+    assert context["share"]["apply"] == {"in_person": "33.33%", "online": "33.33%", "letter_fax": "33.33%"}
     assert context["notes"]["channels"] == ROUNDING_NOTE
     assert context["notes"]["applications"] == ""  # the outcomes' shares add up to 100

@@ -35,6 +35,7 @@ from nianbao.inputs.files import (
 )
 from nianbao.inputs.history import check_history, years_to_read
 from nianbao.inputs.model import (
+    PUBLISHERS,
     ROUNDINGS,
     SHARE_BASES,
     TRIMS,
@@ -252,6 +253,8 @@ def percent_policy(project: Project, agency: str, reader: Reader) -> PercentPoli
             reader = _open(project, district)
     given = {key: _percent_value(reader, key) for key in PERCENT_KEYS if key in reader.content}
     flat = {key.removeprefix("percent."): value for key, value in given.items() if key in FLAT_PERCENT_KEYS}
+    # no flat key: the publishers' default underneath; any: the others as they always were
+    base = dataclasses.replace(PercentPolicy(), **flat) if flat else PUBLISHERS
     kinds = []
     for kind in PERCENT_KINDS:
         own = {
@@ -260,8 +263,8 @@ def percent_policy(project: Project, agency: str, reader: Reader) -> PercentPoli
             if key.startswith(f"percent.{kind}.")
         }
         if own:
-            kinds.append((kind, PercentPolicy(**{**flat, **own})))
-    return PercentPolicy(**flat, kinds=tuple(kinds))
+            kinds.append((kind, dataclasses.replace(base, **own)))
+    return dataclasses.replace(base, kinds=tuple(kinds))
 
 
 def _percent_value(reader: Reader, key: str) -> Any:

@@ -63,6 +63,13 @@ class PercentPolicy:
         return own if own is not None else dataclasses.replace(self, kinds=())
 
 
+# How a report prints its percentages when neither its profile nor the district's says (`percent:`):
+# as most publishers do, two decimals kept (2.10%, 85.20%) and a whole percent without them (100%).
+# A `percent:` that gives any of the flat keys takes the others from PercentPolicy's own defaults (one
+# decimal, half up, zeros kept), as it always has: profiles already written print as they did.
+PUBLISHERS = PercentPolicy(decimals=2, trim_zeros="whole")
+
+
 # In a year typed as printed whose printed total differs from its parts, what the printed shares are of
 # (figures.yaml `share_base:`): the parts' sum (the default, as most publishers compute them: 经开区's
 # 270 of 694 under a printed 977) or the printed total (嘉莲's shares of its typed 11). The words say it.
