@@ -3,8 +3,9 @@ file and kind of mark, listing the cells, after the warnings that may need corre
 
 from __future__ import annotations
 
-from nianbao.inputs.cells import Mark, Place, grouped, read_cell, read_printed
+from nianbao.inputs.cells import Place, grouped, read_cell, read_printed
 from nianbao.inputs.load import load_agency_year
+from nianbao.inputs.model import Mark
 from nianbao.paths import Project
 
 CSV = "data/x/2025/applications.csv"

@@ -23,7 +23,7 @@ from nianbao.formats.spec import PERCENT_KINDS
 from nianbao.formats.tables import CategorySpec
 from nianbao.inputs import copy_checks, prose_numbers, snapshot
 from nianbao.inputs.applications import read_applications
-from nianbao.inputs.cells import Cell, Mark, Place, grouped, read_cell, shown
+from nianbao.inputs.cells import Cell, Place, grouped, read_cell, shown
 from nianbao.inputs.derive import history_values
 from nianbao.inputs.files import (
     MAX_CATEGORIES,
@@ -42,6 +42,7 @@ from nianbao.inputs.model import (
     AgencyYear,
     Contact,
     Link,
+    Mark,
     Number,
     Opening,
     PercentPolicy,

@@ -7,13 +7,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from nianbao.formats import ReportFormat
 from nianbao.formats.spec import PERCENT_KINDS
-
-if TYPE_CHECKING:  # cells.py reads Number from here
-    from nianbao.inputs.cells import Mark
 
 Number = int | Decimal
 
@@ -90,6 +86,28 @@ class Profile:
     contact: Contact
     percent: PercentPolicy = PercentPolicy()
     level: str | None = None  # department or government: which legal deadline its report has
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A cell counted as 0 though no 0 was typed in it, for reviewers to check: a not-applicable mark
+    (`shown`: —, /), printed as typed, or a blank of a table copied as printed (`shown` empty). A table
+    copied with its marks has dozens: `grouped` says them in one warning per file and kind of mark."""
+
+    file: str
+    cell: str  # the cell as a message names it (`Place.subject`)
+    shown: str
+    row: str = ""  # a table's cell: its row and column apart (`Place.row`, `Place.column`)
+    column: str = ""
+
+    @property
+    def what(self) -> str:
+        if not self.shown:
+            return "是空白（照已发布的报告），按 0 计算，请核实"
+        return f"填的是“{self.shown}”（不适用或没有），按 0 计算，报告中照填写的显示，请核实"
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.cell}{self.what}"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from nianbao.errors import DataError
 from nianbao.formats.tables import ActiveTable, ApplicationTable, Column, ReviewTable
-from nianbao.inputs.cells import Cell, Mark, Place, read_printed
+from nianbao.inputs.cells import Cell, Place, read_printed
+from nianbao.inputs.model import Mark
 from nianbao.inputs.page_grid import Grid, Page, Slot
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 from nianbao.errors import DataError
 from nianbao.formats import ReportFormat
 from nianbao.inputs import snapshot
-from nianbao.inputs.cells import Cell, Mark, Place, read_cell, shown
+from nianbao.inputs.cells import Cell, Place, read_cell, shown
 from nianbao.inputs.files import Reader
+from nianbao.inputs.model import Mark
 from nianbao.inputs.sheet_layout import (
     DATE,
     META_KEYS,
