@@ -28,10 +28,15 @@ class Report:
         self.figures = figures
         self.png = png
 
-    def category_table(self) -> Output:
+    def category_table(self) -> Output | None:
+        """The categories' table; nothing for a report that lists no categories (they are optional)."""
+        if not self.figures.categories:
+            return None
         return table_output(tables.category_table(self.figures))
 
-    def category_chart(self) -> Output:
+    def category_chart(self) -> Output | None:
+        if not self.figures.categories:
+            return None
         return chart_output(charts.category_chart(self.figures, png=self.png))
 
     def appendix_table(self) -> Output:

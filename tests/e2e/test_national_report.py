@@ -15,6 +15,7 @@ import pytest
 
 from nianbao.figures.numbers import chinese, percent
 from nianbao.formats import ReportFormat, format_for_year
+from nianbao.inputs.model import PUBLISHERS
 from tests.conftest import copy_project
 from tests.e2e.test_report import FORBIDDEN, TextOf, make
 
@@ -209,7 +210,8 @@ def test_year_on_year_line_compares_with_last_year(report: Report) -> None:
     change = new - old
     word = "增加" if change > 0 else "减少"
     trend = "增长" if change > 0 else "下降"
-    share = percent(Decimal(abs(change) * 100) / Decimal(old))  # how the project writes a percentage
+    # how the project writes a percentage for an agency without a `percent:` setting
+    share = percent(Decimal(abs(change) * 100) / Decimal(old), PUBLISHERS)
     expected = (
         f"与{report.year - 1}年相比，新收政府信息公开申请{new}件，"
         f"比上年{word}{abs(change)}件（{trend}{share}）；予以公开"

@@ -184,7 +184,7 @@ CASES = [
     Case(
         "key-typo",
         F + "未知字段 apply.onlne（是不是 apply.online、apply.total、apply.in_person？）；允许的字段："
-        "report.number、report.date、as_printed、active.categories、active.total、apply.total、reply.total、"
+        "report.number、report.date、as_printed、share_base、active.categories、active.total、apply.total、reply.total、"
         "active.produced、active.electronic、active.website、active.gazette、"
         "interpretation.visitors、interpretation.calls、consult.in_person、consult.phone、consult.online、"
         "apply.in_person、apply.online、apply.letter_fax、"

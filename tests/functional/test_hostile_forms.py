@@ -332,6 +332,6 @@ def test_check_names_a_cell_holding_a_character_no_report_can_carry(project_dir:
     assert done.stderr.splitlines()[:2] == [
         "错误：minzheng 2017：data/minzheng/2017/figures.xlsx: 类别!A4（“类别”列，“第 1 类”行）："
         "含有不可打印的控制字符 U+0085，在“机构”之后；报告（网页、PDF、Word）中不能有这种字符",
-        "  类别!A5（“类别”列，“第 2 类”行）：含有非字符 U+FDD0（Unicode 中不表示任何文字的码位），在“规划”之后；"
-        "报告（网页、PDF、Word）中不能有这种字符",
+        "  类别!A5（“类别”列，“第 2 类”行）：含有非字符 U+FDD0（Unicode 中不表示任何文字的码位），"
+        "在“规划”之后；报告（网页、PDF、Word）中不能有这种字符",
     ]

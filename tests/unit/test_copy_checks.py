@@ -152,7 +152,7 @@ def test_a_2019_report_compares_with_a_2018_year_in_the_format_before(project_di
     assert context["yoy"]["available"] is True
     assert context["yoy"]["previous_year"] == 2018
     assert context["yoy"]["sentence"] == (
-        "收到政府信息公开申请93件，比上年增加79件（增长564.3%）；行政复议2件，比上年增加2件；"
+        "收到政府信息公开申请93件，比上年增加79件（增长564.29%）；行政复议2件，比上年增加2件；"
         "行政诉讼1件，比上年增加1件"
     )
 

@@ -22,7 +22,7 @@ def context(project_dir: Path, year: int = 2019) -> dict[str, object]:
 def test_rates_of_the_sample(project_dir: Path) -> None:
     """2019: 行政复议 纠正 1 and 尚未审结 1 of 2; 行政诉讼 1, 维持; （七）总计 94 of 新收 93 + 结转 4."""
     rates = context(project_dir)["rate"]
-    assert rates == {"completed": "96.9%", "review_corrected": "100.0%", "litigation_corrected": "0.0%"}
+    assert rates == {"completed": "96.91%", "review_corrected": "100%", "litigation_corrected": "0%"}
 
 
 def test_a_rate_of_nothing_is_not_applicable(project_dir: Path) -> None:
@@ -33,7 +33,7 @@ def test_a_rate_of_nothing_is_not_applicable(project_dir: Path) -> None:
         review, text.index("review:") + len("review:                      # 表四：行政复议（件）\n")
     )
     path.write_text(text.replace(review, "  upheld: 1\n  corrected: 0\n", 1), encoding="utf-8")
-    assert context(project_dir)["rate"]["review_corrected"] == "0.0%"  # none corrected of the 1 decided
+    assert context(project_dir)["rate"]["review_corrected"] == "0%"  # none corrected of the 1 decided
     path.write_text(text.replace(review, "  upheld: 0\n  corrected: 0\n", 1), encoding="utf-8")
     assert context(project_dir)["rate"]["review_corrected"] == "—"  # the only case pending: none decided
 

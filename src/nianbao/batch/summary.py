@@ -185,7 +185,8 @@ class Summary:
         """The format's tables and charts (`summary.draw`), drawn by the template's own `Report`
         methods."""
         report = Report(self.figures, png=png)
-        return [getattr(report, method)() for method in self.figures.model.format.summary.draw]
+        drawn = [getattr(report, method)() for method in self.figures.model.format.summary.draw]
+        return [output for output in drawn if output is not None]  # a table of nothing is not drawn
 
     def breakdown(self) -> Table:
         return breakdown_table(self.columns, self.figures, self.parts)

@@ -15,11 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from nianbao.figures import numbers
+from nianbao.figures.absent import mark_absent
 from nianbao.figures.shares import adds_up, nest, rate, shares
-from nianbao.formats import ReportFormat, ShareSpec
-from nianbao.formats.spec import RateSpec
+from nianbao.formats import ReportFormat, ShareSpec, all_formats
+from nianbao.formats.spec import YOY_WORDS, RateSpec
+from nianbao.inputs.checks import KINDS
 from nianbao.inputs.derive import Change, changes, earlier_changes, history_values
-from nianbao.inputs.model import AgencyYear, Number, PercentPolicy, YearData
+from nianbao.inputs.model import SHARE_BASES, AgencyYear, Number, PercentPolicy, YearData
 from nianbao.paths import SUMMARY
 
 # “（二）部分公开（区分处理的，只计这一情形，不计其他情形）” → “部分公开” for the chart and the prose
@@ -65,13 +67,24 @@ def short_label(label: str) -> str:
     return NUMBER_AND_EXPLANATION.sub("", label)
 
 
-def category_lines(data: YearData, policy: PercentPolicy) -> tuple[CategoryLine, ...]:
-    """Categories of proactively disclosed information with their shares (the agency's percent policy)."""
+def category_lines(
+    data: YearData, policy: PercentPolicy, printed: int | None = None
+) -> tuple[CategoryLine, ...]:
+    """Categories of proactively disclosed information with their shares (the agency's percent policy):
+    of the categories' sum, or of `printed` (a printed total the year's shares are of)."""
     counts = [count for _, count in data.categories]
     return tuple(
         CategoryLine(name, count, share)
-        for (name, count), share in zip(data.categories, shares(counts, policy), strict=True)
+        for (name, count), share in zip(data.categories, of_base(counts, policy, printed), strict=True)
     )
+
+
+def of_base(counts: list[int], policy: PercentPolicy, printed: int | None) -> list[Decimal | None]:
+    """The shares of `counts`: of their sum (rounded as `policy` says), or each of a printed total that
+    differs from it (each rounded half up: shares of another base cannot be made to add up to 100)."""
+    if printed is None:
+        return shares(counts, policy)
+    return [rate(count, printed, policy) for count in counts]
 
 
 def appendix_lines(model: AgencyYear) -> tuple[AppendixLine, ...]:
@@ -109,13 +122,42 @@ def yearly_frame(model: AgencyYear) -> Any:
 
 
 def shared(
-    spec: ShareSpec, values: Mapping[str, Number], policy: PercentPolicy
+    spec: ShareSpec, values: Mapping[str, Number], policy: PercentPolicy, printed: int | None = None
 ) -> list[tuple[int, Decimal | None]]:
-    """(count, share) of each part of `spec`: of their sum, or a rate of `of` (rounded by `policy`)."""
+    """(count, share) of each part of `spec`: of their sum (or of `printed`, a printed total the year's
+    shares are of), or a rate of `of` (rounded by `policy`)."""
     counts = [int(sum(values[key] for key in part.keys)) for part in spec.parts]
     if spec.of is not None:
         return [(counts[0], rate(counts[0], int(values[spec.of]), policy))]
-    return list(zip(counts, shares(counts, policy), strict=True))
+    return list(zip(counts, of_base(counts, policy, printed), strict=True))
+
+
+def present(spec: ShareSpec, values: Mapping[str, Number]) -> bool:
+    """Whether the year gives every figure a share reads (an optional one's parts may all be left out)."""
+    keys = [key for part in spec.parts for key in part.keys] + ([spec.of] if spec.of else [])
+    return all(key in values for key in keys)
+
+
+@dataclass(frozen=True)
+class ShareGroup:
+    """Shares printed together (the categories, or one of the format's `shares:` of a sum): where the page
+    prints their notes, their shares as shown, and a printed total that differs from the parts (a year
+    typed as printed), with the base the year's shares are of."""
+
+    place: str | None
+    shown: tuple[Decimal | None, ...]
+    printed_total: str | None = None  # its key, when the format has one
+    differs: bool = False  # the year's printed total differs from the parts' sum
+    base: str = "parts"  # SHARE_BASES: what the shares are of where it differs
+
+    @property
+    def rounding_note(self) -> str:
+        """The rounding note where the shares of the parts' sum as shown miss 100, and only there."""
+        of_parts = not (self.differs and self.base == "printed_total")
+        return numbers.ROUNDING_NOTE if of_parts and not adds_up(self.shown) else ""
+
+
+Parts = list[tuple[int, Decimal | None]]
 
 
 @dataclass(frozen=True)
@@ -130,6 +172,10 @@ class Figures:
     shares: Mapping[str, Decimal | None]  # by key: share.apply.online, outcome.granted.share, …
     lists: Mapping[str, tuple[Outcome, ...]]  # the shares' parts the format lists, by name (outcomes)
     changes: tuple[Change, ...]  # empty when last year is not on file
+    # each of the format's `shares:` as (count, share) by part, in its order; None for an optional one
+    # the year leaves out
+    parted: tuple[Parts | None, ...] = ()
+    groups: tuple[ShareGroup, ...] = ()  # the shares printed together, with their notes' places
 
     @classmethod
     def derive(cls, model: AgencyYear) -> Figures:
@@ -137,13 +183,33 @@ class Figures:
         years = history_values(model)
         values = years[model.year]
         previous = years[model.year - 1] if model.previous is not None else None
-        fmt, policy = model.format, model.profile.percent
+        fmt, policy, data = model.format, model.profile.percent, model.current
         share_values: dict[str, Decimal | None] = {}
         lists: dict[str, tuple[Outcome, ...]] = {}
+        groups: list[ShareGroup] = []
+        categories: tuple[CategoryLine, ...] = ()
+        for category in fmt.category_specs:
+            counted = sum(count for _, count in data.categories)
+            differs, printed = _printed(data, values, category.total, counted)
+            categories = category_lines(data, policy.of("shares"), printed)
+            if categories:
+                shown = tuple(line.share for line in categories)
+                groups.append(ShareGroup(category.note, shown, category.total, differs, data.share_base))
+        parted: list[Parts | None] = []
         for spec in fmt.shares:
-            parts = shared(spec, values, policy)
+            if spec.optional and not present(spec, values):
+                parted.append(None)
+                continue
+            counted = sum(int(sum(values[key] for key in part.keys)) for part in spec.parts)
+            total = spec.printed_total if spec.of is None else None
+            differs, printed = _printed(data, values, total, counted)
+            parts = shared(spec, values, policy.of(spec.kind), printed)
+            parted.append(parts)
             for part, (_, share) in zip(spec.parts, parts, strict=True):
                 share_values[spec.at(spec.key, part)] = share
+            if spec.of is None:
+                shown = tuple(share for _, share in parts)
+                groups.append(ShareGroup(spec.note, shown, total, differs, data.share_base))
             if spec.list is not None:
                 lists[spec.list] = tuple(
                     Outcome(part.id, part.label, count, share)
@@ -153,12 +219,14 @@ class Figures:
             model=model,
             values=values,
             previous=previous,
-            appendix=_appendix(fmt, values, model.current.shown),
-            categories=category_lines(model.current, policy),
+            appendix=_appendix(fmt, values, data.shown),
+            categories=categories,
             shares=share_values,
             lists=lists,
             changes=changes(fmt, values, previous)
             or (earlier_changes(fmt, values, model.earlier) if model.earlier is not None else ()),
+            parted=tuple(parted),
+            groups=tuple(groups),
         )
 
     @property
@@ -168,22 +236,49 @@ class Figures:
     @property
     def policy(self) -> PercentPolicy:
         """How this report prints its shares (the agency's profile, else the district's)."""
-        return self.model.profile.percent
+        return self.model.profile.percent.of("shares")
 
-    def percent(self, share: Decimal | None) -> str:
-        return numbers.percent(share, self.policy)
+    def percent(self, share: Decimal | None, kind: str = "shares") -> str:
+        return numbers.percent(share, self.model.profile.percent.of(kind))
 
     @property
     def rounding_note(self) -> str:
-        """“因四舍五入，各项占比之和可能不等于100%。” when some shares shown together do not add up to 100
-        (said once per report), else nothing."""
-        groups = [[line.share for line in self.categories]]
-        groups += [
-            [share for _, share in shared(spec, self.values, self.policy)]
-            for spec in self.format.shares
-            if spec.of is None
-        ]
-        return "" if all(adds_up(group) for group in groups) else numbers.ROUNDING_NOTE
+        """“因四舍五入，各项占比之和可能不等于100%。” when some shares shown together do not add up to 100,
+        else nothing (`notes.<place>` says it where those shares are printed)."""
+        return numbers.ROUNDING_NOTE if any(group.rounding_note for group in self.groups) else ""
+
+    @property
+    def notes(self) -> dict[str, str]:
+        """What the page says at each place the format names (`notes.<place>`), nothing where all is well:
+        in a year typed as printed, each printed total that differs from its parts (照原报告刊印, and the
+        base the shares below it are of); the rounding note where shares shown together miss 100."""
+        fmt = self.format
+        places = [p for rule in fmt.rules for p in rule.page_at]
+        places += [spec.note for spec in fmt.shares if spec.note] + [c.note for c in fmt.category_specs]
+        found: dict[str, list[str]] = {place: [] for place in places}
+        for rule in fmt.rules if self.model.current.as_printed else ():
+            note = self._printed_note(rule.left, rule.right, rule.kind, rule.page_note)
+            for place in rule.page_at if note else ():
+                found[place].append(note)
+        for group in self.groups:
+            if group.place is not None and group.rounding_note:
+                found[group.place].append(group.rounding_note)
+        return {place: "".join(dict.fromkeys(notes)) for place, notes in found.items()}
+
+    def _printed_note(
+        self, left: tuple[str, ...], right: tuple[str, ...], kind: str, words: str | None
+    ) -> str:
+        """The page's note on a rule a year typed as printed breaks (its `page_note`), else nothing."""
+        if words is None or any(key not in self.values for key in (*left, *right)):
+            return ""  # a rule of last year's figures, or of optional ones not given
+        left_sum = sum((Decimal(self.values[key]) for key in left), Decimal(0))
+        right_sum = sum((Decimal(self.values[key]) for key in right), Decimal(0))
+        if KINDS[kind][0](left_sum, right_sum):
+            return ""
+        said = words.replace("{left}", numbers.amount(left_sum)).replace("{right}", numbers.amount(right_sum))
+        group = next((g for g in self.groups if g.differs and (g.printed_total,) == left), None)
+        base = f"；各项占比以{SHARE_BASES[group.base]}为基数" if group is not None else ""
+        return f"（注：{said}，照原报告刊印{base}。）"
 
     @property
     def shown(self) -> Mapping[str, str]:
@@ -221,7 +316,8 @@ class Figures:
     def change_sentence(self) -> str:
         """“新收政府信息公开申请88件，比上年增加3件（增长3.5%）；予以公开…”."""
         return "；".join(
-            f"{c.label}{numbers.count(int(c.current))}{c.unit}，{numbers.change(c, self.policy)}"
+            f"{c.label}{numbers.count(int(c.current))}{c.unit}，"
+            f"{numbers.change(c, self.model.profile.percent.of('changes'))}"
             for c in self.changes
         )
 
@@ -234,9 +330,14 @@ class Figures:
         flat.update(
             {key: None for key, spec in self.format.fields.items() if spec.optional and key not in flat}
         )
-        flat.update({key: self.percent(share) for key, share in self.shares.items()})
-        for spec in self.format.shares:
-            parts = shared(spec, self.values, self.policy)
+        absent: dict[str, str] = {}
+        for spec, parts in zip(self.format.shares, self.parted, strict=True):
+            if parts is None:  # an optional figure the year leaves out
+                said = f"{self.model.year} 年度没有填写{spec.words or spec.key}所需的数字"
+                absent.update({spec.at(spec.key, part): said for part in spec.parts})
+                continue
+            for part, (_, share) in zip(spec.parts, parts, strict=True):
+                flat[spec.at(spec.key, part)] = self.percent(share, spec.kind)
             for part, (count, _) in zip(spec.parts, parts, strict=True):
                 if spec.count is not None:
                     flat[spec.at(spec.count, part)] = count
@@ -250,15 +351,17 @@ class Figures:
                 for line in self.categories
             ]
         for rate_spec in self.format.rates:
-            flat[rate_spec.key] = self.percent(self._rate(rate_spec))
+            flat[rate_spec.key] = self.percent(self._rate(rate_spec), rate_spec.kind)
+        changing = self.model.profile.percent.of("changes")
         for change in self.changes:
-            flat[f"yoy.{change.id}.text"] = numbers.change(change, self.policy)
+            flat[f"yoy.{change.id}.text"] = numbers.change(change, changing)
             flat[f"yoy.{change.id}.previous"] = change.previous
             flat[f"yoy.{change.id}.difference"] = numbers.difference(change)
             sign = "-" if change.delta < 0 and change.rate else ""
-            flat[f"yoy.{change.id}.percent"] = sign + self.percent(change.rate)
-            flat[f"yoy.{change.id}.multiple"] = numbers.multiple(change, self.policy)
+            flat[f"yoy.{change.id}.percent"] = sign + numbers.percent(change.rate, changing)
+            flat[f"yoy.{change.id}.multiple"] = numbers.multiple(change, changing)
         context = nest(flat)
+        context["notes"] = self.notes
         for name, listed in self.lists.items():
             context[name] = [
                 {"label": o.short_label, "count": o.count, "share": self.percent(o.share)} for o in listed
@@ -279,14 +382,31 @@ class Figures:
             "cumulative_known": self.model.opening is None or self.model.opening.known,
             "cumulative_heading": self.cumulative_heading,
         }
+        mark_absent(context, {**self._not_declared(), **absent})
         return context
+
+    def _not_declared(self) -> dict[str, str]:
+        """Why each figure another format declares is not in this report, in words, by its dotted name
+        (“2018 年度格式没有与上年相比”); and each change from last year when last year is not on file."""
+        year = self.model.year
+        words = {
+            name: f"{year} 年度格式没有{said}"
+            for other in all_formats()
+            if other.id != self.format.id
+            for name, said in other.placeholder_words().items()
+        }
+        if not self.changes:
+            missing = f"{year - 1} 年度的数据不在系统中，无法{YOY_WORDS}"
+            declared = [c.id for c in self.format.changes] + [c.id for c in self.format.earlier_comparable]
+            words.update({f"yoy.{change}": missing for change in declared})
+        return words
 
     def _rate(self, spec: RateSpec) -> Decimal | None:
         """`spec`'s rate this year: its part of its whole less `less`; None when that is not positive."""
         part = sum(int(self.values[key]) for key in spec.part)
         whole = sum(int(self.values[key]) for key in spec.whole)
         whole -= sum(int(self.values[key]) for key in spec.less)
-        return rate(part, whole, self.policy) if whole > 0 else None
+        return rate(part, whole, self.model.profile.percent.of(spec.kind)) if whole > 0 else None
 
     def _agency(self) -> dict[str, Any]:
         profile = self.model.profile
@@ -326,3 +446,13 @@ class Figures:
         if data.number is None:
             return ""
         return f"{self.model.profile.doc_prefix}〔{data.date.year}〕{data.number}号"
+
+
+def _printed(
+    data: YearData, values: Mapping[str, Number], total: str | None, counted: int
+) -> tuple[bool, int | None]:
+    """Whether a year typed as printed prints a total (`total`'s value) that differs from its parts'
+    sum (`counted`), and that total when the year's shares are of it (`share_base: printed_total`)."""
+    if total is None or total not in values or not data.as_printed or int(values[total]) == counted:
+        return False, None
+    return True, int(values[total]) if data.share_base == "printed_total" else None

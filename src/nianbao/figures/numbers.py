@@ -12,6 +12,7 @@ from nianbao.inputs.model import PercentPolicy
 DEFAULT = PercentPolicy()
 ROUNDING_NOTE = "因四舍五入，各项占比之和可能不等于100%。"  # once per report whose shown shares miss 100
 
+WHOLE = "whole"  # `trim_zeros: whole`
 NOT_APPLICABLE = "—"  # a share of nothing: printed instead of a division by zero
 DIGITS = "零一二三四五六七八九"
 
@@ -22,12 +23,14 @@ def count(value: int) -> str:
 
 def percent(value: Decimal | None, policy: PercentPolicy = DEFAULT) -> str:
     """A percentage to the policy's decimals, rounded half up on the exact decimal; trailing zeros as
-    `decimals` says (6.00% with two, 20.0% with one) unless the policy trims them (6%, 20%)."""
+    `decimals` says (6.00% with two, 20.0% with one) unless the policy trims them (6%, 20%), or trims
+    them only from a whole percent (`trim_zeros: whole`: 100% and 50% beside 2.10%)."""
     if value is None:
         return NOT_APPLICABLE
     places = Decimal(1).scaleb(-policy.decimals)
     text = f"{value.quantize(places, rounding=ROUND_HALF_UP):.{policy.decimals}f}"
-    if policy.trim_zeros and "." in text:
+    whole = text.rstrip("0").endswith(".")  # 100.00: nothing but zeros after the point
+    if "." in text and (policy.trim_zeros is True or (policy.trim_zeros == WHOLE and whole)):
         text = text.rstrip("0").rstrip(".")
     return text + "%"
 

@@ -21,7 +21,10 @@ def shares(counts: Sequence[int], policy: PercentPolicy = DEFAULT) -> list[Decim
     a half — 869/20000 = 4.345 % — goes up, never decided by a float), so the shares may add up to
     99.9 or 100.1 (`adds_up` says so, and the report notes it once). `largest_remainder`: every share
     is first rounded down, then the units still missing from 100 go to the shares that lost most by
-    rounding down (ties: the earlier row), so they add up to exactly 100.
+    rounding down (ties: the earlier row), so they add up to exactly 100. `largest_share`: each share
+    rounded half up, then what they miss or exceed 100 by is added to or taken from the largest share
+    (ties: the earlier row) — how publishers adjust by hand: 2, 10, 4, 4, 4 of 24 round to 8/42/17/17/17
+    (101), printed 8/41/17/17/17, where largest remainder gives 8/42/17/17/16.
     A zero total has no shares (None for each): the one rule for “share of nothing”.
     """
     total = sum(counts)
@@ -29,8 +32,14 @@ def shares(counts: Sequence[int], policy: PercentPolicy = DEFAULT) -> list[Decim
         return [None] * len(counts)
     if any(c < 0 for c in counts):
         raise ValueError(f"negative count in {counts}")
-    if policy.rounding == "half_up":
-        return [rounded(Fraction(c * 100, total), policy.decimals) for c in counts]
+    if policy.rounding in ("half_up", "largest_share"):
+        each: list[Decimal | None] = [rounded(Fraction(c * 100, total), policy.decimals) for c in counts]
+        if policy.rounding == "largest_share":
+            largest = max(range(len(counts)), key=lambda i: (counts[i], -i))
+            each[largest] = Decimal(100) - sum(
+                (e for i, e in enumerate(each) if i != largest and e), Decimal(0)
+            )
+        return each
     units = 100 * 10**policy.decimals
     quotas = [Fraction(c * units, total) for c in counts]
     floors = [int(q) for q in quotas]

@@ -21,6 +21,7 @@ from nianbao.formats.schema import DefinitionError, build, mapping, only, requir
 from nianbao.formats.spec import (
     CUMULATIVE,
     HISTORY_KINDS,
+    PERCENT_KINDS,
     CarryOver,
     Chain,
     ChangeSpec,
@@ -356,6 +357,9 @@ def _share(
         _known(keys, known, at)
         parts = tuple(SharePart(key, labels.get(key, key), (key,)) for key in keys)
     spec = build(ShareSpec, items, at, parts=parts)
+    _kind(spec.kind, at)
+    if spec.printed_total is not None:
+        _known((spec.printed_total,), known, at)
     if spec.of is not None:
         _known((spec.of,), known, at)
         if len(parts) != 1:
@@ -393,8 +397,15 @@ def _rate(raw: Any, at: str, known: set[str]) -> RateSpec:
     items = mapping(raw, at)
     lists = {name: texts(items.get(name) or [], f"{at}.{name}") for name in ("part", "whole", "less")}
     spec = build(RateSpec, items, at, **lists)
+    _kind(spec.kind, at)
     _known((*spec.part, *spec.whole, *spec.less), known, at)
     return spec
+
+
+def _kind(kind: str, at: str) -> None:
+    """Which of a profile's percent policies prints a share or rate: one of PERCENT_KINDS."""
+    if kind not in PERCENT_KINDS:
+        raise DefinitionError(f"{at}.kind 应为 {'、'.join(PERCENT_KINDS)} 之一，实际为 {kind}")
 
 
 def _change(raw: Any, at: str, known: set[str]) -> ChangeSpec:

@@ -18,7 +18,19 @@ from nianbao.formats.tables import Named
 PREVIOUS = "prev:"
 RULE_KINDS = ("equal", "at_most")
 SEVERITIES = ("error", "warning")
-RULE_KEYS = ("id", "kind", "each", "left", "right", "message", "severity", "optional", "as_printed")
+RULE_KEYS = (
+    "id",
+    "kind",
+    "each",
+    "left",
+    "right",
+    "message",
+    "severity",
+    "optional",
+    "as_printed",
+    "page_note",
+    "page_at",
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,10 @@ class Rule:
     # the severity in a year transcribed from a published report (figures.yaml `as_printed: true`): a
     # printed total that differs from its parts is the publisher's error, flagged rather than refused
     as_printed: str | None = None
+    # what the public page says where a year typed as printed breaks the rule (`{left}`, `{right}`: the
+    # two sums), and the places (`notes.<place>`) that print it: every place showing the two figures
+    page_note: str | None = None
+    page_at: tuple[str, ...] = ()
 
     @property
     def chains(self) -> bool:
@@ -111,6 +127,10 @@ def rules(raw: Any, expansion: Expansion, at: str) -> list[Rule]:
             f"实际为 kind: {kind}，severity: {severity}"
         )
     message = text(required(items, "message", at), f"{at}.message")
+    page_note = items.get("page_note")
+    page_at = texts(items.get("page_at") or [], f"{at}.page_at")
+    if (page_note is None) != (not page_at) or (page_note is not None and as_printed is None):
+        raise DefinitionError(f"{at}：page_note 与 page_at 要一起写，且只用于写了 as_printed 的规则")
     return [
         Rule(
             id=text(required(items, "id", at), f"{at}.id"),
@@ -121,6 +141,8 @@ def rules(raw: Any, expansion: Expansion, at: str) -> list[Rule]:
             severity=severity,
             optional=bool(items.get("optional", False)),
             as_printed=as_printed,
+            page_note=expansion.fill(text(page_note, f"{at}.page_note"), bound) if page_note else None,
+            page_at=page_at,
         )
         for bound in expansion.bindings(items.get("each"), at)
     ]

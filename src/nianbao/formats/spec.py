@@ -86,10 +86,16 @@ class SharePart:
     keys: tuple[str, ...]  # the figures whose sum is the part's count
 
 
+# the kinds of figure a profile's `percent:` may print each in a way of their own (`percent.rates.…`)
+PERCENT_KINDS = ("shares", "rates", "changes")
+# what a placeholder of the year-on-year changes (`yoy.…`) is called when the format has none
+YOY_WORDS = "与上年相比"
+
+
 @dataclass(frozen=True)
 class ShareSpec:
-    """Each part's share of the parts' sum in percent, rounded so the shares add up to exactly 100
-    (largest remainder); with `of`, the one part's rate of that figure instead (全文电子化率).
+    """Each part's share of the parts' sum in percent, rounded as the agency's percent policy says; with
+    `of`, the one part's rate of that figure instead (全文电子化率).
 
     The keys are the placeholders' names, `{part}` standing for each part's id."""
 
@@ -100,6 +106,17 @@ class ShareSpec:
     label: str | None = None  # each part's short label as a placeholder (outcome.{part}.label)
     total: str | None = None  # the parts' sum as a placeholder (outcome.total)
     list: str | None = None  # the parts as a list (label, count, share) for loops and charts (outcomes)
+    kind: str = "shares"  # which of the profile's percent policies prints it (PERCENT_KINDS)
+    # the total a published report prints above the parts (apply.total), when it may be typed: in a year
+    # typed as printed whose total differs from the parts, the shares are of it if the year says
+    # `share_base: printed_total`, and the page says which base it used
+    printed_total: str | None = None
+    # where the page prints its notes (`notes.<place>`): the shares missing 100, a printed total that
+    # differs from the parts
+    note: str | None = None
+    # the parts are figures a report may leave out (channels, 全文电子化率): no share unless all are typed
+    optional: bool = False
+    words: str | None = None  # what the figure is called in a message (申请渠道的占比)
 
     def at(self, template: str, part: SharePart) -> str:
         return template.replace("{part}", part.id)
@@ -116,6 +133,7 @@ class RateSpec:
     part: tuple[str, ...]
     whole: tuple[str, ...]
     less: tuple[str, ...] = ()
+    kind: str = "rates"  # which of the profile's percent policies prints it (PERCENT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -308,6 +326,27 @@ class ReportFormat:
     def label(self, key: str) -> str:
         """How a message names a figure: its label in the printed form, else its key."""
         return self.labels.get(key.removeprefix(PREVIOUS), key)
+
+    def placeholder_words(self) -> dict[str, str]:
+        """What each placeholder of the figures this format declares is called, by its dotted name, for
+        a message saying another format has no such figure (“2018 年度格式没有与上年相比”)."""
+        words = {key: spec.label for key, spec in self.fields.items()}
+        for share in self.shares:
+            for part in share.parts:
+                named = share.words or f"{part.label}的占比"
+                words[share.at(share.key, part)] = named
+                for template in (share.count, share.label):
+                    if template is not None:
+                        words[share.at(template, part)] = share.words or part.label
+            if share.total is not None:
+                words[share.total] = share.words or share.total
+        words.update({rate.key: rate.label for rate in self.rates})
+        compared = [(c.id, c.label) for c in self.changes] + [
+            (c.id, c.label) for c in self.earlier_comparable
+        ]
+        for change_id, label in compared:
+            words[f"yoy.{change_id}"] = f"{label}{YOY_WORDS}的变化"
+        return words
 
     def rule_files(self) -> tuple[tuple[str | None, tuple[Rule, ...]], ...]:
         """The rules grouped by the file a broken rule is reported against: a file table's (its CSV)

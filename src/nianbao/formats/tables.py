@@ -31,6 +31,9 @@ class Field:
     # "count": a non-negative integer; "signed": any integer (本年增/减); "amount": a non-negative sum
     type: str = "count"
     optional: bool = False  # a total a person may type; when left out (or blank) it is computed
+    # whether the Excel form has a row for it: figures added to a format later (channels, 全文电子化率
+    # in the national formats) are typed in figures.yaml only, so forms already filled still read
+    form: bool = True
 
 
 def field(key: str, raw: Any, at: str) -> Field:
@@ -109,7 +112,8 @@ class CategorySpec:
     unit: str
     total_label: str
     total: str | None = None  # the figure the categories add up to (active.total): computed unless typed
-    optional: bool = False  # the categories may be left out (national formats: only some reports list them)
+    optional: bool = False  # the categories may be left out (only some reports list them)
+    note: str = "categories"  # where the page prints its shares' notes (`notes.<place>`)
 
     def label(self, name: str) -> str:
         """How a message names one category's count: 类别“工作动态”的条数."""

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from nianbao.errors import DataError
-from nianbao.inputs.model import Number
+from nianbao.inputs.model import Mark, Number
 
 NOT_APPLICABLE = ("-", "—", "——", "/")  # after NFKC: full-width －, ／ become - and /
 TO_FILL = "待填"
@@ -51,6 +52,8 @@ class Place:
     subject: str
     cell: str = ""
     line: int | None = None  # the line (from 1) of the file, when known: a rule's message points to it
+    row: str = ""  # a table's cell: the subject up to its column (`第 3 行“一、…”`), to list a row's once
+    column: str = ""
 
     @classmethod
     def field(cls, file: str, key: str, label: str, line: int | None) -> Place:
@@ -61,16 +64,45 @@ class Place:
     @classmethod
     def table(cls, file: str, line: int, row: str, column: str) -> Place:
         """A cell of a table laid out like the paper form: its line, its row's and its column's labels."""
-        return cls(file, f"第 {line} 行“{row}”的“{column}”", cell="一格", line=line)
+        at = f"第 {line} 行“{row}”"
+        return cls(file, f"{at}的“{column}”", cell="一格", line=line, row=at, column=column)
 
     @classmethod
     def page(cls, file: str, line: int, row: str, column: str) -> Place:
         """A cell of a table on a saved web page: the line of the page's source where the cell starts
         (what Notepad shows), its row's and its column's labels."""
-        return cls(file, f"网页源代码第 {line} 行“{row}”的“{column}”", cell="一格")
+        at = f"网页源代码第 {line} 行“{row}”"
+        return cls(file, f"{at}的“{column}”", cell="一格", row=at, column=column)
 
     def error(self, message: str) -> DataError:
         return DataError(f"{self.subject}{message}", path=self.file)
+
+
+def grouped(marks: Sequence[Mark]) -> list[str]:
+    """One warning per file and kind of mark (a table of "/" is one warning listing its cells, not one
+    per cell), in the order first met; a mark alone is said as it is."""
+    groups: dict[tuple[str, str], list[Mark]] = {}
+    for mark in marks:
+        groups.setdefault((mark.file, mark.shown), []).append(mark)
+    said = []
+    for (file, _), group in groups.items():
+        if len(group) == 1:
+            said.append(str(group[0]))
+            continue
+        said.append(f"{file}: 以下 {len(group)} 格{group[0].what}：{_listed(group)}")
+    return said
+
+
+def _listed(marks: Sequence[Mark]) -> str:
+    """The cells of `marks`, a table's row named once before its columns (第 8 行“1.属于国家秘密”的
+    “自然人”“商业企业”), other cells as they are named."""
+    rows: dict[str, list[str]] = {}
+    for mark in marks:
+        if mark.row:
+            rows.setdefault(mark.row, []).append(f"“{mark.column}”")
+        else:
+            rows.setdefault(mark.cell, [])
+    return "、".join(f"{row}的{''.join(columns)}" if columns else row for row, columns in rows.items())
 
 
 @dataclass(frozen=True)
@@ -79,7 +111,7 @@ class Cell:
 
     value: Number
     shown: str | None = None
-    warning: str | None = None
+    mark: Mark | None = None  # counted as 0 though no 0 was typed: for reviewers
     # where it was typed (the place's line), for the rules' messages; not part of what the cell holds
     line: int | None = field(default=None, compare=False)
 
@@ -100,11 +132,8 @@ def read_cell(raw: object, kind: str, unit: str, place: Place, computed: bool = 
         raise place.error(f"还没有填写（写的是“{TO_FILL}”）；请填入数字，没有的填 0，不适用的填 -")
     if text in NOT_APPLICABLE:
         shown = str(raw).strip()
-        warning = (
-            f"{place.file}: {place.subject}填的是“{shown}”（不适用或没有），按 0 计算，"
-            "报告中照填写的显示，请核实"
-        )
-        return Cell(Decimal(0) if kind == "amount" else 0, shown, warning, place.line)
+        mark = Mark(place.file, place.subject, shown, place.row, place.column)
+        return Cell(Decimal(0) if kind == "amount" else 0, shown, mark, place.line)
     digits = sum(char.isdigit() for char in str(text))
     if isinstance(text, str) and digits > MAX_DIGITS:  # never converted: int() refuses 4,300 digits
         raise place.error(f"有 {digits} 位数字，超过 {MAX_DIGITS} 位，不是一个报告中的数")
@@ -167,6 +196,9 @@ def read_printed(raw: str, kind: str, unit: str, place: Place, computed: bool = 
     of what was printed, and publishers print a 0 as an empty cell (`&nbsp;`, or only a row's 总计).
     A blank computed cell is computed, as anywhere."""
     if not computed and not unicodedata.normalize("NFKC", raw).strip():
-        warning = f"{place.file}: {place.subject}是空白（照已发布的报告），按 0 计算，请核实"
-        return Cell(Decimal(0) if kind == "amount" else 0, None, warning)
+        return Cell(
+            Decimal(0) if kind == "amount" else 0,
+            None,
+            Mark(place.file, place.subject, "", place.row, place.column),
+        )
     return read_cell(raw, kind, unit, place, computed)

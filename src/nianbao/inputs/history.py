@@ -59,7 +59,7 @@ def check_history(project: Project, model: AgencyYear) -> tuple[str, ...]:
     """Apply each year's own format's rules to every year the model reads, each chained to the year
     before (the first to the opening balance, when there is one). A broken rule is reported against
     the file its figures are typed in (table 三's rules against the CSV). Returns the warnings, oldest
-    year first (the opening balance's first), each year's typed cells' before its rules'."""
+    year first (the cells typed as not applicable are the loader's to add, after all of them)."""
     agency = model.profile.slug
     values = history_values(model)
     previous: Year | None = None
@@ -68,9 +68,8 @@ def check_history(project: Project, model: AgencyYear) -> tuple[str, ...]:
         previous = Year(
             model.opening.as_of, values[model.opening.as_of], project.relative(opening), model.format.labels
         )
-    warnings = list(model.opening.warnings if model.opening else ())
+    warnings: list[str] = []
     for year in sorted(model.history):
-        warnings += model.history[year].warnings
         fmt, data = format_of(year), model.history[year]
         source = data.source  # the Excel form holds every table
         for file, rules in fmt.rule_files():

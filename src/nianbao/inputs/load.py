@@ -19,10 +19,11 @@ from typing import Any
 from nianbao.errors import DataError, NianbaoError, did_you_mean, together
 from nianbao.formats import ReportFormat, all_formats, format_for_year, year_out_of_range
 from nianbao.formats.publisher_checks import LEVELS
+from nianbao.formats.spec import PERCENT_KINDS
 from nianbao.formats.tables import CategorySpec
 from nianbao.inputs import copy_checks, prose_numbers, snapshot, stale_years
 from nianbao.inputs.applications import read_applications
-from nianbao.inputs.cells import Cell, Place, read_cell, shown
+from nianbao.inputs.cells import Cell, Place, grouped, read_cell, shown
 from nianbao.inputs.derive import history_values
 from nianbao.inputs.files import (
     MAX_CATEGORIES,
@@ -34,10 +35,14 @@ from nianbao.inputs.files import (
 )
 from nianbao.inputs.history import check_history, years_to_read
 from nianbao.inputs.model import (
+    PUBLISHERS,
     ROUNDINGS,
+    SHARE_BASES,
+    TRIMS,
     AgencyYear,
     Contact,
     Link,
+    Mark,
     Number,
     Opening,
     PercentPolicy,
@@ -50,13 +55,17 @@ from nianbao.inputs.workbook import read_form
 from nianbao.paths import SUMMARY, Project
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-# a profile's `percent:` (how its shares are printed) and the values each key may take
+# a profile's `percent:` (how its shares are printed) and the values each key may take; each kind of
+# figure (`percent.rates.decimals`) may take the same keys, which override the flat ones for that kind
 PERCENT_CHOICES: dict[str, tuple[Any, ...]] = {
     "decimals": (0, 1, 2),
     "rounding": ROUNDINGS,
-    "trim_zeros": (True, False),
+    "trim_zeros": TRIMS,
 }
-PERCENT_KEYS = tuple(f"percent.{name}" for name in PERCENT_CHOICES)
+FLAT_PERCENT_KEYS = tuple(f"percent.{name}" for name in PERCENT_CHOICES)
+PERCENT_KEYS = FLAT_PERCENT_KEYS + tuple(
+    f"percent.{kind}.{name}" for kind in PERCENT_KINDS for name in PERCENT_CHOICES
+)
 
 
 def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
@@ -72,9 +81,11 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     narrative = load_narrative(project, fmt, agency, year)
     earlier, skipped = _earlier_year(project, agency, year, on_file, history)
     model = AgencyYear(fmt, profile, year, history, opening, narrative, earlier=earlier)
-    return dataclasses.replace(
-        model, warnings=skipped + check_history(project, model) + check_publisher(project, model)
-    )
+    # what may need correcting first; then the cells counted as 0 though no 0 was typed (—, /, printed
+    # blanks), one warning per file and kind of mark, so they never drown the others
+    marks = [*(opening.marks if opening else ()), *(m for y in sorted(history) for m in history[y].marks)]
+    found = skipped + check_history(project, model) + check_publisher(project, model)
+    return dataclasses.replace(model, warnings=found + tuple(grouped(marks)))
 
 
 def _earlier_year(
@@ -258,24 +269,38 @@ def _present(path: Path) -> bool:
 def percent_policy(project: Project, agency: str, reader: Reader) -> PercentPolicy:
     """The profile's `percent:`; without one, the district's (`params/_district.yaml`), else the default.
 
-    Only the keys given are taken (`percent: {decimals: 2}` keeps half_up and the trailing zeros)."""
+    Only the keys given are taken (`percent: {decimals: 2}` keeps half_up and the trailing zeros); a kind's
+    keys (`percent: {rates: {decimals: 0}}`) override the flat ones for that kind of figure alone."""
     if not any(key in reader.content for key in PERCENT_KEYS) and agency != SUMMARY:
         district = project.profile(SUMMARY)
         if _present(district):
             reader = _open(project, district)
-    given: dict[str, Any] = {}
-    for key in PERCENT_KEYS:
-        if key not in reader.content:
-            continue
-        value, name = reader.content[key], key.removeprefix("percent.")
-        allowed = PERCENT_CHOICES[name]
-        if isinstance(value, bool) != isinstance(allowed[0], bool) or value not in allowed:
-            line = reader.lines.get(key)
-            at = f"第 {line} 行：" if line else ""
-            choices = "、".join(str(v).lower() for v in allowed)
-            raise reader.fail(f"{at}字段 {key}（占比的写法）应为 {choices} 之一，实际为 {shown(value)}")
-        given[name] = value
-    return PercentPolicy(**given)
+    given = {key: _percent_value(reader, key) for key in PERCENT_KEYS if key in reader.content}
+    flat = {key.removeprefix("percent."): value for key, value in given.items() if key in FLAT_PERCENT_KEYS}
+    # no flat key: the publishers' default underneath; any: the others as they always were
+    base = dataclasses.replace(PercentPolicy(), **flat) if flat else PUBLISHERS
+    kinds = []
+    for kind in PERCENT_KINDS:
+        own = {
+            key.removeprefix(f"percent.{kind}."): value
+            for key, value in given.items()
+            if key.startswith(f"percent.{kind}.")
+        }
+        if own:
+            kinds.append((kind, dataclasses.replace(base, **own)))
+    return dataclasses.replace(base, kinds=tuple(kinds))
+
+
+def _percent_value(reader: Reader, key: str) -> Any:
+    """One key of `percent:`, one of the values its name may take (the one message for all of them)."""
+    value, name = reader.content[key], key.rsplit(".", 1)[1]
+    allowed = PERCENT_CHOICES[name]
+    if not any(isinstance(value, bool) == isinstance(a, bool) and value == a for a in allowed):
+        line = reader.lines.get(key)
+        at = f"第 {line} 行：" if line else ""
+        choices = "、".join(str(v).lower() for v in allowed)
+        raise reader.fail(f"{at}字段 {key}（占比的写法）应为 {choices} 之一，实际为 {shown(value)}")
+    return value
 
 
 def load_any_year(project: Project, agency: str, year: int) -> YearData:
@@ -287,12 +312,12 @@ def load_any_year(project: Project, agency: str, year: int) -> YearData:
 
 
 class Typed:
-    """One year's figures as they are read: values by key, how odd cells were typed, the warnings."""
+    """One year's figures as they are read: values by key, how odd cells were typed, their marks."""
 
     def __init__(self) -> None:
         self.values: dict[str, Number] = {}
         self.shown: dict[str, str] = {}
-        self.warnings: list[str] = []
+        self.marks: list[Mark] = []
         self.lines: dict[str, int] = {}
 
     def put(self, key: str, cell: Cell | None) -> None:
@@ -303,8 +328,8 @@ class Typed:
             self.lines[key] = cell.line
         if cell.shown is not None:
             self.shown[key] = cell.shown
-        if cell.warning is not None:
-            self.warnings.append(cell.warning)
+        if cell.mark is not None:
+            self.marks.append(cell.mark)
 
 
 def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> YearData:
@@ -316,7 +341,7 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
     published = fmt.history.published
     lists, sections = [spec.field for spec in fmt.category_specs], [published] if published else []
     reader = _open(project, project.figures(agency, year), keep=[*lists, *sections])
-    reader.only(["report.number", "report.date", "as_printed", *lists, *fmt.fields, *sections])
+    reader.only(["report.number", "report.date", "as_printed", "share_base", *lists, *fmt.fields, *sections])
     read = Typed()
     faults: list[NianbaoError] = []  # every wrong figure of the file, in one message
     for key, field in fmt.fields.items():
@@ -344,9 +369,38 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
     categories: tuple[tuple[str, int], ...] = ()
     for spec in fmt.category_specs:
         categories = _categories(reader, spec, read)
+        _total_without_categories(fmt, spec, categories, read.values, reader.where)
     return YearData(
-        year, number, date, read.values, categories, read.shown, tuple(read.warnings), read.lines, printed
+        year,
+        number,
+        date,
+        read.values,
+        categories,
+        read.shown,
+        tuple(read.marks),
+        read.lines,
+        printed,
+        share_base=_share_base(reader, printed),
     )
+
+
+def _share_base(reader: Reader, printed: bool) -> str:
+    """figures.yaml's `share_base:` (what the printed shares are of where a printed total differs from
+    its parts), only in a year typed as printed; the parts' sum when not given."""
+    if "share_base" not in reader.content:
+        return "parts"
+    value = reader.content["share_base"]
+    line = reader.lines.get("share_base")
+    at = f"第 {line} 行：" if line else ""
+    if value not in SHARE_BASES:
+        choices = "、".join(f"{key}（{words}）" for key, words in SHARE_BASES.items())
+        raise reader.fail(f"{at}字段 share_base（占比的基数）应为 {choices}之一，实际为 {shown(value)}")
+    if not printed:
+        raise reader.fail(
+            f"{at}字段 share_base（占比的基数）只用于照已发布的报告填写的年度（as_printed: true）："
+            "本系统算出的合计总等于各项之和"
+        )
+    return str(value)
 
 
 def load_form(project: Project, fmt: ReportFormat, agency: str, year: int, form: Path) -> YearData:
@@ -367,10 +421,11 @@ def load_form(project: Project, fmt: ReportFormat, agency: str, year: int, form:
     read = Typed()
     for key, cell in figures.cells.items():
         read.put(key, cell)
-    read.warnings += figures.warnings
+    read.marks += figures.marks
     for spec in fmt.category_specs:
         if not figures.categories and not spec.optional:
             raise DataError(f"工作表中{spec.label('…')}一个也没有填写：至少要有一类", path=where)
+        _total_without_categories(fmt, spec, figures.categories, read.values, where)
     return YearData(
         year,
         figures.number,
@@ -378,8 +433,28 @@ def load_form(project: Project, fmt: ReportFormat, agency: str, year: int, form:
         read.values,
         figures.categories,
         read.shown,
-        tuple(read.warnings),
+        tuple(read.marks),
         source=where,
+    )
+
+
+def _total_without_categories(
+    fmt: ReportFormat,
+    spec: CategorySpec,
+    categories: tuple[tuple[str, int], ...],
+    values: dict[str, Number],
+    where: str,
+) -> None:
+    """A report that lists no categories (they are optional) must give the total they would add up to
+    when the appendix prints it (pre2019's 主动公开文件数)."""
+    total = spec.total
+    printed = total is not None and total in {row.id for row in fmt.appendix_rows}
+    if categories or not printed or total in values:
+        return
+    raise DataError(
+        f"没有列出{spec.name_column}（{spec.field}）时，必须填写字段 {total}（{fmt.label(str(total))}）",
+        path=where,
+        hint=f"照原报告填写 {total}，或按{spec.name_column}列出{spec.count_column}。",
     )
 
 
@@ -408,7 +483,7 @@ def _categories(reader: Reader, spec: CategorySpec, read: Typed) -> tuple[tuple[
         cell = read_cell(raw, "count", spec.unit, place)
         if cell is None:
             raise ValueError(key)  # a figure that is not computed is never None
-        read.warnings += [cell.warning] if cell.warning else []
+        read.marks += [cell.mark] if cell.mark else []
         counts.append((str(name).strip(), int(cell.value)))
     return tuple(counts)
 
@@ -436,7 +511,7 @@ def load_opening(project: Project, agency: str, fmt: ReportFormat, on_file: list
     read = Typed()
     for row in fmt.history.opening_rows:
         read.put(row.id, rows.figure(f"{key}.{row.id}", "count", "", fmt.label(f"{key}.{row.id}")))
-    return Opening(as_of, {row: int(value) for row, value in read.values.items()}, tuple(read.warnings))
+    return Opening(as_of, {row: int(value) for row, value in read.values.items()}, tuple(read.marks))
 
 
 def load_narrative(project: Project, fmt: ReportFormat, agency: str, year: int) -> dict[str, str]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from nianbao.errors import DataError
 from nianbao.formats.tables import ActiveTable, ApplicationTable, Column, ReviewTable
 from nianbao.inputs.cells import Cell, Place, read_printed
+from nianbao.inputs.model import Mark
 from nianbao.inputs.page_grid import MAX_SLOTS, Grid, Page, Slot
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
@@ -48,15 +49,15 @@ def matches(text: str, label: str) -> bool:
 @dataclass
 class Printed:
     """What a page's tables print: each figure's cell by key (None where a blank total is computed), and
-    the warnings the cells gave (blanks read as 0, not applicable)."""
+    the cells counted as 0 though no 0 was printed (blanks, not applicable)."""
 
     cells: dict[str, Cell | None] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
 
     def put(self, key: str, cell: Cell | None) -> None:
         self.cells[key] = cell
-        if cell is not None and cell.warning:
-            self.warnings.append(cell.warning)
+        if cell is not None and cell.mark:
+            self.marks.append(cell.mark)
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def workbook_layout(fmt: ReportFormat, year: int) -> list[SheetLayout]:
         (NUMBER, spec.number_label, "number", ""),
         (DATE, spec.date_label, "date", ""),
     ]
-    rows += [(key, f.label, f.type, f.unit) for key, f in fmt.fields.items() if key not in placed]
+    rows += [(k, f.label, f.type, f.unit) for k, f in fmt.fields.items() if k not in placed and f.form]
     for line, (key, label, kind, unit) in enumerate(rows, start=TOP):
         report.label(line, 1, label, "label")
         report.slot(Slot(ref(line, 2), key, kind, unit, label, ""))

@@ -22,6 +22,7 @@ from nianbao.formats import ReportFormat
 from nianbao.inputs import printable, xlsx_parts
 from nianbao.inputs.cells import Cell, Place, read_cell, shown
 from nianbao.inputs.files import Reader, read_bytes
+from nianbao.inputs.model import Mark
 from nianbao.inputs.sheet_layout import (
     DATE,
     META_KEYS,
@@ -63,7 +64,7 @@ class FormFigures:
     number: int
     date: dt.date
     categories: tuple[tuple[str, int], ...]
-    warnings: tuple[str, ...] = ()  # categories' counts typed as not applicable (—)
+    marks: tuple[Mark, ...] = ()  # categories' counts typed as not applicable (—)
 
 
 def open_book(data: bytes, where: str) -> Any:
@@ -125,7 +126,7 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
     date: dt.date | None = None
     categories: list[tuple[str, int]] = []
     faults: list[str] = []
-    warnings: list[str] = []
+    marks: list[Mark] = []
     for layout in workbook_layout(fmt, year):
         sheet = _sheet(book, layout, where)
         names: dict[str, str] = {}
@@ -140,7 +141,7 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
                         continue  # a total that is still its formula: computed here, never evaluated
                     raise place.error(f"填的是公式 {shown(raw.text)}；{ASK.get(slot.kind, ASK['count'])}")
                 unprintable = printable.problem(raw) if isinstance(raw, str) else None
-                if unprintable:  # a cell is text like a file's line: the same rule, named by its cell
+                if isinstance(raw, str) and unprintable:  # a cell is text like a file's line: same rule
                     if slot.kind == "name":
                         names[slot.key] = raw  # its count is not "without a name" as well
                     raise place.error(unprintable)
@@ -155,7 +156,7 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
                     category = _category(raw, slot, place, names)
                     if category is not None:
                         categories.append(category[:2])
-                        warnings += [category[2]] if category[2] else []
+                        marks += [category[2]] if category[2] else []
                 elif _blank(raw) and slot.key in fmt.fields and fmt.fields[slot.key].optional:
                     continue  # an optional figure left blank is not given (as when left out of the YAML)
                 else:
@@ -166,7 +167,7 @@ def read_book(book: Any, where: str, fmt: ReportFormat, year: int) -> tuple[Form
                 faults.append(err.message)
     if faults or number is None or date is None:
         return None, faults
-    return FormFigures(cells, number, date, tuple(categories), tuple(warnings)), []
+    return FormFigures(cells, number, date, tuple(categories), tuple(marks)), []
 
 
 def _sheet(book: Any, layout: SheetLayout, where: str) -> Worksheet:
@@ -265,8 +266,8 @@ def _date(raw: object, place: Place, where: str) -> dt.date:
 
 def _category(
     raw: object, slot: Slot, place: Place, names: dict[str, str]
-) -> tuple[str, int, str | None] | None:
-    """A category's (name, count, warning); None for an empty row. A count without a name is an error."""
+) -> tuple[str, int, Mark | None] | None:
+    """A category's (name, count, mark); None for an empty row. A count without a name is an error."""
     name = names.get(slot.key.removesuffix(".count"))
     if name is None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -275,4 +276,4 @@ def _category(
     cell = read_cell(raw, slot.kind, slot.unit, place)
     if cell is None:
         raise ValueError(slot.key)  # not a computed cell: never None
-    return name, int(cell.value), cell.warning
+    return name, int(cell.value), cell.mark

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from nianbao.errors import TemplateError, did_you_mean
 from nianbao.figures import numbers
+from nianbao.figures.absent import AbsentFigureError
 from nianbao.formats import ReportFormat
 from nianbao.notebook import sandbox
 
@@ -43,7 +44,7 @@ def _render(source: str, context: Mapping[str, Any], where: str, literal_is_data
         raise TemplateError(f"占位符无法填写：{_undefined(err.message or '')}", path=where) from err
     except jinja2.TemplateSyntaxError as err:
         raise TemplateError(f"占位符写法错误（第 {err.lineno} 行）：{err.message}", path=where) from err
-    except sandbox.PlaceholderError as err:
+    except (sandbox.PlaceholderError, AbsentFigureError) as err:
         raise TemplateError(f"占位符无法填写：{err}", path=where) from err
     except SecurityError as err:
         raise TemplateError(

@@ -26,6 +26,7 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
 from nianbao.figures import numbers
+from nianbao.figures.absent import Absent, AbsentFigureError, Names
 
 MAX_ITERATIONS = 10_000  # loop steps in one piece of text (a report's loops take a few dozen)
 MAX_OUTPUT = 200_000  # characters one piece of text may expand to (a whole report is about 10,000)
@@ -91,6 +92,8 @@ def _printable(value: Any) -> Any:
     """What a placeholder prints is a number or a text, never a group of them (a Python repr)."""
     if isinstance(value, Mapping | list | tuple | LoopContext):
         raise PlaceholderError("这是一组数字或文字，请写出其中的一项（如 active.total）")
+    if isinstance(value, Absent):  # a figure this report does not have: say why
+        raise AbsentFigureError(value.message)
     return value
 
 
@@ -116,6 +119,8 @@ class PlaceholderEnvironment(SandboxedEnvironment):
     def getitem(self, obj: Any, argument: Any) -> Any:
         if isinstance(obj, jinja2.Undefined):
             return obj  # `apply.total` with no `apply`: the message names `apply`
+        if isinstance(obj, Absent):
+            return obj.child(argument)  # the deeper name's own words, when it has some
         try:
             if isinstance(obj, Mapping) and argument in obj:
                 return obj[argument]
@@ -123,7 +128,8 @@ class PlaceholderEnvironment(SandboxedEnvironment):
             pass
         if isinstance(obj, list | tuple) and type(argument) is int and -len(obj) <= argument < len(obj):
             return obj[argument]
-        return self.undefined(obj=obj, name=argument)
+        absent = obj.absent(argument) if isinstance(obj, Names) else None
+        return absent if absent is not None else self.undefined(obj=obj, name=argument)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if isinstance(left, str | Sequence) or isinstance(right, str | Sequence):

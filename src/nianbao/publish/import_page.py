@@ -30,7 +30,7 @@ from nianbao.figures.shares import nest
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.formats.tables import ApplicationTable
 from nianbao.inputs import snapshot
-from nianbao.inputs.cells import Cell
+from nianbao.inputs.cells import Cell, grouped
 from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.derive import year_values
 from nianbao.inputs.history import labels
@@ -65,7 +65,7 @@ def import_page(project: Project, page_path: Path, agency: str, year: int) -> Im
     where = page_path.name
     page = read_page(_page_bytes(page_path), where)
     printed = read_tables(page, where, tables, TABLES)
-    warnings = list(printed.warnings)
+    warnings: list[str] = []
     report, report_warnings = _report(project, agency, year, page, where)
     warnings += report_warnings
     figures = _figures(fmt, printed, where, year, warnings)
@@ -76,8 +76,9 @@ def import_page(project: Project, page_path: Path, agency: str, year: int) -> Im
     # The rules are applied to the files as written (they are read back, chained to the year before):
     # should that fail, the files go again — an import that fails leaves nothing behind.
     with written_unless(project, files) as written:
-        warnings += _broken_rules(project, fmt, agency, year)
-    return Imported(written, warnings)
+        broken = _broken_rules(project, fmt, agency, year)
+    # what needs correcting first; the cells printed blank or "/", one warning per kind of mark, last
+    return Imported(written, warnings + broken + grouped(printed.marks))
 
 
 def _page_bytes(page_path: Path) -> bytes:
