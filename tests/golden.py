@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from nianbao.batch import records
+from nianbao.year import records
 from tests.conftest import copy_project
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "sample-outputs.sha256"

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from nianbao.batch import plan, records
+from nianbao.batch import plan
 from nianbao.errors import DataError, NianbaoError
 from nianbao.paths import Project
+from nianbao.year import records
 
 if TYPE_CHECKING:
-    from nianbao.next_year import Started
+    from nianbao.authoring.next_year import Started
 
 
 class ArgumentError(NianbaoError):
@@ -188,7 +189,7 @@ def run_batch(project: Project, args: argparse.Namespace, year: int | None) -> i
 
 def import_page(project: Project, args: argparse.Namespace, year: int) -> int:
     """`import`: a published page as a year's data files; lists what it wrote."""
-    from nianbao.publish.import_page import import_page as imported
+    from nianbao.portal.import_page import import_page as imported
 
     outcome = imported(project, Path(args.file), args.agency, year)
     print_warnings(outcome.warnings)
@@ -203,14 +204,14 @@ def import_page(project: Project, args: argparse.Namespace, year: int) -> int:
 
 def run_forms(project: Project, args: argparse.Namespace, year: int | None) -> int:
     """`workbook`, `workbooks`: write the Excel forms to hand out; `collect`: place the returned ones."""
-    from nianbao.publish import forms
+    from nianbao.forms import collect, hand_out
 
     if args.command == "collect":
-        outcome = forms.collect(project, Path(args.folder))
+        outcome = collect.collect(project, Path(args.folder))
         for name, why in outcome.skipped:  # no form: listed, but not a fault of the run
             print(f"跳过 / skipped: {name}：{why}")
         if not outcome.placed and not outcome.refused:
-            raise forms.nothing_to_collect(Path(args.folder))
+            raise collect.nothing_to_collect(Path(args.folder))
         for name, target, faults in outcome.placed:
             state = f"还有 {faults} 格空着或填写有误，make check 逐格列出" if faults else "各格均已填写"
             print(f"已放置 / placed: {name} → {target}：{state}")
@@ -221,8 +222,8 @@ def run_forms(project: Project, args: argparse.Namespace, year: int | None) -> i
         return 1 if outcome.refused else 0  # a refused form is the clerk's to fix
     if year is None:
         raise ValueError("workbook commands take a year")  # argparse requires it
-    paths = [forms.write_form(project, args.agency, year)] if args.command == "workbook" else []
-    paths += forms.write_forms(project, year) if args.command == "workbooks" else []
+    paths = [hand_out.write_form(project, args.agency, year)] if args.command == "workbook" else []
+    paths += hand_out.write_forms(project, year) if args.command == "workbooks" else []
     for path in paths:
         print(f"已生成填报表 / form: {project.relative(path)}")
     return 0
@@ -274,8 +275,8 @@ def check(project: Project, agency: str | None, year: int | None) -> int:
 
 def next_year(project: Project, agency: str | None) -> int:
     """Start the next year of one agency, or of every agency (each all or nothing; the others go on)."""
+    from nianbao.authoring.next_year import start_next_year
     from nianbao.inputs.load import agencies_on_file
-    from nianbao.next_year import start_next_year
 
     targets = [agency] if agency is not None else agencies_on_file(project)
     if not targets:

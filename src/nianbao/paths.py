@@ -18,7 +18,7 @@ from nianbao.errors import NianbaoError
 PACKAGE_DIR = Path(str(resources.files("nianbao")))
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 # The district summary's name under params/, data/ and output/: not a valid agency slug.
-BUILD_RECORD, CHECK_RECORD = "build.json", "check.json"  # see batch/records.py
+BUILD_RECORD, CHECK_RECORD = "build.json", "check.json"  # see year/records.py
 SUMMARY = "_district"
 YEAR_FOLDER = re.compile(r"[0-9]{4}")  # data/<agency>/<year>/: ASCII digits only
 

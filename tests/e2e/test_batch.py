@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.batch import plan, pool, records, summary
+from nianbao.batch import plan, pool, summary
 from nianbao.build import build_report
 from nianbao.paths import Project
 from nianbao.publish.export import REPORT_EXPORTS
+from nianbao.year import records
 from tests import golden
 from tests.conftest import copy_project
 from tests.e2e.test_report import Run, make

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.batch import records
 from nianbao.paths import Project
+from nianbao.year import records
 from tests.conftest import copy_project
 from tests.e2e.test_batch import running_in
 

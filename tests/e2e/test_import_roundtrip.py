@@ -13,7 +13,7 @@ from nianbao.drawing.outputs import pieces
 from nianbao.drawing.table_model import Table
 from nianbao.inputs.load import years_on_file
 from nianbao.paths import Project
-from nianbao.publish.import_page import import_page
+from nianbao.portal.import_page import import_page
 from tests.conftest import copy_project
 
 pytestmark = pytest.mark.slow

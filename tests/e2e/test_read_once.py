@@ -11,9 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nianbao.batch import plan, records
+from nianbao.batch import plan
 from nianbao.build import build_report
 from nianbao.paths import Project
+from nianbao.year import records
 from tests.templates import edit_template
 
 pytestmark = pytest.mark.slow

@@ -15,11 +15,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nianbao.batch import records
 from nianbao.build import build_report
 from nianbao.errors import NianbaoError
 from nianbao.paths import Project
 from nianbao.publish import atomic
+from nianbao.year import records
 from tests.e2e.test_report import make
 
 pytestmark = pytest.mark.slow

@@ -25,10 +25,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from nianbao.forms.hand_out import form_format, write_form
 from nianbao.inputs.load import load_any_year
 from nianbao.inputs.sheet_layout import META_SHEET, workbook_layout
 from nianbao.paths import Project
-from nianbao.publish.forms import form_format, write_form
 from tests.functional.test_hostile_input import entries
 from tests.hostile_xlsx import CASES, Case, oversized
 

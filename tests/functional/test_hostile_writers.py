@@ -25,9 +25,9 @@ import pytest
 import yaml
 
 from nianbao.batch import plan
+from nianbao.forms.hand_out import write_form
 from nianbao.inputs.prose import COMMENT
 from nianbao.paths import Project
-from nianbao.publish.forms import write_form
 from tests.conftest import copy_project
 from tests.functional.test_hostile_input import entries
 from tests.unit.test_plan import fake_build

@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 
-from nianbao.batch import lock, plan, records
+from nianbao.batch import lock, plan
 from nianbao.batch import run as batch
 from nianbao.errors import OutputError
 from nianbao.notebook import runtime
 from nianbao.paths import Project
 from nianbao.publish import atomic
+from nianbao.year import records
 
 GOOD = records.build_record(
     records.BUILT,

@@ -10,7 +10,7 @@ import pytest
 
 from nianbao.errors import DataError
 from nianbao.paths import Project
-from nianbao.publish import data_files
+from nianbao.year import data_files
 
 
 def test_new_files_are_written_and_listed(project: Project) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from nianbao.errors import DataError, OutputError
 from nianbao.paths import Project
-from nianbao.publish import data_files
+from nianbao.year import data_files
 
 
 def fault(code: int) -> Callable[..., Any]:

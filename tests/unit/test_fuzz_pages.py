@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from nianbao.errors import DataError, NianbaoError
 from nianbao.formats import format_for_year
-from nianbao.inputs.page_grid import MAX_SLOTS, decode_page, read_page, web_encodings
 from nianbao.paths import Project
-from nianbao.publish.import_page import import_page
+from nianbao.portal.grid import MAX_SLOTS, decode_page, read_page, web_encodings
+from nianbao.portal.import_page import import_page
 from tests.conftest import ROOT, copy_project
 
 FUZZ = settings(

@@ -16,9 +16,9 @@ from nianbao.formats import format_for_year
 from nianbao.inputs.checks import PRINTED
 from nianbao.inputs.derive import year_values
 from nianbao.inputs.load import load_agency_year, load_year
-from nianbao.inputs.page_grid import decode_page, read_page
 from nianbao.paths import Project
-from nianbao.publish.import_page import import_page
+from nianbao.portal.grid import decode_page, read_page
+from nianbao.portal.import_page import import_page
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "portal"
 GB2021 = PAGES / "gb2021-gb2312.html"  # shili 2021's figures

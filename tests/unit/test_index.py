@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nianbao.batch import index, plan, records
+from nianbao.batch import index, plan
 from nianbao.paths import Project
 from nianbao.publish.atomic import write_atomic
+from nianbao.year import records
 
 
 def record(project: Project, job: plan.Job, status: str, **fields: Any) -> None:
@@ -141,7 +142,7 @@ def test_the_dashboard_shows_each_state_its_deadline_and_every_file(project: Pro
 
 def test_a_started_year_shows_as_to_fill_after_check(project: Project, monkeypatch: Any) -> None:
     from nianbao import cli
-    from nianbao.next_year import start_next_year
+    from nianbao.authoring.next_year import start_next_year
 
     monkeypatch.chdir(project.root)
     start_next_year(project, "minzheng")

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from nianbao.batch import index, lock, plan, records
+from nianbao.batch import index, lock, plan
 from nianbao.errors import OutputError
 from nianbao.inputs.snapshot import NotRegularError, read_regular
 from nianbao.paths import Project
+from nianbao.year import records
 
 SECONDS = 30
 HINT = (

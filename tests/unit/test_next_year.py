@@ -1,6 +1,6 @@
-"""`make next-year` (src/nianbao/next_year.py): the next year starts from the latest on file, with only the
-figures its format carries over filled in, everything else `待填` / `待改写`, which `make check` lists
-exactly; and nothing is ever overwritten."""
+"""`make next-year` (src/nianbao/authoring/next_year.py): the next year starts from the latest on file, with
+only the figures its format carries over filled in, everything else `待填` / `待改写`, which `make check`
+lists exactly; and nothing is ever overwritten."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from nianbao import cli
+from nianbao.authoring.next_year import start_next_year
 from nianbao.build import check_report
 from nianbao.errors import DataError
 from nianbao.figures.derived import Figures
@@ -20,7 +21,6 @@ from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear
 from nianbao.inputs.prose import REWRITE
 from nianbao.inputs.to_fill import UnfilledError
-from nianbao.next_year import start_next_year
 from nianbao.paths import Project
 
 # (agency, the latest year it keeps, the formats of that year and of the next)

@@ -11,7 +11,7 @@ import pytest
 
 from nianbao.errors import DataError
 from nianbao.inputs import snapshot
-from nianbao.inputs.page_grid import MAX_SLOTS, decode_page, read_page, web_encodings
+from nianbao.portal.grid import MAX_SLOTS, decode_page, read_page, web_encodings
 
 
 def shape(markup: str) -> list[list[str]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.batch import plan, records
+from nianbao.batch import plan
 from nianbao.batch.run import jobs_from_make
 from nianbao.batch.summary import build_summary
 from nianbao.build import Built
@@ -17,6 +17,7 @@ from nianbao.inputs.load import load_agency_year
 from nianbao.notebook.template import read_template
 from nianbao.paths import Project
 from nianbao.publish.atomic import write_atomic
+from nianbao.year import records
 
 
 def fake_build(project: Project, job: plan.Job) -> None:

@@ -1,4 +1,4 @@
-"""The writers of the data files nianbao creates (`publish/serialize.py`): whatever a name holds, it is
+"""The writers of the data files nianbao creates (`authoring/serialize.py`): whatever a name holds, it is
 read back as itself, never adds a key and never ends a comment. Property-based: any string, derandomized."""
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nianbao.inputs.prose import COMMENT
-from nianbao.publish.serialize import (
+from nianbao.authoring.serialize import (
     Quoted,
     html_comment,
     html_comment_text,
@@ -23,6 +22,7 @@ from nianbao.publish.serialize import (
     yaml_comment,
     yaml_note,
 )
+from nianbao.inputs.prose import COMMENT
 
 PROPERTY = settings(derandomize=True, database=None, deadline=None, max_examples=300)
 # Any text, and text made of what attacks a line-based file: breaks of every kind, YAML's indicators,

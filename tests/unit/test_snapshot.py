@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.batch import records
 from nianbao.inputs import snapshot
 from nianbao.inputs.snapshot import Snapshot
+from nianbao.year import records
 
 
 def test_a_file_is_read_once_and_later_reads_get_the_same_bytes(tmp_path: Path) -> None:

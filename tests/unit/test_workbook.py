@@ -16,11 +16,12 @@ from openpyxl.utils import get_column_letter
 from nianbao.cli import main
 from nianbao.errors import DataError, FormatError
 from nianbao.formats import ReportFormat, format_for_year
+from nianbao.forms.collect import collect
+from nianbao.forms.hand_out import write_form
 from nianbao.inputs.carry_over import carry_over
 from nianbao.inputs.load import load_agency_year, load_any_year, years_on_file
 from nianbao.inputs.sheet_layout import CATEGORY_ROWS, META_SHEET, workbook_layout
 from nianbao.paths import Project
-from nianbao.publish.forms import collect, write_form
 from tests.conftest import ROOT
 from tests.unit.conftest import Edit
 

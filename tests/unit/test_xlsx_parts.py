@@ -13,11 +13,11 @@ import pytest
 from defusedxml import EntitiesForbidden
 
 from nianbao.errors import DataError
+from nianbao.forms.hand_out import form_format, write_form
+from nianbao.forms.writer import FORMULA_START, put
 from nianbao.inputs import xlsx_parts
 from nianbao.inputs.workbook import open_book, read_book
 from nianbao.paths import Project
-from nianbao.publish.forms import form_format, write_form
-from nianbao.publish.workbook import FORMULA_START, put
 from tests.conftest import copy_project
 from tests.hostile_xlsx import CASES, EXTERNAL, LAUGHS, SHEET, Case, rebuild, with_doctype
 

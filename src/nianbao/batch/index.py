@@ -25,12 +25,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from nianbao.batch import plan, records
+from nianbao.batch import plan
 from nianbao.formats import all_formats, index_columns
 from nianbao.inputs.snapshot import read_regular
 from nianbao.paths import Project
 from nianbao.publish import pages
 from nianbao.publish.atomic import write_atomic
+from nianbao.year import records
 
 TITLE = "政府信息公开工作年度报告索引"
 # state → (what the status column says, its CSS class)

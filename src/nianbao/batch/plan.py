@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nianbao.batch import records
 from nianbao.errors import NianbaoError, OutputError
 from nianbao.inputs.snapshot import Snapshot, Stamp, read_regular
 from nianbao.paths import PACKAGE_DIR, Project
+from nianbao.year import records
 
 if TYPE_CHECKING:
     from nianbao.build import Built

@@ -18,8 +18,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from nianbao.batch import plan, records
+from nianbao.batch import plan
 from nianbao.paths import Project
+from nianbao.year import records
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from nianbao.batch import plan, records
+from nianbao.batch import plan
 from nianbao.drawing import charts, table_html, tables
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.outputs import Output, piece_of
@@ -46,6 +46,7 @@ from nianbao.publish import pages, pdf, word
 from nianbao.publish.atomic import publish
 from nianbao.publish.document import Block, Document, Heading, Paragraph, Span, from_markdown
 from nianbao.report import Report
+from nianbao.year import records
 
 
 def load_parts(project: Project, year: int) -> list[Figures]:

@@ -1,6 +1,6 @@
 """The Excel form's layout: where every label, every input cell and every total sits, sheet by sheet.
 
-One layout serves both directions: `publish/workbook.py` writes the form from it and `inputs/workbook.py`
+One layout serves both directions: `forms/writer.py` writes the form from it and `inputs/workbook.py`
 reads the returned form by it, so a figure is always read from the cell it was asked for in. The layout is
 computed from the format's definition alone (its tables, its labels, its `workbook:` section): no label is
 typed here. Sheets are laid out like the printed tables — merged headers, nested row labels, the

@@ -19,19 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nianbao.errors import DataError
-from nianbao.formats import ReportFormat, format_for_year, year_out_of_range
-from nianbao.formats.tables import ApplicationTable
-from nianbao.inputs.carry_over import CarriedOver, carry_over
-from nianbao.inputs.cells import TO_FILL
-from nianbao.inputs.load import check_agency, load_agency_year, years_on_file
-from nianbao.inputs.model import AgencyYear, Number
-from nianbao.inputs.prose import rewrite_line
-from nianbao.inputs.to_fill import UnfilledError
-from nianbao.paths import Project
-from nianbao.publish.data_files import write_new
-from nianbao.publish.forms import form_values
-from nianbao.publish.serialize import (
+from nianbao.authoring.serialize import (
     Quoted,
     html_comment,
     html_comment_text,
@@ -40,7 +28,19 @@ from nianbao.publish.serialize import (
     same_keys,
     yaml_comment,
 )
-from nianbao.publish.workbook import form_bytes
+from nianbao.errors import DataError
+from nianbao.formats import ReportFormat, format_for_year, year_out_of_range
+from nianbao.formats.tables import ApplicationTable
+from nianbao.forms.hand_out import form_values
+from nianbao.forms.writer import form_bytes
+from nianbao.inputs.carry_over import CarriedOver, carry_over
+from nianbao.inputs.cells import TO_FILL
+from nianbao.inputs.load import check_agency, load_agency_year, years_on_file
+from nianbao.inputs.model import AgencyYear, Number
+from nianbao.inputs.prose import rewrite_line
+from nianbao.inputs.to_fill import UnfilledError
+from nianbao.paths import Project
+from nianbao.year.data_files import write_new
 
 FIRST_CELL = "项目"  # table 三's top-left cell, any text (as the sample files have it)
 REPORT_FIELDS = (("number", "文号中的序号"), ("date", "发文日期，如 {year}-01-20"))

@@ -22,7 +22,7 @@ from nianbao.errors import DataError
 from nianbao.formats.tables import ActiveTable, ApplicationTable, Column, ReviewTable
 from nianbao.inputs.cells import Cell, Place, read_printed
 from nianbao.inputs.model import Mark
-from nianbao.inputs.page_grid import MAX_SLOTS, Grid, Page, Slot
+from nianbao.portal.grid import MAX_SLOTS, Grid, Page, Slot
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 NOTE = re.compile(r"\(.*\)")  # after NFKC, （…） is (…)

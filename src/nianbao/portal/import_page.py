@@ -2,8 +2,8 @@
 
 An agency new to nianbao has last year's report only as a page on its portal; this year's carry-overs
 (上年结转), its year-on-year figures and the checks that chain years need it on file. The page's tables
-二, 三 and 四 are found by their official labels (`inputs/page_tables.py`, over the grids of
-`inputs/page_grid.py`) and written as `data/<agency>/<year>/figures.yaml` and table 三's CSV, through
+二, 三 and 四 are found by their official labels (`portal/tables.py`, over the grids of
+`portal/grid.py`) and written as `data/<agency>/<year>/figures.yaml` and table 三's CSV, through
 `data_files.write_new` (new files only, all or none, listed). What the page printed is what is written,
 errors included: a figure that breaks a rule of the format is imported as printed and the broken rule
 reported, for the clerk to see. The figures file says `as_printed: true`, so the printed inconsistencies the
@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from nianbao.authoring.serialize import dump, one_line, same_keys, yaml_comment
 from nianbao.errors import DataError, FormatError, NianbaoError
 from nianbao.figures.shares import nest
 from nianbao.formats import ReportFormat, format_for_year
@@ -35,11 +36,10 @@ from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.derive import year_values
 from nianbao.inputs.history import labels
 from nianbao.inputs.load import check_agency, load_any_year, load_profile, load_year, years_on_file
-from nianbao.inputs.page_grid import Page, read_page
-from nianbao.inputs.page_tables import Printed, read_tables
 from nianbao.paths import Project
-from nianbao.publish.data_files import written_unless
-from nianbao.publish.serialize import dump, one_line, same_keys, yaml_comment
+from nianbao.portal.grid import Page, read_page
+from nianbao.portal.tables import Printed, read_tables
+from nianbao.year.data_files import written_unless
 
 TABLES = ("表二", "表三", "表四")  # how messages name the tables, as the issue and the clerks do
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
