@@ -11,9 +11,9 @@ import pytest
 from nianbao.errors import DataError
 from nianbao.figures.derived import Figures
 from nianbao.figures.numbers import percent
-from nianbao.figures.shares import rate
 from nianbao.inputs.copy_checks import similarity
 from nianbao.inputs.load import load_agency_year
+from nianbao.inputs.shares import rate
 from nianbao.paths import Project
 
 FIGURES = "data/shili/2020/figures.yaml"

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from nianbao.figures.derived import Figures, appendix_lines
 from nianbao.figures.numbers import percent
-from nianbao.figures.shares import adds_up, rate, shares
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.inputs.derive import history_values, opening_values
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear, Contact, Link, Number, Opening, PercentPolicy, Profile, YearData
+from nianbao.inputs.shares import adds_up, rate, shares
 from nianbao.paths import Project
 
 Edit = Callable[[Path, str, str], None]  # the `edit` fixture of conftest.py

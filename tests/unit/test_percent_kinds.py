@@ -13,9 +13,9 @@ import pytest
 from nianbao.errors import DataError
 from nianbao.figures import numbers
 from nianbao.figures.derived import Figures
-from nianbao.figures.shares import adds_up, shares
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import PercentPolicy
+from nianbao.inputs.shares import adds_up, shares
 from nianbao.paths import Project
 
 WHOLE = PercentPolicy(decimals=2, trim_zeros="whole")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.figures.shares import DEFAULT
 from nianbao.formats import format_for_year
 from nianbao.formats.publisher_checks import prose_check
 from nianbao.formats.schema import DefinitionError
@@ -18,6 +17,7 @@ from nianbao.inputs.derive import history_values
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import Number, PercentPolicy
 from nianbao.inputs.prose_numbers import check_prose
+from nianbao.inputs.shares import DEFAULT
 from nianbao.inputs.stale_years import check_years
 from nianbao.paths import Project
 

@@ -13,8 +13,8 @@ import yaml
 from nianbao.errors import DataError
 from nianbao.figures.derived import Figures
 from nianbao.figures.numbers import ROUNDING_NOTE
-from nianbao.figures.shares import adds_up
 from nianbao.inputs.load import load_agency_year
+from nianbao.inputs.shares import adds_up
 from nianbao.paths import Project
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "real_reports.yaml"

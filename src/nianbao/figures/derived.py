@@ -16,12 +16,12 @@ from typing import Any
 
 from nianbao.figures import numbers
 from nianbao.figures.absent import mark_absent
-from nianbao.figures.shares import adds_up, nest, rate, shares
 from nianbao.formats import ReportFormat, ShareSpec, all_formats
 from nianbao.formats.spec import YOY_WORDS, RateSpec
 from nianbao.inputs.checks import KINDS
 from nianbao.inputs.derive import Change, changes, earlier_changes, history_values
 from nianbao.inputs.model import SHARE_BASES, AgencyYear, Number, PercentPolicy, YearData
+from nianbao.inputs.shares import adds_up, nest, rate, shares
 from nianbao.paths import SUMMARY
 
 # “（二）部分公开（区分处理的，只计这一情形，不计其他情形）” → “部分公开” for the chart and the prose

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from nianbao.figures import shares
+from nianbao.inputs import shares
 from nianbao.inputs.derive import Change
 from nianbao.inputs.model import PercentPolicy
 

@@ -42,7 +42,7 @@ class PercentPolicy:
 
     `decimals`: 0, 1 or 2 places; `rounding`: `half_up` (each share correctly rounded on its own, the way
     a reader recomputing it gets it), `largest_remainder` or `largest_share` (rounded so the shares add up
-    to 100; see `figures.shares.shares`); `trim_zeros`: see TRIMS. `kinds`: the policy of a kind of figure
+    to 100; see `inputs.shares.shares`); `trim_zeros`: see TRIMS. `kinds`: the policy of a kind of figure
     that prints otherwise (`percent: {rates: {decimals: 0}}`), by kind, each complete; `of` gives it."""
 
     decimals: int = 1

@@ -22,10 +22,10 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from nianbao.figures.shares import DEFAULT, rounded, shares
 from nianbao.formats import ReportFormat
 from nianbao.formats.publisher_checks import CATEGORY, NUMBER, Claim, ProseCheck
 from nianbao.inputs.model import Number, PercentPolicy
+from nianbao.inputs.shares import DEFAULT, rounded, shares
 
 DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 UNITS = {"十": 10, "百": 100, "千": 1000}

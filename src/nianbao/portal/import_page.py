@@ -27,7 +27,6 @@ from typing import Any
 
 from nianbao.authoring.serialize import dump, one_line, same_keys, yaml_comment
 from nianbao.errors import DataError, FormatError, NianbaoError
-from nianbao.figures.shares import nest
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.formats.tables import ApplicationTable
 from nianbao.inputs import snapshot
@@ -36,6 +35,7 @@ from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.derive import year_values
 from nianbao.inputs.history import labels
 from nianbao.inputs.load import check_agency, load_any_year, load_profile, load_year, years_on_file
+from nianbao.inputs.shares import nest
 from nianbao.paths import Project
 from nianbao.portal.grid import Page, read_page
 from nianbao.portal.tables import Printed, read_tables

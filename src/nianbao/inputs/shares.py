@@ -1,5 +1,8 @@
 """Shares and rates of counts, the one way every report computes them; and the nesting of dotted ids
-that the placeholders read."""
+that the placeholders read.
+
+In the inputs stage, not figures/: checking what a clerk typed (a share in the prose, a rate) means
+computing it as the report does, with the agency's percent policy (`model.PercentPolicy`)."""
 
 from __future__ import annotations
 
