@@ -96,14 +96,14 @@ def test_a_file_a_person_changed_is_never_replaced(project: Project) -> None:
     figures, table, form = begun(project)
     figures.write_bytes(YAML + "# 我填了一半\n".encode())
     before = tree(project.year_dir("minzheng", 2018))
-    with pytest.raises(DataError, match="^data/minzheng/2018/figures.yaml 刚刚被改动了"):
+    with pytest.raises(DataError, match=r"^data/minzheng/2018/figures\.yaml 刚刚被改动了"):
         data_files.replace_and_write(project, {form: b"xlsx"}, "collect", None, [table, figures])
     assert tree(project.year_dir("minzheng", 2018)) == before  # the CSV set aside first is back
 
 
 def test_a_file_not_in_the_record_is_never_replaced(project: Project) -> None:
     with pytest.raises(
-        DataError, match="^data/minzheng/2017/figures.yaml 刚刚被改动了（或不是 nianbao 生成的）"
+        DataError, match=r"^data/minzheng/2017/figures\.yaml 刚刚被改动了（或不是 nianbao 生成的）"
     ):
         data_files.replace_and_write(project, {}, "collect", None, [project.figures("minzheng", 2017)])
     assert project.figures("minzheng", 2017).is_file()

@@ -346,8 +346,9 @@ def test_collect_matches_by_the_hidden_sheet_and_refuses_what_it_must(
         ),
         (
             "民政局.xlsx",
-            "机关 minzheng 的 2017 年度已有数据：data/minzheng/2017/figures.yaml 是手工填写的，或生成后有人改过，"
-            "nianbao 不会替换它；要改用这份填报表，请先把它移出 data/minzheng/2017/，再运行 make collect",
+            "机关 minzheng 的 2017 年度已有数据：data/minzheng/2017/figures.yaml "
+            "是手工填写的，或生成后有人改过，nianbao 不会替换它；"
+            "要改用这份填报表，请先把它移出 data/minzheng/2017/，再运行 make collect",
         ),
         ("示例局(1).xlsx", "与 示例局 - 副本.xlsx 是同一机关同一年度的填报表，只放置了前者"),
     ]
