@@ -59,9 +59,10 @@ CHECK_ARGS = $(if $(AGENCY_GIVEN),--agency="$$NIANBAO_AGENCY") $(if $(YEAR_GIVEN
 check: $(STAMP) ## 只校验数据不生成报告：make check（全部）或 make check AGENCY=minzheng YEAR=2017
 	@$(BIN)/nianbao check $(CHECK_ARGS)
 
-# Without AGENCY on the command line, next-year starts the next year of every agency.
-next-year: $(STAMP) ## 开始下一年度（结转的数字已填，其余待填）：make next-year [AGENCY=minzheng]
-	@$(BIN)/nianbao next-year $(if $(AGENCY_GIVEN),-- "$$NIANBAO_AGENCY")
+# Without AGENCY on the command line, next-year starts the next year of every agency; without YEAR,
+# each agency's latest year on file + 1.
+next-year: $(STAMP) ## 开始下一年度（结转的数字已填，其余待填）：make next-year [AGENCY=minzheng] [YEAR=2026]
+	@$(BIN)/nianbao next-year $(if $(YEAR_GIVEN),--year="$$NIANBAO_YEAR") $(if $(AGENCY_GIVEN),-- "$$NIANBAO_AGENCY")
 
 # `make reports` builds only what is stale, in parallel with `make -j N reports`: the CLI reads -jN from
 # MAKEFLAGS and runs that many warm workers. YEAR is only passed on when given on the command line.

@@ -22,6 +22,7 @@ from nianbao.year import records
 
 if TYPE_CHECKING:
     from nianbao.authoring.next_year import Started
+    from nianbao.forms.collect import Collected
 
 
 class ArgumentError(NianbaoError):
@@ -94,6 +95,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "next-year", help="从最近一个年度开始下一年度，待填写 / start the next year, to be filled in"
     )
     next_year.add_argument("agency", nargs="?", help="机关代号，如 minzheng（默认：全部机关）")
+    next_year.add_argument("--year", help="开始这一年度，如 2026（默认：各机关最近一个年度的下一年）")
     return parser.parse_args(argv)
 
 
@@ -123,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     year = parse_year(given) if given is not None else None
     project = Project.discover()
     if args.command == "next-year":  # writes new files into data/ only
-        return next_year(project, args.agency)
+        return next_year(project, args.agency, year)
     if args.command == "check":  # writes check records only, each atomically: no lock needed
         return check(project, args.agency, year)
     if args.command == "import":  # these write new files into data/ only, never output/
@@ -207,26 +209,54 @@ def run_forms(project: Project, args: argparse.Namespace, year: int | None) -> i
     from nianbao.forms import collect, hand_out
 
     if args.command == "collect":
-        outcome = collect.collect(project, Path(args.folder))
-        for name, why in outcome.skipped:  # no form: listed, but not a fault of the run
-            print(f"跳过 / skipped: {name}：{why}")
-        if not outcome.placed and not outcome.refused:
-            raise collect.nothing_to_collect(Path(args.folder))
-        for name, target, faults in outcome.placed:
-            state = f"还有 {faults} 格空着或填写有误，make check 逐格列出" if faults else "各格均已填写"
-            print(f"已放置 / placed: {name} → {target}：{state}")
-        for name, why in outcome.refused:
-            print(f"未放置 / refused: {name}：{why}", file=sys.stderr)
-        skipped = f"，跳过 {len(outcome.skipped)} 个不是填报表的文件" if outcome.skipped else ""
-        print(f"放置了 {len(outcome.placed)} 份，未放置 {len(outcome.refused)} 份{skipped}。")
-        return 1 if outcome.refused else 0  # a refused form is the clerk's to fix
+        return print_collected(collect.collect(project, Path(args.folder)), Path(args.folder))
     if year is None:
         raise ValueError("workbook commands take a year")  # argparse requires it
-    paths = [hand_out.write_form(project, args.agency, year)] if args.command == "workbook" else []
-    paths += hand_out.write_forms(project, year) if args.command == "workbooks" else []
-    for path in paths:
-        print(f"已生成填报表 / form: {project.relative(path)}")
+    if args.command == "workbook":
+        path = hand_out.write_form(project, args.agency, year)
+        print_form(project, path, hand_out.gap_note(project, args.agency, year))
+        return 0
+    handed = hand_out.write_forms(project, year)
+    for one in handed:
+        if one.path is not None:
+            print_form(project, one.path, one.note)
+    missing = [one for one in handed if one.why is not None]
+    for one in missing:  # each with its reason, after the forms written
+        print(f"未生成 / not written: {one.agency}：{one.why}", file=sys.stderr)
+    if missing:
+        print(
+            f"生成了 {len(handed) - len(missing)} 份填报表，{len(missing)} 个机关没有生成（原因见上）。",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def print_form(project: Project, path: Path, note: str | None) -> None:
+    print(f"已生成填报表 / form: {project.relative(path)}" + (f"（{note}）" if note else ""))
+
+
+def print_collected(outcome: Collected, folder: Path) -> int:
+    """`collect`'s listing: skipped, placed (with what each replaced, kept aside), refused, the count."""
+    from nianbao.forms.collect import nothing_to_collect
+
+    for name, why in outcome.skipped:  # no form: listed, but not a fault of the run
+        print(f"跳过 / skipped: {name}：{why}")
+    if not outcome.placed and not outcome.refused and not outcome.already:
+        raise nothing_to_collect(folder)
+    for name, why in outcome.already:  # a folder collected again: nothing to do, no fault
+        print(f"不用再放 / unchanged: {name}：{why}")
+    for name, target, faults in outcome.placed:
+        state = f"还有 {faults} 格空着或填写有误，make check 逐格列出" if faults else "各格均已填写"
+        print(f"已放置 / placed: {name} → {target}：{state}")
+        for _, replaced, kept in (entry for entry in outcome.replaced if entry[0] == target):
+            print(f"  已替换 / replaced: {replaced}（nianbao 生成、没有人改过），原文件移到 {kept}")
+    for name, why in outcome.refused:
+        print(f"未放置 / refused: {name}：{why}", file=sys.stderr)
+    already = f"，{len(outcome.already)} 份已放置过" if outcome.already else ""
+    skipped = f"，跳过 {len(outcome.skipped)} 个不是填报表的文件" if outcome.skipped else ""
+    print(f"放置了 {len(outcome.placed)} 份，未放置 {len(outcome.refused)} 份{already}{skipped}。")
+    return 1 if outcome.refused else 0  # a refused form is the clerk's to fix
 
 
 def check(project: Project, agency: str | None, year: int | None) -> int:
@@ -273,8 +303,9 @@ def check(project: Project, agency: str | None, year: int | None) -> int:
     return 0
 
 
-def next_year(project: Project, agency: str | None) -> int:
-    """Start the next year of one agency, or of every agency (each all or nothing; the others go on)."""
+def next_year(project: Project, agency: str | None, year: int | None = None) -> int:
+    """Start a year (by default the next) of one agency, or of every agency (each all or nothing; the
+    others go on)."""
     from nianbao.authoring.next_year import start_next_year
     from nianbao.inputs.load import agencies_on_file
 
@@ -284,7 +315,7 @@ def next_year(project: Project, agency: str | None) -> int:
     failed = 0
     for target in targets:
         try:
-            started = start_next_year(project, target)
+            started = start_next_year(project, target, year)
         except NianbaoError as err:
             if agency is not None:
                 raise
@@ -301,9 +332,13 @@ def next_year(project: Project, agency: str | None) -> int:
 def print_started(started: Started) -> None:
     new, old = started.format, started.previous
     print(f"{started.agency}：开始 {started.year} 年度（格式 {new.id}，{new.span}）")
+    if started.gap is not None:
+        first, last = started.gap
+        missing = f"{first}–{last}" if first < last else str(first)
+        print(f"  {missing} 年度没有数据：从 {started.source} 年度结转")
     if started.format_changed:
         print(
-            f"  注意：{started.year} 年度的报告格式是 {new.id}，与 {started.year - 1} 年度的 {old.id} 不同，"
+            f"  注意：{started.year} 年度的报告格式是 {new.id}，与 {started.source} 年度的 {old.id} 不同，"
             f"已按 {new.id} 的格式建立文件。"
         )
     for path in started.written:
@@ -316,8 +351,9 @@ def print_started(started: Started) -> None:
     if started.chained:
         print("  历年累计由程序从期初数逐年相加，不用填。")
     rest = "其余的数字" if started.carried else "每个数字"
+    words = "" if started.words else f"（{started.source} 年度没有文字可以参考，每段写明了要写什么）"
     print(
-        f"  {rest}、文号和发文日期写的是“待填”，narrative.md 每段有“待改写”一行；"
+        f"  {rest}、文号和发文日期写的是“待填”，narrative.md 每段有“待改写”一行{words}；"
         f"填好后运行 make check AGENCY={started.agency} YEAR={started.year}。"
     )
 

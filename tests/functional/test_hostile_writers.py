@@ -15,6 +15,7 @@ Each run is killed after `SECONDS`, so a hang fails; `data/`, `params/`, `notebo
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -115,6 +116,7 @@ def test_a_hostile_profile_name_adds_no_key_and_ends_no_comment(tmp_path: Path) 
     new = written(hostile, before)
     assert sorted(new) == [
         "data/minzheng/2018",
+        "data/minzheng/2018/.nianbao-written.json",  # the tool's record of the files it wrote
         "data/minzheng/2018/figures.yaml",
         "data/minzheng/2018/narrative.md",
     ]
@@ -154,7 +156,13 @@ def test_a_hostile_page_name_adds_no_key_to_the_imported_figures(tmp_path: Path)
     assert done.returncode == expected.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     new = written(hostile, before)
-    assert sorted(new) == ["data/shili/2021/applications.csv", "data/shili/2021/figures.yaml"]
+    assert sorted(new) == [
+        "data/shili/2021/.nianbao-written.json",  # the tool's record: the page's name as data, in JSON
+        "data/shili/2021/applications.csv",
+        "data/shili/2021/figures.yaml",
+    ]
+    record = json.loads(new["data/shili/2021/.nianbao-written.json"])  # type: ignore[arg-type]
+    assert {entry["source"] for entry in record["files"].values()} == {HOSTILE_PAGE}
     figures = new["data/shili/2021/figures.yaml"]
     assert yaml_lines(figures) == yaml_lines((clean / "data/shili/2021/figures.yaml").read_bytes())
     assert (

@@ -10,7 +10,7 @@ import pytest
 
 from nianbao.errors import DataError
 from nianbao.paths import Project
-from nianbao.year import data_files
+from nianbao.year import data_files, written
 
 
 def test_new_files_are_written_and_listed(project: Project) -> None:
@@ -18,10 +18,14 @@ def test_new_files_are_written_and_listed(project: Project) -> None:
         project.figures("minzheng", 2018): b"report:\n",
         project.narrative("minzheng", 2018): "# 概述\n".encode(),
     }
-    written = data_files.write_new(project, files)
-    assert written == ["data/minzheng/2018/figures.yaml", "data/minzheng/2018/narrative.md"]
+    listed = data_files.write_new(project, files, "next-year")
+    assert listed == ["data/minzheng/2018/figures.yaml", "data/minzheng/2018/narrative.md"]
     assert all(path.read_bytes() == data for path, data in files.items())
-    assert not list(project.year_dir("minzheng", 2018).glob(".*"))  # no staging file left
+    # no staging file left: beside the files, only the record of what the tool wrote
+    assert [p.name for p in project.year_dir("minzheng", 2018).glob(".*")] == [written.RECORD]
+    assert written.read(project, "minzheng", 2018) == {
+        path.name: written.Written(written.digest(data), "next-year") for path, data in files.items()
+    }
 
 
 def test_an_existing_file_is_never_overwritten_and_nothing_is_written(project: Project) -> None:
@@ -29,7 +33,7 @@ def test_an_existing_file_is_never_overwritten_and_nothing_is_written(project: P
     before = existing.read_bytes()
     new = project.narrative("minzheng", 2018)
     with pytest.raises(DataError) as caught:
-        data_files.write_new(project, {new: b"x", existing: b"overwritten?"})
+        data_files.write_new(project, {new: b"x", existing: b"overwritten?"}, "next-year")
     assert caught.value.render().startswith(
         "以下文件已存在，nianbao 不会覆盖：data/minzheng/2017/figures.yaml"
     )
@@ -50,7 +54,7 @@ def test_a_file_appearing_meanwhile_is_kept_and_the_others_removed(
 
     monkeypatch.setattr(data_files.os, "link", racing_link)
     with pytest.raises(DataError, match=re.escape("data/minzheng/2018/narrative.md 在写入时被别人建立了")):
-        data_files.write_new(project, {first: b"1", second: b"2"})
+        data_files.write_new(project, {first: b"1", second: b"2"}, "next-year")
     assert second.read_bytes() == b"a clerk's file"
     assert not first.exists()  # all or none
 
@@ -58,4 +62,4 @@ def test_a_file_appearing_meanwhile_is_kept_and_the_others_removed(
 @pytest.mark.parametrize("path", ["output/x.yaml", "data/../output/x.yaml", "notebooks/t.ipynb", "/etc/x"])
 def test_only_data_and_params_can_be_written(project: Project, path: str) -> None:
     with pytest.raises(ValueError, match="outside data and params"):
-        data_files.write_new(project, {Path(path): b""})
+        data_files.write_new(project, {Path(path): b""}, "next-year")

@@ -51,7 +51,7 @@ def test_a_data_folder_that_cannot_be_written_is_one_message_and_nothing_is_left
     before = tree(project.root / "data")
     monkeypatch.setattr(module, name, fault(code))
     with pytest.raises(OutputError) as caught:
-        data_files.write_new(project, new_year(project))
+        data_files.write_new(project, new_year(project), "next-year")
     assert caught.value.render() == (
         f"无法写入 data/minzheng/2018/figures.yaml：{reason}\n"
         "  处理办法：请清理磁盘空间或检查 data/ 的写入权限后重新运行；本次没有写入任何文件。"
@@ -76,7 +76,7 @@ def test_a_failure_on_the_second_file_removes_the_first_and_the_folders_made(
 
     monkeypatch.setattr(os, "fsync", full_on_the_third)
     with pytest.raises(OutputError, match=r"^无法写入 data/neu/2018/figures\.yaml：磁盘空间已满"):
-        data_files.write_new(project, files)
+        data_files.write_new(project, files, "next-year")
     assert tree(project.root / "data") == before
 
 
@@ -98,7 +98,7 @@ def test_no_hard_links_and_a_full_disk_leaves_no_part_of_a_file(
 
     monkeypatch.setattr(os, "fsync", full_in_place)
     with pytest.raises(OutputError, match="磁盘空间已满"):
-        data_files.write_new(project, new_year(project))
+        data_files.write_new(project, new_year(project), "next-year")
     assert tree(project.root / "data") == before
 
 
@@ -107,12 +107,16 @@ def test_without_hard_links_the_files_are_still_written(
 ) -> None:
     monkeypatch.setattr(os, "link", fault(errno.EPERM))
     files = new_year(project)
-    assert data_files.write_new(project, files) == [
+    assert data_files.write_new(project, files, "next-year") == [
         "data/minzheng/2018/figures.yaml",
         "data/minzheng/2018/narrative.md",
     ]
     assert all(path.read_bytes() == data for path, data in files.items())
-    assert tree(project.year_dir("minzheng", 2018)) == ["figures.yaml", "narrative.md"]
+    assert tree(project.year_dir("minzheng", 2018)) == [
+        ".nianbao-written.json",
+        "figures.yaml",
+        "narrative.md",
+    ]
 
 
 def test_files_kept_only_if_the_check_after_writing_passes(project: Project) -> None:
@@ -120,14 +124,14 @@ def test_files_kept_only_if_the_check_after_writing_passes(project: Project) -> 
     seen: list[str] = []
     with (
         pytest.raises(DataError, match="the check after writing"),
-        data_files.written_unless(project, new_year(project)) as written,
+        data_files.written_unless(project, new_year(project), "next-year") as written,
     ):
         seen += written
         assert project.figures("minzheng", 2018).read_bytes() == b"report:\n"  # written: readable
         raise DataError("the check after writing")
     assert seen == ["data/minzheng/2018/figures.yaml", "data/minzheng/2018/narrative.md"]
     assert tree(project.root / "data") == before
-    with data_files.written_unless(project, new_year(project)):
+    with data_files.written_unless(project, new_year(project), "next-year"):
         pass
     assert project.figures("minzheng", 2018).is_file()
 
@@ -135,6 +139,6 @@ def test_files_kept_only_if_the_check_after_writing_passes(project: Project) -> 
 def test_a_bug_is_not_turned_into_a_message(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "fsync", fault(errno.EBADF))
     with pytest.raises(OSError, match="Bad file descriptor"):
-        data_files.write_new(project, new_year(project))
+        data_files.write_new(project, new_year(project), "next-year")
     monkeypatch.undo()
     assert not project.year_dir("minzheng", 2018).exists()

@@ -334,9 +334,22 @@ def test_collect_matches_by_the_hidden_sheet_and_refuses_what_it_must(
     ]
     assert outcome.refused == [
         ("别的表.xlsx", "这不是 nianbao 的填报表（其中没有记录机关和年度的隐藏工作表）"),
-        ("外单位.xlsx", "机关 waidanwei 没有档案（params/waidanwei.yaml）"),
-        ("旧格式.xlsx", "是 gb2019 格式的填报表，2027 年度应为 gb2021 格式"),
-        ("民政局.xlsx", "机关 minzheng 的 2017 年度已有数据，不会覆盖"),
+        (
+            "外单位.xlsx",
+            "机关 waidanwei 没有档案（params/waidanwei.yaml）：这份表不是本项目的机关的，或是新增的机关；"
+            "如是新增的机关，先建立 params/waidanwei.yaml 再运行 make collect",
+        ),
+        (
+            "旧格式.xlsx",
+            "是 gb2019 格式的填报表，2027 年度应为 gb2021 格式；"
+            "请用 make workbook AGENCY=shili YEAR=2027 生成这一年度的填报表，照填后交回",
+        ),
+        (
+            "民政局.xlsx",
+            "机关 minzheng 的 2017 年度已有数据：data/minzheng/2017/figures.yaml "
+            "是手工填写的，或生成后有人改过，nianbao 不会替换它；"
+            "要改用这份填报表，请先把它移出 data/minzheng/2017/，再运行 make collect",
+        ),
         ("示例局(1).xlsx", "与 示例局 - 副本.xlsx 是同一机关同一年度的填报表，只放置了前者"),
     ]
     assert years_on_file(project, "shili")[-1] == 2026

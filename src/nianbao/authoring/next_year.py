@@ -31,14 +31,13 @@ from nianbao.authoring.serialize import (
 from nianbao.errors import DataError
 from nianbao.formats import ReportFormat, format_for_year, year_out_of_range
 from nianbao.formats.tables import ApplicationTable
-from nianbao.forms.hand_out import form_values
+from nianbao.forms.hand_out import carried_from, carried_values
 from nianbao.forms.writer import form_bytes
 from nianbao.inputs.carry_over import CarriedOver, carry_over
 from nianbao.inputs.cells import TO_FILL
-from nianbao.inputs.load import check_agency, load_agency_year, years_on_file
+from nianbao.inputs.load import check_agency, years_on_file
 from nianbao.inputs.model import AgencyYear, Number
 from nianbao.inputs.prose import rewrite_line
-from nianbao.inputs.to_fill import UnfilledError
 from nianbao.paths import Project
 from nianbao.year.data_files import write_new
 
@@ -48,7 +47,8 @@ REPORT_FIELDS = (("number", "文号中的序号"), ("date", "发文日期，如 
 
 @dataclass(frozen=True)
 class Started:
-    """A year started: its format, the format of the year it came from, what was written and carried."""
+    """A year started: its format, the year it came from and that year's format, what was written and
+    carried."""
 
     agency: str
     year: int
@@ -58,33 +58,39 @@ class Started:
     carried: Mapping[str, Number]  # the figures written into the new files (a chain on file goes on)
     missing: tuple[str, ...]  # figures next year carries over that last year's format cannot give
     chained: int = 0  # figures carried over by a chain already on file (pre2019's 历年累计): nothing to write
+    source: int = 0  # the year carried over from: the latest on file before it
+    words: bool = True  # whether that year had words to copy (an imported year, a returned form has none)
 
     @property
     def format_changed(self) -> bool:
         return self.format != self.previous
 
+    @property
+    def gap(self) -> tuple[int, int] | None:
+        """The years between the one carried from and this one, none of them on file."""
+        return (self.source + 1, self.year - 1) if self.year - self.source > 1 else None
 
-def start_next_year(project: Project, agency: str) -> Started:
-    """Create `data/<agency>/<latest + 1>/` from the latest year on file; raise if anything is in the way."""
+
+def start_next_year(project: Project, agency: str, year: int | None = None) -> Started:
+    """Create `data/<agency>/<year>/` (by default the latest year on file + 1) from the latest year on
+    file before it, whatever its format and however it came (typed, a returned form, an imported page);
+    raise if anything is in the way."""
     agency = check_agency(project, agency)
     years = years_on_file(project, agency)
     if not years:
         raise DataError(
             f"机关 {agency} 还没有任何年度的数据，无法从上一年度开始新的年度",
-            hint=f"第一个年度请按 README“新增一个机关或一个年度”建立 data/{agency}/<年度>/。",
+            hint=f"第一个年度请按 README“新增一个机关或一个年度”建立 data/{agency}/<年度>/，"
+            f"或用 make import 导入它上一年度已发布的年报网页。",
         )
     latest = years[-1]
-    out_of_range = year_out_of_range(latest + 1)
+    year = latest + 1 if year is None else year
+    _can_start(agency, year, years)
+    out_of_range = year_out_of_range(year)
     if out_of_range is not None:
         raise out_of_range
-    try:
-        model = load_agency_year(project, agency, latest)
-    except UnfilledError as err:
-        raise DataError(
-            f"机关 {agency} 的 {latest} 年度还有 {len(err.items)} 处没有填写，"
-            f"先填完它再开始 {latest + 1} 年度（make check AGENCY={agency} YEAR={latest} 列出这些地方）"
-        ) from err
-    carried = carry_over(model)
+    model = carried_from(project, agency, latest, year)
+    carried = carry_over(model, year)
     fmt = format_for_year(carried.year)
     if fmt is None:  # carry_over has refused such a year already
         raise ValueError(carried.year)
@@ -95,9 +101,25 @@ def start_next_year(project: Project, agency: str) -> Started:
         files = next_year_files(project, model, fmt, carried)
         into = {path.relative_to(project.agency_dir(agency)).as_posix() for path in files}
         filled = {key: value for key, value in carried.figures.items() if carried.files[key] in into}
-    written = write_new(project, files)
+    source = project.relative(project.year_dir(agency, latest))
+    written = write_new(project, files, "next-year", source)
     chained = len(carried.figures) - len(filled)
-    return Started(agency, carried.year, fmt, model.format, written, filled, carried.missing, chained)
+    words = bool(model.narrative)
+    return Started(agency, year, fmt, model.format, written, filled, carried.missing, chained, latest, words)
+
+
+def _can_start(agency: str, year: int, years: list[int]) -> None:
+    """Refuse a year on file already, or one before the latest on file (an agency's years go on)."""
+    if year in years:
+        raise DataError(
+            f"机关 {agency} 的 {year} 年度已经有数据（data/{agency}/{year}/），不用再开始",
+            hint=f"填写它的文件；make check AGENCY={agency} YEAR={year} 列出还没有填写的地方。",
+        )
+    if year < years[-1]:
+        raise DataError(
+            f"机关 {agency} 已有 {years[-1]} 年度的数据：只能开始它以后的年度，不能开始更早的 {year} 年度",
+            hint=f"开始下一年度：make next-year AGENCY={agency}（{years[-1] + 1} 年度）。",
+        )
 
 
 def next_year_files(
@@ -126,7 +148,7 @@ def next_year_form(
     """The new year as an Excel form (`figures.xlsx`, its carried cells filled, every other cell blank to
     fill, which `make check` lists) and narrative.md; and the keys the form carries over."""
     agency, year = model.profile.slug, carried.year
-    values, in_form = form_values(project, fmt, agency, year)
+    values, in_form = carried_values(fmt, year, carried)
     files = {
         project.workbook(agency, year): form_bytes(fmt, agency, year, values, in_form),
         project.narrative(agency, year): narrative_md(model, fmt, year).encode("utf-8"),
@@ -207,22 +229,28 @@ def table_csv(table: ApplicationTable, carried: CarriedOver) -> str:
 
 
 def narrative_md(model: AgencyYear, fmt: ReportFormat, year: int) -> str:
-    """Next year's headings, each with last year's text of the same heading under a `待改写` line; the
-    text of headings next year's format does not have is kept at the end, in a comment, for reference."""
-    last = {spec.heading: model.narrative.get(spec.id, "") for spec in model.format.prose}
+    """Next year's headings, each with the text of the same heading of the year carried from under a
+    `待改写` line; the text of headings next year's format does not have is kept at the end, in a
+    comment, for reference. A year with no words to copy (imported, or a returned form whose narrative
+    was never written) gives each heading the marker line with what the section is for."""
+    words = bool(model.narrative)
+    last = {spec.heading: model.narrative.get(spec.id, "") for spec in model.format.prose} if words else {}
+    source = f"make next-year 从 {model.year} 年度生成"
+    source += "" if words else f"；{model.year} 年度没有文字可以参考"
+    task = "改写成本年度的情况，改完" if words else "写成本年度的情况，写完"
     parts = [
         html_comment(
-            f"{one_line(model.profile.name)} {year} 年度报告中由本机关撰写的文字（make next-year 从 "
-            f"{model.year} 年度生成）。\n     每段都要改写成本年度的情况，改完删去“待改写”一行；"
+            f"{one_line(model.profile.name)} {year} 年度报告中由本机关撰写的文字（{source}）。\n"
+            f"     每段都要{task}删去“待改写”一行；"
             "make check 列出还没有改写的段。"
         )
     ]
     for spec in fmt.prose:
         text = last.get(spec.heading)
         if text is None:
-            parts.append(f"# {spec.heading}\n\n{rewrite_line(year, copied=False)}")
+            parts.append(f"# {spec.heading}\n\n{rewrite_line(year, copied=False, hint=spec.hint)}")
         else:
-            parts.append(f"# {spec.heading}\n\n{rewrite_line(year)}\n\n{text}".rstrip())
+            parts.append(f"# {spec.heading}\n\n{rewrite_line(year, source=model.year)}\n\n{text}".rstrip())
     headings = {spec.heading for spec in fmt.prose}
     left = [(heading, text) for heading, text in last.items() if heading not in headings and text]
     if left:

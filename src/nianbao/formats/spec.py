@@ -40,6 +40,9 @@ class ProseSpec:
     id: str
     heading: str
     part_of: str | None = None  # a sub-head of a section (the five parts of 一、总体情况)
+    # what the section is for, in a few words: `make next-year` writes it under the heading of a year
+    # with no text to copy (the year before was imported, or its words were never written)
+    hint: str | None = None
 
 
 @dataclass(frozen=True)

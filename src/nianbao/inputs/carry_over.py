@@ -34,9 +34,10 @@ class CarriedOver:
     missing: tuple[str, ...] = ()
 
 
-def carry_over(model: AgencyYear) -> CarriedOver:
-    """The figures `model.year + 1` takes over from `model.year`, computed from the model's data."""
-    following = model.year + 1
+def carry_over(model: AgencyYear, year: int | None = None) -> CarriedOver:
+    """The figures `year` (by default `model.year + 1`) takes over from `model.year`, computed from the
+    model's data. A later year (the years between not on file) takes over from the latest there is."""
+    following = model.year + 1 if year is None else year
     fmt = format_for_year(following)
     if fmt is None:
         raise DataError(f"nianbao 不支持 {following} 年度的报告格式，无法得出该年度的期初数")

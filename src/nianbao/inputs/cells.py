@@ -17,9 +17,11 @@ Every message names the file, the line (and column), and the cell by the printed
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -129,6 +131,8 @@ def read_cell(raw: object, kind: str, unit: str, place: Place, computed: bool = 
             return None
         raise place.error(f"{place.cell}没有填写；没有的请填 0")
     if text == TO_FILL:
+        if _LEFT_OUT.get():
+            return None
         raise place.error(f"还没有填写（写的是“{TO_FILL}”）；请填入数字，没有的填 0，不适用的填 -")
     if text in NOT_APPLICABLE:
         shown = str(raw).strip()
@@ -141,6 +145,20 @@ def read_cell(raw: object, kind: str, unit: str, place: Place, computed: bool = 
     if value is None:
         raise _wrong(raw, kind, unit, place)
     return Cell(value, line=place.line)
+
+
+_LEFT_OUT: ContextVar[bool] = ContextVar("left_out_to_fill", default=False)
+
+
+@contextlib.contextmanager
+def left_out_to_fill() -> Iterator[None]:
+    """Within it, a `待填` cell is read as no figure (None) instead of refused: a year begun by
+    `make next-year`, handed out as a form whose `待填` cells are its empty ones."""
+    token = _LEFT_OUT.set(True)
+    try:
+        yield
+    finally:
+        _LEFT_OUT.reset(token)
 
 
 def is_to_fill(raw: object) -> bool:

@@ -12,7 +12,9 @@ the form's own words, what was expected and what was found. Files are only read.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from nianbao.formats.spec import PERCENT_KINDS
 from nianbao.formats.tables import CategorySpec
 from nianbao.inputs import copy_checks, prose_numbers, snapshot, stale_years
 from nianbao.inputs.applications import read_applications
-from nianbao.inputs.cells import Cell, Place, grouped, read_cell, shown
+from nianbao.inputs.cells import Cell, Place, grouped, is_to_fill, left_out_to_fill, read_cell, shown
 from nianbao.inputs.derive import history_values
 from nianbao.inputs.files import (
     MAX_CATEGORIES,
@@ -70,6 +72,19 @@ PERCENT_KEYS = FLAT_PERCENT_KEYS + tuple(
 
 def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     """Step 1: read and check everything one report needs."""
+    return _load(project, agency, year, words=True)
+
+
+def load_carried_year(project: Project, agency: str, year: int) -> AgencyYear:
+    """A year as the next one takes it over (`make next-year`, a new year's form): its figures checked
+    with the years they chain to, and its narrative when it has one. A year without words yet — imported
+    from a published page, or a returned form whose narrative is still to write — has its figures to
+    carry over all the same; then there is no text to copy (and none to check against the figures)."""
+    narrative = project.narrative(agency, year)
+    return _load(project, agency, year, words=_present(narrative) or narrative.is_symlink())
+
+
+def _load(project: Project, agency: str, year: int, words: bool) -> AgencyYear:
     agency = check_agency(project, agency)
     fmt = check_year(project, agency, year)
     profile = load_profile(project, agency)
@@ -78,13 +93,13 @@ def load_agency_year(project: Project, agency: str, year: int) -> AgencyYear:
     opening = load_opening(project, agency, fmt, on_file) if fmt.history.opening is not None else None
     years = years_to_read(project, agency, fmt, opening, year, on_file)
     history = {y: load_any_year(project, agency, y) for y in years}
-    narrative = load_narrative(project, fmt, agency, year)
+    narrative = load_narrative(project, fmt, agency, year) if words else {}
     earlier, skipped = _earlier_year(project, agency, year, on_file, history)
     model = AgencyYear(fmt, profile, year, history, opening, narrative, earlier=earlier)
     # what may need correcting first; then the cells counted as 0 though no 0 was typed (—, /, printed
     # blanks), one warning per file and kind of mark, so they never drown the others
     marks = [*(opening.marks if opening else ()), *(m for y in sorted(history) for m in history[y].marks)]
-    found = skipped + check_history(project, model) + check_publisher(project, model)
+    found = skipped + check_history(project, model) + (check_publisher(project, model) if words else ())
     return dataclasses.replace(model, warnings=found + tuple(grouped(marks)))
 
 
@@ -338,31 +353,9 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
     form = project.workbook(agency, year)
     if _present(form):
         return load_form(project, fmt, agency, year, form)
-    published = fmt.history.published
-    lists, sections = [spec.field for spec in fmt.category_specs], [published] if published else []
-    reader = _open(project, project.figures(agency, year), keep=[*lists, *sections])
-    reader.only(["report.number", "report.date", "as_printed", "share_base", *lists, *fmt.fields, *sections])
-    read = Typed()
-    faults: list[NianbaoError] = []  # every wrong figure of the file, in one message
-    for key, field in fmt.fields.items():
-        try:
-            read.put(key, reader.figure(key, field.type, field.unit, field.label, computed=field.optional))
-        except DataError as err:
-            faults.append(err)
-    if faults:
-        raise together(faults)
-    if published is not None and published in reader.content:  # the chain as that year's report printed it
-        section = reader.section(published)
-        section.only(fmt.history.published_rows())
-        for key in section.content:
-            read.put(key, section.figure(key, "count", "", fmt.label(key)))
-    printed = reader.content.get("as_printed", False)
-    if not isinstance(printed, bool):
-        raise reader.fail(f"字段 as_printed（照已发布的报告填写）应为 true 或 false，实际为 {shown(printed)}")
-    for table in fmt.file_tables:
-        path = project.year_dir(agency, year) / table.file
-        for key, cell in read_applications(path, project.relative(path), table, printed).items():
-            read.put(key, cell)
+    reader = _text_reader(project, fmt, agency, year)
+    printed = _as_printed(reader)
+    read = _typed(project, fmt, agency, year, reader, printed)
     # some published reports have no 文号: then none is printed
     number = reader.count("report.number") if "report.number" in reader.content else None
     date = reader.date("report.date")
@@ -382,6 +375,87 @@ def load_year(project: Project, fmt: ReportFormat, agency: str, year: int) -> Ye
         printed,
         share_base=_share_base(reader, printed),
     )
+
+
+@dataclass(frozen=True)
+class Begun:
+    """A year begun by `make next-year` (figures.yaml and its tables), as far as it is filled: what a
+    form of it shows. A `待填` cell is no figure here (the form's cell is empty)."""
+
+    values: dict[str, Number]
+    shown: dict[str, str]
+    number: int | None
+    date: dt.date | None
+    categories: tuple[tuple[str, int | None], ...]
+
+
+def load_begun(project: Project, fmt: ReportFormat, agency: str, year: int) -> Begun:
+    """The figures typed or carried over into a begun year's text files, every `待填` left out; any
+    other cell is read as ever (a wrong one is refused, naming it)."""
+    reader = _text_reader(project, fmt, agency, year)
+    with left_out_to_fill():
+        read = _typed(project, fmt, agency, year, reader, _as_printed(reader))
+    content = reader.content
+    number = content.get("report.number")
+    date = content.get("report.date")
+    categories: list[tuple[str, int | None]] = []
+    for spec in fmt.category_specs:
+        listed = content.get(spec.field)
+        lines = getattr(listed, "lines", {})
+        for name, raw in listed.items() if isinstance(listed, dict) else ():
+            place = Place.field(reader.where, f"{spec.field}.{name}", spec.label(str(name)), lines.get(name))
+            cell = None if is_to_fill(raw) else read_cell(raw, "count", spec.unit, place)
+            categories.append((str(name).strip(), None if cell is None else int(cell.value)))
+    return Begun(
+        read.values,
+        read.shown,
+        None if number is None or is_to_fill(number) else reader.count("report.number"),
+        None if date is None or is_to_fill(date) else reader.date("report.date"),
+        tuple(categories),
+    )
+
+
+def _text_reader(project: Project, fmt: ReportFormat, agency: str, year: int) -> Reader:
+    """figures.yaml, its keys checked: a list of categories and the published chain kept whole."""
+    published = fmt.history.published
+    lists, sections = [spec.field for spec in fmt.category_specs], [published] if published else []
+    reader = _open(project, project.figures(agency, year), keep=[*lists, *sections])
+    reader.only(["report.number", "report.date", "as_printed", "share_base", *lists, *fmt.fields, *sections])
+    return reader
+
+
+def _as_printed(reader: Reader) -> bool:
+    printed = reader.content.get("as_printed", False)
+    if not isinstance(printed, bool):
+        raise reader.fail(f"字段 as_printed（照已发布的报告填写）应为 true 或 false，实际为 {shown(printed)}")
+    return printed
+
+
+def _typed(
+    project: Project, fmt: ReportFormat, agency: str, year: int, reader: Reader, printed: bool
+) -> Typed:
+    """figures.yaml's figures field by field, the published chain, then the tables typed in files of
+    their own (table 三's CSV); every wrong figure of figures.yaml in one message."""
+    read = Typed()
+    faults: list[NianbaoError] = []
+    for key, field in fmt.fields.items():
+        try:
+            read.put(key, reader.figure(key, field.type, field.unit, field.label, computed=field.optional))
+        except DataError as err:
+            faults.append(err)
+    if faults:
+        raise together(faults)
+    published = fmt.history.published
+    if published is not None and published in reader.content:  # the chain as that year's report printed it
+        section = reader.section(published)
+        section.only(fmt.history.published_rows())
+        for key in section.content:
+            read.put(key, section.figure(key, "count", "", fmt.label(key)))
+    for table in fmt.file_tables:
+        path = project.year_dir(agency, year) / table.file
+        for key, cell in read_applications(path, project.relative(path), table, printed).items():
+            read.put(key, cell)
+    return read
 
 
 def _share_base(reader: Reader, printed: bool) -> str:

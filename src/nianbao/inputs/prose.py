@@ -17,11 +17,16 @@ SOFT_BREAK = re.compile(f"(?<=[{CJK}])\n(?=[{CJK}])")
 REWRITE = "待改写"
 
 
-def rewrite_line(year: int, copied: bool = True) -> str:
-    """The marker line above a section's text copied from `year - 1` (or of a section new in `year`)."""
+def rewrite_line(year: int, copied: bool = True, hint: str | None = None, source: int | None = None) -> str:
+    """The marker line above a section's text copied from `source` (by default `year - 1`), or of a
+    section with no text to copy, saying what it is for when the format says (`hint`)."""
     if not copied:
-        return f"{REWRITE}：请写 {year} 年度的情况，写完删去这一行。"
-    return f"{REWRITE}：下面是 {year - 1} 年度的文字，请改写成 {year} 年度的情况，改完删去这一行。"
+        about = f"（{hint}）" if hint else ""
+        return f"{REWRITE}：请写 {year} 年度的情况{about}，写完删去这一行。"
+    return (
+        f"{REWRITE}：下面是 {year - 1 if source is None else source} 年度的文字，"
+        f"请改写成 {year} 年度的情况，改完删去这一行。"
+    )
 
 
 def to_rewrite(text: str) -> list[str]:

@@ -75,7 +75,7 @@ def import_page(project: Project, page_path: Path, agency: str, year: int) -> Im
     }
     # The rules are applied to the files as written (they are read back, chained to the year before):
     # should that fail, the files go again — an import that fails leaves nothing behind.
-    with written_unless(project, files) as written:
+    with written_unless(project, files, "import", where) as written:
         broken = _broken_rules(project, fmt, agency, year)
     # what needs correcting first; the cells printed blank or "/", one warning per kind of mark, last
     return Imported(written, warnings + broken + grouped(printed.marks))
