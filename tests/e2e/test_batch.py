@@ -18,7 +18,7 @@ from nianbao.batch import plan, pool, summary
 from nianbao.build import build_report
 from nianbao.paths import Project
 from nianbao.publish.export import REPORT_EXPORTS
-from nianbao.year import records
+from nianbao.year import freshness, records
 from tests import golden
 from tests.conftest import copy_project
 from tests.e2e.test_report import Run, make
@@ -168,7 +168,7 @@ def test_launched_kernels_give_the_same_bytes_as_forked_ones(built: Run, tmp_pat
     kernels = pool.Kernels(project, fork=False)
     try:
         for job in (plan.Job("minzheng", 2017), plan.Job("shili", 2025)):
-            result = pool.build_one(project, job, kernels.start(), kernels, plan.code_signature(project))
+            result = pool.build_one(project, job, kernels.start(), kernels, freshness.code_signature(project))
             assert result["status"] == "built", result["error"]
             for page in (
                 project.report_html(job.agency, job.year),
