@@ -143,7 +143,7 @@ def test_a_bug_in_a_summary_and_a_full_disk_at_the_index_still_print_every_line(
     batch.print_summary(outcome)
     said = capsys.readouterr()
     assert not outcome.ok
-    assert "已生成 0 份，无需重新生成 1 份，待填 0 份，失败 0 份" in said.out
+    assert "已生成 0 份，无需重新生成 1 份，失败 0 份 / built 0, up to date 1, failed 0\n" in said.out
     assert (
         "  汇总 2017：程序内部错误（ZeroDivisionError: division by zero），不是数据的问题；"
         "详细信息已保存在 output/_district/2017/failed/error.log，请把它发给技术支持\n"

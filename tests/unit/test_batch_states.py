@@ -48,7 +48,7 @@ def test_years_to_fill_and_words_to_write_are_listed_once_and_are_no_failure(
 
     said = capsys.readouterr()
     assert said.out == (
-        "已生成 0 份，无需重新生成 0 份，待填 2 份，失败 0 份 / built 0, up to date 0, to fill 2, failed 0\n"
+        "已生成 0 份，无需重新生成 0 份，失败 0 份，待填 2 份 / built 0, up to date 0, failed 0, to fill 2\n"
         "待填 2 份（不是失败：填好、写好后再运行 make reports；make check AGENCY=… YEAR=… 逐处列出）"
         "/ still to fill:\n"
         "  shili 2026（还有 1 处待填或待改写）\n"
@@ -138,7 +138,7 @@ def test_a_real_failure_still_fails_the_batch_and_is_listed_apart_from_the_years
     monkeypatch.setattr(batch, "run_jobs", fail)
     assert reports(project, monkeypatch, "2026") == 1
     said = capsys.readouterr()
-    assert "待填 1 份，失败 1 份" in said.out
+    assert "失败 1 份，待填 1 份" in said.out
     assert "  shili 2026（还有 1 处待填或待改写）\n" in said.out
     assert "  shili-wenti 2026：数字错\n" in said.err
     assert state.of(project, "shili-wenti", 2026).stage == Stage.INVALID

@@ -196,6 +196,8 @@ def summary_rows(project: Project, years: list[int], found: list[YearState]) -> 
         page = project.summary_html(year)
         if summary.waiting:
             status, css = f"待填（等 {len(summary.waiting)} 个机关填完）", "failed"
+        elif summary.blocked:
+            status, css = f"没有生成（等 {len(summary.blocked)} 个机关改正数据）", "failed"
         elif record.get("status") == records.BUILT and page.is_file():
             status, css = "已生成", ""
         elif record:

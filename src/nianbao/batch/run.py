@@ -235,13 +235,11 @@ def build_summaries(
 
 
 def waiting_for(summary: state.SummaryState) -> str:
-    """Why a summary is not made yet, in a few words: its agencies' own lines say the rest."""
-    parts = []
+    """Why a summary is not made yet, in a few words (its agencies' own lines, above, say the rest)."""
     if summary.waiting:
-        parts.append(f"{len(summary.waiting)} 个机关还没有填完（见上）")
-    if summary.blocked:
-        parts.append(f"{'、'.join(s.agency for s in summary.blocked)} 的数据有误")
-    return "，".join(parts) + "，都完成后再生成"
+        return f"待填，{len(summary.waiting)} 个机关还没有填完（见上），都完成后再生成"
+    blocked = "、".join(str(s) for s in summary.blocked)
+    return f"没有生成：{blocked} 的数据有误（见上），改正后再生成"
 
 
 def waiting_line(found: YearState) -> str:
@@ -261,8 +259,8 @@ def print_summary(outcome: Outcome) -> None:
         len(outcome.failed),
     )
     print(
-        f"已生成 {built} 份，无需重新生成 {fresh} 份，待填 {waiting} 份，失败 {failed} 份"
-        f" / built {built}, up to date {fresh}, to fill {waiting}, failed {failed}"
+        f"已生成 {built} 份，无需重新生成 {fresh} 份，失败 {failed} 份{f'，待填 {waiting} 份' if waiting else ''}"
+        f" / built {built}, up to date {fresh}, failed {failed}{f', to fill {waiting}' if waiting else ''}"
     )
     if outcome.waiting:
         print(
@@ -274,7 +272,7 @@ def print_summary(outcome: Outcome) -> None:
     if outcome.summaries:
         print(f"汇总报告 / summaries: {'、'.join(str(year) for year in outcome.summaries)}")
     for year, why in outcome.summaries_waiting:
-        print(f"汇总 {year}：待填，{why} / summary {year} waits for its agencies")
+        print(f"汇总 {year}：{why} / summary {year} waits for its agencies")
     if outcome.failed or outcome.summaries_failed:
         print("失败的报告（除非下面另有说明，上一次成功生成的报告保持不变）/ failed:", file=sys.stderr)
         for what, why in [*outcome.failed, *outcome.summaries_failed]:
