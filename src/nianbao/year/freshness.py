@@ -144,7 +144,8 @@ def year_stamps(
     """The stamps of the year's files: as `seen` (a build's snapshot: as read) where it has them, else as
     they are now. Taken before a check reads them, an edit made while it runs shows as a change."""
     seen = seen or {}
-    now = stamps(project, year_files(project, agency, year))
+    # named as `project.relative` names them (not `key`: resolving every link is what costs here)
+    now = {project.relative(path): stamp(path) for path in year_files(project, agency, year)}
     prefix = project.relative(project.year_dir(agency, year)) + "/"
     # a file read then deleted counts (as read); one that was missing when read and still is, does not
     read = {
