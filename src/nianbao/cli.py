@@ -254,10 +254,14 @@ def summary_ready(project: Project, year: int) -> None:
 
 def words_to_write(project: Project, agency: str, year: int) -> str:
     """Where the words of a year whose figures are on file go."""
+    from nianbao.formats import format_for_year
+
     narrative = project.relative(project.narrative(agency, year))
+    fmt = format_for_year(year)
+    headings = f"，一级标题依次为 {'、'.join(f'# {spec.heading}' for spec in fmt.prose)}" if fmt else ""
     return (
-        f"待写文字：数字已有，文字还没有写。请在 {narrative} 中写各段文字（一级标题见 README“2019 年起的"
-        f"全国统一格式”；可照上一年度的 narrative.md），写好后运行 make check AGENCY={agency} YEAR={year}"
+        f"待写文字：数字已有，文字还没有写。请在 {narrative} 中写各段文字{headings}，"
+        f"写好后运行 make check AGENCY={agency} YEAR={year}"
     )
 
 

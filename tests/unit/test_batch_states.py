@@ -74,7 +74,8 @@ def test_after_every_agency_began_the_year_the_batch_is_short_and_exits_0(
     agencies = len(project.agencies())
     assert len(lines) == 2 + agencies + 1  # the count, the heading, a line each, the summary's line
     assert lines[-1] == (
-        f"汇总 2026：待填，{agencies} 个机关还没有填完（见上），都完成后再生成 / summary 2026 waits for its agencies"
+        f"汇总 2026：待填，{agencies} 个机关还没有填完（见上），都完成后再生成"
+        " / summary 2026 waits for its agencies"
     )
     assert said.out.count("minzheng 2026") == 1  # never repeated by the summary
     assert said.err == ""
@@ -89,7 +90,8 @@ def test_make_summary_of_an_unfinished_year_says_which_agencies_in_one_message(
     assert cli.main(["summary", "2026"]) == 1
     assert capsys.readouterr().err == (
         "错误：没有 2026 年度的汇总报告文字：找不到 data/_district/2026/narrative.md\n"
-        "  处理办法：汇总报告的文字写在 data/_district/2026/narrative.md（一级标题与该年度机关的 narrative.md 相同）。\n"
+        "  处理办法：汇总报告的文字写在 data/_district/2026/narrative.md"
+        "（一级标题与该年度机关的 narrative.md 相同）。\n"
     )
     shutil.copytree(project.root / "data/_district/2025", project.root / "data/_district/2026")
     assert cli.main(["summary", "2026"]) == 1
@@ -169,8 +171,8 @@ def test_make_check_of_a_year_without_words_says_where_they_go(
     assert cli.main(["check", "--agency", "shili", "--year", "2026"]) == 1
     assert capsys.readouterr().err == (
         "shili 2026：待写文字：数字已有，文字还没有写。请在 data/shili/2026/narrative.md 中写各段文字"
-        "（一级标题见 README“2019 年起的全国统一格式”；可照上一年度的 narrative.md），"
-        "写好后运行 make check AGENCY=shili YEAR=2026\n"
+        "，一级标题依次为 # 主动公开、# 依申请公开、# 政府信息管理、# 政府信息公开平台建设、# 监督保障、"
+        "# 存在的主要问题及改进情况、# 其他需要报告的事项，写好后运行 make check AGENCY=shili YEAR=2026\n"
         "校验了 1 份报告的数据，0 份有错误，1 份待写文字。\n"
     )
     found = state.of(project, "shili", 2026)

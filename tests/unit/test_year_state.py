@@ -1,4 +1,4 @@
-"""The one model of where an agency-year stands (year/state.py): every state, from small temporary projects."""
+"""The one model of where an agency-year stands (year/state.py): every state, from small projects."""
 
 from __future__ import annotations
 

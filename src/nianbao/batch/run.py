@@ -258,9 +258,10 @@ def print_summary(outcome: Outcome) -> None:
         len(outcome.waiting),
         len(outcome.failed),
     )
+    to_fill, in_english = (f"，待填 {waiting} 份", f", to fill {waiting}") if waiting else ("", "")
     print(
-        f"已生成 {built} 份，无需重新生成 {fresh} 份，失败 {failed} 份{f'，待填 {waiting} 份' if waiting else ''}"
-        f" / built {built}, up to date {fresh}, failed {failed}{f', to fill {waiting}' if waiting else ''}"
+        f"已生成 {built} 份，无需重新生成 {fresh} 份，失败 {failed} 份{to_fill}"
+        f" / built {built}, up to date {fresh}, failed {failed}{in_english}"
     )
     if outcome.waiting:
         print(
