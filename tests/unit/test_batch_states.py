@@ -177,3 +177,15 @@ def test_make_check_of_a_year_without_words_says_where_they_go(
     )
     found = state.of(project, "shili", 2026)
     assert (found.stage, found.error, found.check is not None) == (Stage.WORDS, None, True)
+
+
+def test_make_report_of_a_year_without_words_says_where_they_go(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    words(project, "shili", 2026)
+    monkeypatch.chdir(project.root)
+    assert cli.main(["report", "shili", "2026"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "错误：shili 2026 年度：待写文字：数字已有，文字还没有写。请在 data/shili/2026/narrative.md 中写各段文字，"
+    )
+    assert not project.output_dir("shili", 2026).exists()

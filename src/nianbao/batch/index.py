@@ -194,9 +194,9 @@ def summary_rows(project: Project, years: list[int], found: list[YearState]) -> 
         summary = state.summary_of(project, year, found)
         record = records.read(project.summary_record(year)) or {}
         page = project.summary_html(year)
-        if summary.waiting:
+        if summary.wanted and summary.waiting:
             status, css = f"待填（等 {len(summary.waiting)} 个机关填完）", "failed"
-        elif summary.blocked:
+        elif summary.wanted and summary.blocked:
             status, css = f"没有生成（等 {len(summary.blocked)} 个机关改正数据）", "failed"
         elif record.get("status") == records.BUILT and page.is_file():
             status, css = "已生成", ""
