@@ -60,8 +60,6 @@ CHINESE: dict[Stage, str] = {
 }
 TO_DO = (Stage.TO_FILL, Stage.WORDS)  # the clerk's work still to do: never a failure of a batch
 TO_BUILD = (Stage.STALE, Stage.FAILED, Stage.INVALID, Stage.CHECKED, Stage.UNCHECKED)  # make reports builds
-# What a district summary can be made from: the year's data passed (or will be checked by its build).
-FINISHED = (Stage.BUILT, Stage.CHECKED, Stage.STALE, Stage.FAILED, Stage.UNCHECKED)
 
 
 @dataclass(frozen=True)
