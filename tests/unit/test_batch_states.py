@@ -186,6 +186,7 @@ def test_make_report_of_a_year_without_words_says_where_they_go(
     monkeypatch.chdir(project.root)
     assert cli.main(["report", "shili", "2026"]) == 1
     assert capsys.readouterr().err.startswith(
-        "错误：shili 2026 年度：待写文字：数字已有，文字还没有写。请在 data/shili/2026/narrative.md 中写各段文字，"
+        "错误：shili 2026 年度：待写文字：数字已有，文字还没有写。"
+        "请在 data/shili/2026/narrative.md 中写各段文字，"
     )
     assert not project.output_dir("shili", 2026).exists()
