@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, NoReturn
 from nianbao.batch import plan
 from nianbao.errors import DataError, NianbaoError
 from nianbao.paths import Project
-from nianbao.year import records
+from nianbao.year import freshness, records, state
+from nianbao.year.state import Stage
 
 if TYPE_CHECKING:
     from nianbao.authoring.next_year import Started
@@ -152,11 +153,14 @@ def report(project: Project, agency: str, year: int | None) -> int:
     assert year is not None  # `report` requires it
     from nianbao.inputs.load import check_agency
 
-    if project.is_history(check_agency(project, agency), year):
+    found = state.of(project, check_agency(project, agency), year)
+    if found.stage == Stage.HISTORY:
         raise NianbaoError(
             f"{agency} {year} 年度是从已发布网页导入的历史年度（没有 narrative.md），不生成报告",
             hint=f"如要为它生成报告，请补上 data/{agency}/{year}/narrative.md。",
         )
+    if found.stage == Stage.WORDS:
+        raise NianbaoError(f"{agency} {year} 年度：{words_to_write(project, agency, year)}")
     built = build_report(project, agency, year)
     plan.record_published(project, built)  # so that `make reports` knows this report is up to date
     print_warnings(built.warnings)
@@ -180,6 +184,7 @@ def run_batch(project: Project, args: argparse.Namespace, year: int | None) -> i
         from nianbao.batch.summary import EXPORTS, build_summary
 
         assert year is not None  # `summary` requires it
+        summary_ready(project, year)
         build_summary(project, year)
         print(f"已生成 / built: {project.relative(project.summary_html(year))}")
         for name in list(EXPORTS)[1:]:  # the page first, then the files made with it
@@ -259,11 +264,40 @@ def print_collected(outcome: Collected, folder: Path) -> int:
     return 1 if outcome.refused else 0  # a refused form is the clerk's to fix
 
 
+def summary_ready(project: Project, year: int) -> None:
+    """Refuse, saying why in one message, a summary nobody asked for (no district narrative) or one
+    whose agencies are not all finished (a line each)."""
+    summary = state.summary_of(project, year, state.of_agencies(project, year))
+    narrative = project.relative(project.summary_narrative(year))
+    if not summary.wanted and project.summary_profile.is_file():
+        raise DataError(
+            f"没有 {year} 年度的汇总报告文字：找不到 {narrative}",
+            hint=f"汇总报告的文字写在 {narrative}（一级标题与该年度机关的 narrative.md 相同）。",
+        )
+    if summary.waiting:
+        lines = "".join(f"\n  - {found}：{found.chinese}" for found in summary.waiting)
+        raise DataError(
+            f"{year} 年度的汇总报告还不能生成：{len(summary.waiting)} 个机关还没有填完：{lines}",
+            hint="各机关填完、写好文字后再运行 make summary；make check 逐处列出还要做的。",
+        )
+
+
+def words_to_write(project: Project, agency: str, year: int) -> str:
+    """Where the words of a year whose figures are on file go."""
+    from nianbao.formats import format_for_year
+
+    narrative = project.relative(project.narrative(agency, year))
+    fmt = format_for_year(year)
+    headings = f"，一级标题依次为 {'、'.join(f'# {spec.heading}' for spec in fmt.prose)}" if fmt else ""
+    return (
+        f"待写文字：数字已有，文字还没有写。请在 {narrative} 中写各段文字{headings}，"
+        f"写好后运行 make check AGENCY={agency} YEAR={year}"
+    )
+
+
 def check(project: Project, agency: str | None, year: int | None) -> int:
     """Validate one report, or every agency and year on file; report every fault, not just the first."""
-    from nianbao.build import check_model
     from nianbao.inputs.load import agencies_on_file, check_agency, years_on_file
-    from nianbao.inputs.to_fill import UnfilledError
 
     if agency is not None:
         agency = check_agency(project, agency)
@@ -279,28 +313,52 @@ def check(project: Project, agency: str | None, year: int | None) -> int:
         if not targets:
             what = f"{year} 年度没有任何机关的数据" if year is not None else "data/ 中没有任何机关的数据"
             raise NianbaoError(f"没有可校验的数据：{what}")
-    failed = 0
+    failed = words = 0
+    code = freshness.code_signature(project)
     for a, y in targets:
-        if project.is_history(a, y):  # imported, no narrative: checked when the next year reads it
+        stage = state.of(project, a, y, code).stage
+        if stage == Stage.HISTORY:  # imported, no narrative: checked when the next year reads it
             print(
                 f"导入的历史年度 / imported: {a} {y}（没有 narrative.md，不生成报告；下一年度生成时一并校验）"
             )
             continue
-        try:
-            model = check_model(project, a, y)
-        except NianbaoError as err:
-            failed += 1
-            to_fill = list(err.items) if isinstance(err, UnfilledError) else []
-            records.write(project.check_record(a, y), records.check_record(err.render(), [], to_fill=to_fill))
-            print(f"错误：{a} {y}：{err.render()}", file=sys.stderr)
-            continue
-        records.write(project.check_record(a, y), plan.passed(model))
-        print_warnings(model.warnings)
-        print(f"通过 / ok: {a} {y}")
-    if failed:
-        print(f"校验了 {len(targets)} 份报告的数据，{failed} 份有错误。", file=sys.stderr)
+        ok = check_one(project, a, y, words=stage == Stage.WORDS)
+        failed += not ok and stage != Stage.WORDS
+        words += stage == Stage.WORDS
+    if failed or words:
+        also = f"，{words} 份待写文字" if words else ""
+        print(f"校验了 {len(targets)} 份报告的数据，{failed} 份有错误{also}。", file=sys.stderr)
         return 1
     return 0
+
+
+def check_one(project: Project, agency: str, year: int, *, words: bool) -> bool:
+    """Check one year and record what was found, with the year's files as found (stamped before they
+    are read: an edit made meanwhile shows as a change). A year whose words are still to write says
+    where they go, and what is wrong with its figures, if anything."""
+    from nianbao.build import check_model
+    from nianbao.inputs.to_fill import UnfilledError
+
+    files = freshness.year_stamps(project, agency, year)
+    narrative = project.relative(project.narrative(agency, year))
+    try:
+        model = check_model(project, agency, year)
+    except NianbaoError as err:
+        if words and err.path == narrative:  # the figures were read: only the words are missing
+            records.write(project.check_record(agency, year), records.check_record(None, [], files=files))
+            print(f"{agency} {year}：{words_to_write(project, agency, year)}", file=sys.stderr)
+            return False
+        to_fill = list(err.items) if isinstance(err, UnfilledError) else []
+        record = records.check_record(err.render(), [], to_fill=to_fill, files=files)
+        records.write(project.check_record(agency, year), record)
+        print(f"错误：{agency} {year}：{err.render()}", file=sys.stderr)
+        if words:
+            print(f"{agency} {year}：{words_to_write(project, agency, year)}", file=sys.stderr)
+        return False
+    records.write(project.check_record(agency, year), plan.passed(model, files))
+    print_warnings(model.warnings)
+    print(f"通过 / ok: {agency} {year}")
+    return True
 
 
 def next_year(project: Project, agency: str | None, year: int | None = None) -> int:

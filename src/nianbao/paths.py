@@ -85,12 +85,6 @@ class Project:
             and any((p / name).is_file() for name in ("figures.yaml", "figures.xlsx"))
         )
 
-    def is_history(self, agency: str, year: int) -> bool:
-        """A year imported from a published page (`nianbao import`): its figures are on file, its
-        narrative is not. It feeds the next year (上年结转, changes) and is never built itself."""
-        narrative = self.narrative(agency, year)  # a broken link is a narrative (refused when read)
-        return self.figures(agency, year).is_file() and not (narrative.exists() or narrative.is_symlink())
-
     def listing(self, key: str) -> list[Any]:
         """What a build saw of the project's folders, by the key its record keeps: `agencies` (every
         agency) or `years:<agency>` (the years it has figures for). Compared again to tell staleness."""

@@ -18,7 +18,7 @@ from nianbao.batch import plan, pool, summary
 from nianbao.build import build_report
 from nianbao.paths import Project
 from nianbao.publish.export import REPORT_EXPORTS
-from nianbao.year import records
+from nianbao.year import freshness, records
 from tests import golden
 from tests.conftest import copy_project
 from tests.e2e.test_report import Run, make
@@ -131,11 +131,15 @@ def test_a_broken_agency_fails_alone_and_keeps_its_last_report(rebuilt: Path) ->
         "shili-renshe 2017：data/shili-renshe/2017/figures.yaml: 第 17 行：字段 interpretation.calls"
         in result.stderr
     )
-    assert "汇总 2017：data/shili-renshe/2017/figures.yaml" in result.stderr
+    # the summary waits for the broken agency, never repeating its error
+    assert "汇总 2017：没有生成：shili-renshe 2017 的数据有误（见上），改正后再生成" in result.stdout
+    assert "汇总 2017" not in result.stderr
     assert report.read_bytes() == before
     assert (rebuilt / "output/shili-huanbao/2018/report.html").is_file()
     index = (rebuilt / "output/index.html").read_text(encoding="utf-8")
-    assert "生成失败" in index and "interpretation.calls" in index
+    # the agency's data is at fault (数据有误, not 生成失败); the summary waits for it
+    assert '<td class="failed">数据有误</td>' in index and "interpretation.calls" in index
+    assert "没有生成（等 1 个机关改正数据）" in index and "生成失败" not in index
 
 
 def test_batch_reports_equal_reports_built_alone(built: Run, tmp_path: Path) -> None:
@@ -168,7 +172,7 @@ def test_launched_kernels_give_the_same_bytes_as_forked_ones(built: Run, tmp_pat
     kernels = pool.Kernels(project, fork=False)
     try:
         for job in (plan.Job("minzheng", 2017), plan.Job("shili", 2025)):
-            result = pool.build_one(project, job, kernels.start(), kernels, plan.code_signature(project))
+            result = pool.build_one(project, job, kernels.start(), kernels, freshness.code_signature(project))
             assert result["status"] == "built", result["error"]
             for page in (
                 project.report_html(job.agency, job.year),

@@ -14,7 +14,7 @@ import pytest
 from nianbao.batch import plan
 from nianbao.build import build_report
 from nianbao.paths import Project
-from nianbao.year import records
+from nianbao.year import freshness, records
 from tests.templates import edit_template
 
 pytestmark = pytest.mark.slow
@@ -80,7 +80,7 @@ def test_the_record_lists_what_was_read_so_the_new_version_makes_it_stale(projec
         "deadline": "2018-03-31",  # pre2019's deadline: 3月31日 of the following year
     }
     # The kernel saved figures.yaml after the build had read it: the next batch rebuilds the report.
-    assert not plan.report_up_to_date(project, plan.Job("minzheng", 2017), plan.code_signature(project))
+    assert not plan.report_up_to_date(project, plan.Job("minzheng", 2017), freshness.code_signature(project))
 
 
 def test_no_temporary_or_absolute_path_in_the_executed_notebook(project: Project) -> None:

@@ -21,7 +21,7 @@ from nianbao.errors import OutputError
 from nianbao.notebook import runtime
 from nianbao.paths import Project
 from nianbao.publish import atomic
-from nianbao.year import records
+from nianbao.year import freshness, records, state
 
 GOOD = records.build_record(
     records.BUILT,
@@ -60,8 +60,8 @@ def test_a_record_whose_outputs_disagree_with_the_files_is_stale(project: Projec
     page = project.report_html("minzheng", 2017)
     page.parent.mkdir(parents=True)
     page.write_bytes(b"new report")
-    assert not plan.outputs_match(project, {"output/minzheng/2017/report.html": "0" * 64})
-    assert plan.outputs_match(
+    assert not freshness.outputs_match(project, {"output/minzheng/2017/report.html": "0" * 64})
+    assert freshness.outputs_match(
         project, records.digests([page], project.root)
     )  # the same files as recorded: up to date as far as outputs go
 
@@ -130,17 +130,20 @@ def test_a_bug_in_a_summary_and_a_full_disk_at_the_index_still_print_every_line(
     def bug(project: Project, year: int) -> None:
         raise ZeroDivisionError("division by zero")
 
-    def no_space(project: Project) -> bool:
+    def no_space(project: Project, *args: object) -> bool:
         raise OutputError("无法写入文件夹 output：磁盘空间已满（No space left on device）")
 
-    monkeypatch.setattr(plan, "stale", lambda project, year: ([], [plan.Job("minzheng", 2017)]))
+    built = state.YearState("minzheng", 2017, state.Stage.BUILT)
+    monkeypatch.setattr(
+        plan, "plan", lambda project, year, code: plan.Plan({plan.Job("minzheng", 2017): built})
+    )
     monkeypatch.setattr(summary, "build_summary", bug)
     monkeypatch.setattr(index, "write_index", no_space)
     outcome = batch.run_batch(project, 2017, 1)
     batch.print_summary(outcome)
     said = capsys.readouterr()
     assert not outcome.ok
-    assert "已生成 0 份，无需重新生成 1 份，失败 0 份" in said.out
+    assert "已生成 0 份，无需重新生成 1 份，失败 0 份 / built 0, up to date 1, failed 0\n" in said.out
     assert (
         "  汇总 2017：程序内部错误（ZeroDivisionError: division by zero），不是数据的问题；"
         "详细信息已保存在 output/_district/2017/failed/error.log，请把它发给技术支持\n"

@@ -209,11 +209,13 @@ def imported_history(project: Project) -> None:
 def test_an_imported_year_is_never_built_and_listed_as_imported(project: Project) -> None:
     from nianbao.batch import plan
     from nianbao.batch.index import render
+    from nianbao.year import state
 
     imported_history(project)
     assert plan.Job("shili", 2021) not in plan.jobs(project)
-    assert plan.imported(project) == [plan.Job("shili", 2021)]
-    assert "shili" not in plan.agencies_for(project, 2021)  # nor summed into the district's summary
+    assert state.of(project, "shili", 2021).stage == state.Stage.HISTORY
+    # nor summed into the district's summary
+    assert "shili" not in state.summary_of(project, 2021, state.of_agencies(project, 2021)).agencies
     page = render(project).decode("utf-8")
     assert '<td class="unit">2021</td><td class="">已导入</td>' in page
     assert "已导入 1 份" in page

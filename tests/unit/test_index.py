@@ -6,49 +6,54 @@ import re
 from typing import Any
 
 from nianbao.batch import index, plan
+from nianbao.build import Built
+from nianbao.figures.derived import Figures
+from nianbao.inputs import snapshot
+from nianbao.inputs.load import load_agency_year
+from nianbao.notebook.template import read_template
 from nianbao.paths import Project
 from nianbao.publish.atomic import write_atomic
-from nianbao.year import records
+from nianbao.year import freshness, records, state
 
 
 def record(project: Project, job: plan.Job, status: str, **fields: Any) -> None:
     records.write(project.build_record(job.agency, job.year), records.build_record(status, **fields))
 
 
+def built(project: Project, job: plan.Job, names: tuple[str, ...] = ("report.ipynb", "report.html")) -> None:
+    """What a successful build leaves, without a kernel: its files (empty) and its records."""
+    with snapshot.recording(project.root) as inputs:
+        figures = Figures.derive(load_agency_year(project, job.agency, job.year))
+        read_template(project)
+    files = [project.report_file(job.agency, job.year, name) for name in names]
+    for path in files:
+        write_atomic(path, b"")
+    plan.record_built(project, Built(files[0], files[1], (), figures, inputs, tuple(files[1:])))
+
+
+def failed(project: Project, job: plan.Job, error: str, checked: bool = False) -> None:
+    """A build of the files as they are that failed (`checked`: over the data)."""
+    plan.record_failed(
+        project, job, error, checked, files=freshness.year_stamps(project, job.agency, job.year)
+    )
+
+
 def test_built_failed_and_missing_reports_are_listed(project: Project) -> None:
-    built, failed = plan.Job("minzheng", 2017), plan.Job("shili-renshe", 2017)
-    write_atomic(project.report_html(built.agency, built.year), b"")
-    write_atomic(project.report_html(failed.agency, failed.year), b"")
-    page_of = {job: {f"output/{job.agency}/{job.year}/report.html": "0"} for job in (built, failed)}
-    record(
-        project,
-        built,
-        "built",
-        name="三元区民政局",
-        headline={"active": 17, "apply": 0},
-        outputs=page_of[built],
-    )
-    record(
-        project,
-        failed,
-        "failed",
-        name="示例区人力资源和社会保障局",
-        error="figures.yaml: 数字错误",
-        outputs=page_of[failed],
-    )
+    done, broken = plan.Job("minzheng", 2017), plan.Job("shili-renshe", 2017)
+    built(project, done)
+    built(project, broken)
+    failed(project, broken, "第 3 个单元格执行失败")
 
     page = index.render(project).decode("utf-8")
 
     assert '<td>三元区民政局</td><td class="unit">2017</td><td class="">已生成</td>' in page
-    assert (
-        '<td class="num">17</td><td class="num">0</td><td><a href="minzheng/2017/report.html">网页</a>'
-        in page
-    )
+    assert '<a href="minzheng/2017/report.html">网页</a>' in page
     assert '<td class="failed">生成失败</td>' in page
-    assert "figures.yaml: 数字错误" in page
+    assert "第 3 个单元格执行失败（上一次成功生成的报告保持不变）；运行 make reports 重试" in page
     assert '<a href="shili-renshe/2017/report.html">网页</a>' in page  # the last good report
     assert page.count("尚未校验</td>") == len(plan.jobs(project)) - 2
-    assert f"共 {len(index.expected(project))} 份报告：" in page
+    rows = len(state.of_project(project))
+    assert f"共 {rows} 份报告：" in page
 
 
 def test_the_page_is_self_contained_and_deterministic(project: Project) -> None:
@@ -61,8 +66,9 @@ def test_the_page_is_self_contained_and_deterministic(project: Project) -> None:
 
 
 def test_text_from_a_record_is_escaped(project: Project) -> None:
-    record(project, plan.Job("minzheng", 2017), status="failed", error="<script>x</script>")
-    assert "<script>" not in index.render(project).decode("utf-8")
+    failed(project, plan.Job("minzheng", 2017), "<script>x</script>")
+    page = index.render(project).decode("utf-8")
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
 
 
 def test_the_index_is_only_rewritten_when_it_changes(project: Project) -> None:
@@ -71,29 +77,21 @@ def test_the_index_is_only_rewritten_when_it_changes(project: Project) -> None:
 
 
 def check(project: Project, job: plan.Job, error: str | None = None, **fields: Any) -> None:
-    records.write(project.check_record(job.agency, job.year), records.check_record(error, [], **fields))
+    """A check record of the year's files as they are."""
+    files = freshness.year_stamps(project, job.agency, job.year)
+    records.write(
+        project.check_record(job.agency, job.year), records.check_record(error, [], files=files, **fields)
+    )
 
 
 def test_the_dashboard_shows_each_state_its_deadline_and_every_file(project: Project) -> None:
     """One agency × year in each state, from the records alone; a year's line counts them."""
-    built, late, to_fill = plan.Job("minzheng", 2017), plan.Job("shili", 2025), plan.Job("shili", 2024)
-    invalid, failed, imported = plan.Job("shili", 2023), plan.Job("shili", 2022), plan.Job("shili", 2021)
+    done, late, to_fill = plan.Job("minzheng", 2017), plan.Job("shili", 2025), plan.Job("shili", 2024)
+    invalid, broken, imported = plan.Job("shili", 2023), plan.Job("shili", 2022), plan.Job("shili", 2021)
     valid = plan.Job("shili", 2020)
-    files = ("report.html", "report.pdf", "report.docx", "report.ipynb")
-    for name in files:
-        write_atomic(project.report_file(built.agency, built.year, name), b"")
-    outputs = {f"output/minzheng/2017/{name}": "0" for name in files}
-    record(
-        project,
-        built,
-        "built",
-        name="三元区民政局",
-        format_id="pre2019",
-        outputs=outputs,
-        headline={"active": 17, "apply": 0},
-    )
-    check(project, built, date="2018-01-30", deadline="2018-03-31")
-    record(project, late, "built", name="示例市示例局", format_id="gb2021", headline={"apply": 81})
+    built(project, done, ("report.ipynb", "report.html", "report.pdf", "report.docx"))
+    check(project, done, date="2018-01-30", deadline="2018-03-31")
+    built(project, late)
     check(project, late, date="2026-02-03", deadline="2026-01-31")
     check(
         project,
@@ -102,10 +100,13 @@ def test_the_dashboard_shows_each_state_its_deadline_and_every_file(project: Pro
         to_fill=["data/shili/2024/figures.yaml: 第 6 行：字段 report.number", "x"],
     )
     check(project, invalid, "data/shili/2023/figures.yaml: 第 9 行：字段 a 应为非负整数\n  处理办法：…")
-    record(project, failed, "failed", error="第 3 个单元格执行失败")
-    check(project, failed)
+    failed(project, broken, "第 3 个单元格执行失败")
     project.narrative(imported.agency, imported.year).unlink()  # as `nianbao import` leaves a year
-    records.write(project.check_record(valid.agency, valid.year), records.check_record(None, ["w1", "w2"]))
+    project.year_dir(imported.agency, imported.year).joinpath("applications.csv").unlink()
+    records.write(
+        project.check_record(valid.agency, valid.year),
+        records.check_record(None, ["w1", "w2"], files=freshness.year_stamps(project, "shili", 2020)),
+    )
 
     page = index.render(project).decode("utf-8")
 
@@ -119,20 +120,23 @@ def test_the_dashboard_shows_each_state_its_deadline_and_every_file(project: Pro
         '<a href="minzheng/2017/report.pdf">PDF</a>'
     ) in page
     assert (
-        '<td class="failed">2026-02-03（逾期：法定期限 2026-01-31）</td>'
-        '<td class="num">不适用</td><td class="num">81</td>' in page
+        '<td class="failed">2026-02-03（逾期：法定期限 2026-01-31）</td><td class="num">不适用</td>' in page
     )
     assert "还有 2 处待填或待改写，第一处：data/shili/2024/figures.yaml: 第 6 行：字段 report.number" in page
+    assert "填好后运行 make check AGENCY=shili YEAR=2024" in page
     assert '<td class="failed">数据有误</td>' in page
-    assert "data/shili/2023/figures.yaml: 第 9 行：字段 a 应为非负整数</td>" in page  # the first line only
+    assert "数据有误（1 处），第一处：data/shili/2023/figures.yaml: 第 9 行：字段 a 应为非负整数；" in page
     assert '<td class="failed">生成失败</td>' in page and "第 3 个单元格执行失败" in page
     assert '<td>示例市示例局</td><td class="unit">2021</td><td class="">已导入</td>' in page
-    assert "从已发布的网页导入的历史年度（没有 narrative.md），供下一年度衔接，不生成报告" in page
-    assert '<td class="">校验通过</td>' in page and "2 条警告" in page
-    # the project's latest year is 2025: every agency without it has not started it
+    assert "从已发布的网页导入的历史年度（没有 narrative.md），供下一年度衔接，不生成报告</td>" in page
+    assert '<td class="">校验通过</td>' in page and "校验通过：运行 make reports 生成" in page
+    # the district works on 2025 (shili began it): every agency without it has one row for it
     missing = [a for a in project.agencies() if 2025 not in project.years(a)]
     assert page.count('<td class="failed">缺少数据</td>') == len(missing)
-    assert "运行 make next-year AGENCY=minzheng 开始这一年度" in page
+    assert (
+        "还没有这一年度的数据（上一次的数据是 2017 年度，中间 2018—2024 年度没有数据）："
+        "运行 make next-year AGENCY=minzheng YEAR=2025 开始这一年度"
+    ) in page
     # 2025: shili late but built (done), the others missing
     assert (
         f'<tr><td class="unit">2025</td><td class="num">{len(missing) + 1}</td><td class="num">1</td>'

@@ -17,7 +17,7 @@ from nianbao.batch import index, lock, plan
 from nianbao.errors import OutputError
 from nianbao.inputs.snapshot import NotRegularError, read_regular
 from nianbao.paths import Project
-from nianbao.year import records
+from nianbao.year import freshness, records
 
 SECONDS = 30
 HINT = (
@@ -135,7 +135,7 @@ def test_a_record_too_big_to_be_ours_is_no_record(project: Project) -> None:
 
 def test_a_fifo_as_a_listed_output_is_stale(project: Project) -> None:
     page = fifo_at(project.report_html("minzheng", 2017))
-    assert within(lambda: plan.outputs_match(project, {project.relative(page): "0" * 64})) is False
+    assert within(lambda: freshness.outputs_match(project, {project.relative(page): "0" * 64})) is False
 
 
 def test_the_index_reads_past_fifos(project: Project) -> None:

@@ -17,7 +17,7 @@ from nianbao.inputs.load import load_agency_year
 from nianbao.notebook.template import read_template
 from nianbao.paths import Project
 from nianbao.publish.atomic import write_atomic
-from nianbao.year import records
+from nianbao.year import freshness, records
 
 
 def fake_build(project: Project, job: plan.Job) -> None:
@@ -93,16 +93,16 @@ def test_the_format_definition_is_an_input_under_its_package_name(built: Project
     record = records.read(built.build_record("minzheng", 2017))
     assert record is not None
     assert "nianbao:formats/pre2019.yaml" in record["inputs"]
-    assert plan.resolve(built, "nianbao:formats/pre2019.yaml") == plan.format_file("pre2019")
+    assert freshness.resolve(built, "nianbao:formats/pre2019.yaml") == freshness.format_file("pre2019")
 
 
 def test_a_new_year_folder_makes_a_report_that_chains_years_stale(built: Project) -> None:
     # shili 2025 (national format) compares with 2024: the years on file are part of its record.
-    assert plan.report_up_to_date(built, plan.Job("shili", 2025), plan.code_signature(built))
+    assert plan.report_up_to_date(built, plan.Job("shili", 2025), freshness.code_signature(built))
     figures = built.figures("shili", 2018)
     figures.parent.mkdir()
     figures.write_text("report: {}\n", encoding="utf-8")
-    assert not plan.report_up_to_date(built, plan.Job("shili", 2025), plan.code_signature(built))
+    assert not plan.report_up_to_date(built, plan.Job("shili", 2025), freshness.code_signature(built))
 
 
 def test_a_new_agency_leaves_the_reports_up_to_date(built: Project) -> None:
@@ -112,11 +112,11 @@ def test_a_new_agency_leaves_the_reports_up_to_date(built: Project) -> None:
 
 def test_summary_is_stale_when_an_agency_is_added(project: Project) -> None:
     build_summary(project, 2017)
-    assert plan.summary_up_to_date(project, 2017, plan.code_signature(project))
+    assert plan.summary_up_to_date(project, 2017, freshness.code_signature(project))
     (project.root / "params" / "extra.yaml").write_text("name: x\n", encoding="utf-8")
     project.figures("extra", 2017).parent.mkdir(parents=True)
     project.figures("extra", 2017).write_text("report: {}\n", encoding="utf-8")
-    assert not plan.summary_up_to_date(project, 2017, plan.code_signature(project))
+    assert not plan.summary_up_to_date(project, 2017, freshness.code_signature(project))
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def test_a_report_missing_any_file_its_record_lists_is_rebuilt(project: Project)
         "output/minzheng/2017/report.ipynb",
         "output/minzheng/2017/report.x",
     ]
-    code = plan.code_signature(project)
+    code = freshness.code_signature(project)
     assert plan.report_up_to_date(project, job, code)
     exports[1].unlink()  # a second export (a PDF, say) deleted by hand: the report is built again
     assert not plan.report_up_to_date(project, job, code)
@@ -164,6 +164,6 @@ def test_a_report_missing_any_file_its_record_lists_is_rebuilt(project: Project)
 
 def test_every_template_is_part_of_the_code_signature() -> None:
     """A changed template (page, PDF) makes every report stale: each is among the files signed."""
-    templates = [p for p in (plan.PACKAGE_DIR / "templates").rglob("*") if p.is_file()]
+    templates = [p for p in (freshness.PACKAGE_DIR / "templates").rglob("*") if p.is_file()]
     assert any(p.suffix == ".typ" for p in templates)
-    assert [p.name for p in templates if p.suffix not in plan.CODE_SUFFIXES] == []
+    assert [p.name for p in templates if p.suffix not in freshness.CODE_SUFFIXES] == []

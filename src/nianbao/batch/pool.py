@@ -19,6 +19,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from multiprocessing.queues import Queue
 from pathlib import Path
 from queue import Empty
@@ -35,12 +36,14 @@ from nianbao.batch import provisioner as forked
 from nianbao.batch.zygote import Zygote
 from nianbao.build import build_report
 from nianbao.errors import ExecutionError, NianbaoError
+from nianbao.inputs.snapshot import Stamp
 from nianbao.inputs.to_fill import UnfilledError
 from nianbao.notebook import runtime
 from nianbao.notebook.execute import kernel_died
 from nianbao.notebook.kernel import PROVISIONER, ProjectKernelManager, ProjectProvisioner, project_kernel_spec
 from nianbao.paths import Project
 from nianbao.publish.export import exporter
+from nianbao.year import freshness
 
 WARM_IMPORTS = "import nianbao.report"
 
@@ -188,6 +191,7 @@ def build_one(
 ) -> dict[str, Any]:
     """Build one report, record how it went, and say so; any fault fails this report only."""
     started = time.perf_counter()
+    files = freshness.year_stamps(project, job.agency, job.year)  # before reading: an edit meanwhile shows
     # The kernel is stopped on every way out but an interrupt (SystemExit on SIGTERM): then the build's
     # event loop was cut off mid-step with nbclient's tasks pending, which stopping the kernel through
     # that loop would run against a dying kernel (a "Kernel died" traceback). It stays in
@@ -213,6 +217,7 @@ def build_one(
             err,
             started,
             checked=isinstance(err, NianbaoError) and not isinstance(err, ExecutionError),
+            files=files,
         )
     kernels.stop(km)
     try:
@@ -234,17 +239,29 @@ def build_one(
 
 
 def failed(
-    project: Project, job: plan.Job, err: BaseException, started: float, checked: bool
+    project: Project,
+    job: plan.Job,
+    err: BaseException,
+    started: float,
+    checked: bool,
+    files: Mapping[str, Stamp] | None = None,
 ) -> dict[str, Any]:
-    """A failed report's result and record: one line for a user error, a bug's traceback in a log file."""
+    """A failed report's result and record: one line for a user error, a bug's traceback in a log file.
+    A year found still to fill is no failure: its status says so (the batch lists it apart)."""
     why = failures.reason(project, err, project.failure_log(job.agency, job.year))
     to_fill = err.items if isinstance(err, UnfilledError) else ()  # the cells still 待填
     try:
-        plan.record_failed(project, job, why, checked, to_fill)
+        plan.record_failed(project, job, why, checked, to_fill, files)
     except NianbaoError as also:  # the disk is full: the batch's list still says why
         record = project.relative(project.build_record(job.agency, job.year))
         why += f"\n  （这次失败也没能记入 {record}：{also.message}）"
-    return {"job": job, "status": "failed", "error": why, "seconds": time.perf_counter() - started}
+    return {
+        "job": job,
+        "status": "to_fill" if to_fill else "failed",
+        "error": why,
+        "to_fill": list(to_fill),
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def peak_rss_mb() -> float:
@@ -266,7 +283,7 @@ def serve(root: str, jobs: Queue[Any], results: Queue[Any]) -> None:
     project = Project(Path(root))
     kernels = Kernels(project)  # the zygote warms up while this worker does
     exporter()  # the export template, loaded once for every report of this worker
-    code = plan.code_signature(project)
+    code = freshness.code_signature(project)
     spare: PooledKernelManager | None = None
     interrupted = True
     try:

@@ -1,9 +1,12 @@
 """`make reports`: every stale report of the project, in parallel, then the district summaries and the index.
 
-This process stays light: it decides what is stale (plan.py) and only if something is starts worker
-processes (pool.py), each warm with the heavy imports, one fresh kernel per report. A report that fails
-does not stop the batch: the others are built, the failure is listed with its reason at the end, its
-last good report stays in place, and the exit status is 1.
+This process stays light: it asks where every agency-year stands (plan.py, from the one model in
+year/state.py) and only if something is to build starts worker processes (pool.py), each warm with the
+heavy imports, one fresh kernel per report. A report that fails does not stop the batch: the others are
+built, the failure is listed with its reason at the end, its last good report stays in place, and the
+exit status is 1. A year still to fill, or whose words are still to write, is no failure: it is not
+built, it is counted and listed once, a line each; a district summary waiting for such years says so
+once, without their lists; a year without the district's narrative has no summary at all.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ import queue
 import re
 import signal
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from nianbao.batch import plan
 from nianbao.paths import Project
-from nianbao.year import records
+from nianbao.year import freshness, records, state
+from nianbao.year.state import Stage, YearState
 
 
 @dataclass
@@ -30,9 +35,11 @@ class Outcome:
     built: list[plan.Job] = field(default_factory=list)
     fresh: list[plan.Job] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    waiting: list[YearState] = field(default_factory=list)  # still to fill, or words to write
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (which report, what to review)
     summaries: list[int] = field(default_factory=list)  # the years whose summary was rebuilt
     summaries_failed: list[tuple[str, str]] = field(default_factory=list)
+    summaries_waiting: list[tuple[int, str]] = field(default_factory=list)  # (year, for what)
     index_failed: str | None = None  # why output/index.html could not be written
     rss_mb: float = 0.0  # the largest worker's peak resident memory
 
@@ -116,7 +123,7 @@ def run_jobs(project: Project, todo: list[plan.Job], workers: int, outcome: Outc
             outcome.warnings += [(str(job), warning) for warning in result.get("warnings", [])]
             if result["status"] == "built":
                 outcome.built.append(job)
-            else:
+            elif result["status"] != "to_fill":  # still to fill: listed with the others, from its state
                 outcome.failed.append((str(job), result["error"]))
             progress.step(job, result["status"], result["seconds"])
     except KeyboardInterrupt:  # stop now: every report not yet published keeps its previous version
@@ -152,7 +159,7 @@ class Progress:
 
     def step(self, job: plan.Job, status: str, seconds: float) -> None:
         self.done += 1
-        mark = "已生成" if status == "built" else "失败"
+        mark = {"built": "已生成", "to_fill": "待填"}.get(status, "失败")
         if self.bar is not None:
             self.bar.set_postfix_str(f"{job} {mark}（{seconds:.1f} 秒）")
             self.bar.update(1)
@@ -166,33 +173,47 @@ class Progress:
 
 def run_batch(project: Project, year: int | None, workers: int) -> Outcome:
     """Every stale report (of `year`, or of every year), then the summaries and the index."""
-    todo, fresh = plan.stale(project, year)
-    outcome = Outcome(fresh=fresh)
+    code = freshness.code_signature(project)
+    planned = plan.plan(project, year, code)
+    todo = planned.todo
+    outcome = Outcome(fresh=planned.fresh)
     if todo:
         run_jobs(project, todo, workers, outcome)
+        for job in todo:  # what each build found, from the records it left
+            planned.states[job] = state.of(project, job.agency, job.year, code)
+    outcome.waiting = [planned.states[job] for job in planned.waiting]
     if project.summary_profile.is_file():  # a project without a district profile has no summaries
-        years = sorted({job.year for job in [*todo, *fresh]})
-        build_summaries(project, years, outcome)
-    outcome.index_failed = index_failure(project)
+        years = sorted({job.year for job, found in planned.states.items() if found.stage != Stage.HISTORY})
+        summaries = [state.summary_of(project, y, planned.states.values()) for y in years]
+        build_summaries(project, summaries, outcome, code)
+    outcome.index_failed = index_failure(project, planned.by_key(), code)
     return outcome
 
 
-def index_failure(project: Project) -> str | None:
+def index_failure(project: Project, known: Mapping[tuple[str, int], YearState], code: str) -> str | None:
     """Write the index; None when it was written, else why not (the batch still prints its list)."""
     from nianbao.batch import failures
     from nianbao.batch.index import write_index
 
     try:
-        write_index(project)
+        write_index(project, known, code)
     except Exception as err:
         return failures.reason(project, err, project.index_failure_log)
     return None
 
 
-def build_summaries(project: Project, years: list[int], outcome: Outcome) -> None:
-    """The stale district summaries of `years`; a failure is listed like a report's."""
-    code = plan.code_signature(project)
-    for year in years:
+def build_summaries(
+    project: Project, summaries: list[state.SummaryState], outcome: Outcome, code: str
+) -> None:
+    """The stale district summaries of those wanted (a district narrative for the year); one waiting
+    for its agencies is said once, one that fails is listed like a report."""
+    for summary in summaries:
+        year = summary.year
+        if not summary.wanted or not summary.agencies:
+            continue  # no district narrative for the year: nobody asked for its summary
+        if summary.waiting or summary.blocked:
+            outcome.summaries_waiting.append((year, waiting_for(summary)))
+            continue
         if plan.summary_up_to_date(project, year, code):
             continue
         from nianbao.batch import failures
@@ -213,15 +234,46 @@ def build_summaries(project: Project, years: list[int], outcome: Outcome) -> Non
             outcome.summaries.append(year)
 
 
+def waiting_for(summary: state.SummaryState) -> str:
+    """Why a summary is not made yet, in a few words (its agencies' own lines, above, say the rest)."""
+    if summary.waiting:
+        return f"待填，{len(summary.waiting)} 个机关还没有填完（见上），都完成后再生成"
+    blocked = "、".join(str(s) for s in summary.blocked)
+    return f"没有生成：{blocked} 的数据有误（见上），改正后再生成"
+
+
+def waiting_line(found: YearState) -> str:
+    """One line for a year still to fill or whose words are still to write."""
+    if found.stage == Stage.WORDS:
+        return f"{found}（待写文字：写在 data/{found.agency}/{found.year}/narrative.md）"
+    return f"{found}（还有 {len(found.items)} 处待填或待改写）"
+
+
 def print_summary(outcome: Outcome) -> None:
     for what, warning in outcome.warnings:
         print(f"警告：{what}：{warning}", file=sys.stderr)
-    print(
-        f"已生成 {len(outcome.built)} 份，无需重新生成 {len(outcome.fresh)} 份，失败 {len(outcome.failed)} 份"
-        f" / built {len(outcome.built)}, up to date {len(outcome.fresh)}, failed {len(outcome.failed)}"
+    built, fresh, waiting, failed = (
+        len(outcome.built),
+        len(outcome.fresh),
+        len(outcome.waiting),
+        len(outcome.failed),
     )
+    to_fill, in_english = (f"，待填 {waiting} 份", f", to fill {waiting}") if waiting else ("", "")
+    print(
+        f"已生成 {built} 份，无需重新生成 {fresh} 份，失败 {failed} 份{to_fill}"
+        f" / built {built}, up to date {fresh}, failed {failed}{in_english}"
+    )
+    if outcome.waiting:
+        print(
+            f"待填 {waiting} 份（不是失败：填好、写好后再运行 make reports；"
+            "make check AGENCY=… YEAR=… 逐处列出）/ still to fill:"
+        )
+        for found in outcome.waiting:
+            print(f"  {waiting_line(found)}")
     if outcome.summaries:
         print(f"汇总报告 / summaries: {'、'.join(str(year) for year in outcome.summaries)}")
+    for year, why in outcome.summaries_waiting:
+        print(f"汇总 {year}：{why} / summary {year} waits for its agencies")
     if outcome.failed or outcome.summaries_failed:
         print("失败的报告（除非下面另有说明，上一次成功生成的报告保持不变）/ failed:", file=sys.stderr)
         for what, why in [*outcome.failed, *outcome.summaries_failed]:

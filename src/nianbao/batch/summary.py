@@ -21,7 +21,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from nianbao.batch import plan
 from nianbao.drawing import charts, table_html, tables
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.outputs import Output, piece_of
@@ -46,7 +45,7 @@ from nianbao.publish import pages, pdf, word
 from nianbao.publish.atomic import publish
 from nianbao.publish.document import Block, Document, Heading, Paragraph, Span, from_markdown
 from nianbao.report import Report
-from nianbao.year import records
+from nianbao.year import freshness, records, state
 
 
 def load_parts(project: Project, year: int) -> list[Figures]:
@@ -54,7 +53,7 @@ def load_parts(project: Project, year: int) -> list[Figures]:
     agencies = [  # not a year imported as history: it has no report of its own
         agency
         for agency in agencies_on_file(project)
-        if year in years_on_file(project, agency) and not project.is_history(agency, year)
+        if year in years_on_file(project, agency) and not state.is_history(project, agency, year)
     ]
     if not agencies:
         raise DataError(f"没有任何机关有 {year} 年度的数据，无法汇总")
@@ -275,7 +274,7 @@ def build_summary(project: Project, year: int) -> None:
     """Write `output/_district/<year>/summary.html` and its record; a user error is recorded, then raised.
 
     Every input is read once, into the summary's snapshot, which its record lists."""
-    code = plan.code_signature(project)
+    code = freshness.code_signature(project)
     record_path = project.summary_record(year)
     with snapshot.recording(project.root) as inputs:
         try:
@@ -291,7 +290,7 @@ def build_summary(project: Project, year: int) -> None:
     record = records.build_record(
         records.BUILT,
         outputs=records.digests(list(files), project.root),
-        inputs=plan.input_stamps(project, inputs, [y for y in years if y <= year]),
+        inputs=freshness.input_stamps(project, inputs, [y for y in years if y <= year]),
         listings=inputs.listings,
         code=code,
     )

@@ -41,6 +41,9 @@ BUILD_FIELDS: dict[str, tuple[type, ...]] = {
     "inputs": (dict,),
     "listings": (dict,),
     "code": (str, type(None)),
+    # Added later: a failed build's stamps of the year's files (freshness.year_stamps), so that the
+    # failure is known to be about the files as they are.
+    "files": (dict, type(None)),
 }
 CHECK_FIELDS: dict[str, tuple[type, ...]] = {
     "schema": (int,),
@@ -52,6 +55,9 @@ CHECK_FIELDS: dict[str, tuple[type, ...]] = {
     "to_fill": (list, type(None)),
     "date": (str, type(None)),
     "deadline": (str, type(None)),
+    # Added later: the year's files as the check found them (freshness.year_stamps); what it found is
+    # trusted only while they are unchanged. A record without them is never trusted.
+    "files": (dict, type(None)),
 }
 
 
@@ -67,6 +73,7 @@ def build_record(
     inputs: Mapping[str, Any] | None = None,
     listings: Mapping[str, list[Any]] | None = None,
     code: str | None = None,
+    files: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
@@ -80,6 +87,7 @@ def build_record(
         "inputs": dict(inputs or {}),
         "listings": dict(listings or {}),
         "code": code,
+        "files": dict(files) if files is not None else None,
     }
 
 
@@ -90,6 +98,7 @@ def check_record(
     to_fill: list[str] | None = None,
     date: str | None = None,
     deadline: str | None = None,
+    files: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
@@ -99,6 +108,7 @@ def check_record(
         "to_fill": list(to_fill or []),
         "date": date,
         "deadline": deadline,
+        "files": dict(files) if files is not None else None,
     }
 
 
@@ -130,7 +140,11 @@ def read(path: Path, fields: Mapping[str, tuple[type, ...]] = BUILD_FIELDS) -> d
         return None
     if fields is BUILD_FIELDS and not _well_formed(record):
         return None
-    if not all(isinstance(warning, str) for warning in record.get("warnings", [])):
+    if not all(isinstance(name, str) and _stamp(seen) for name, seen in (record.get("files") or {}).items()):
+        return None
+    if not all(
+        isinstance(item, str) for item in [*record.get("warnings", []), *(record.get("to_fill") or [])]
+    ):
         return None
     return record
 
