@@ -335,3 +335,20 @@ def test_check_names_a_cell_holding_a_character_no_report_can_carry(project_dir:
         "  类别!A5（“类别”列，“第 2 类”行）：含有非字符 U+FDD0（Unicode 中不表示任何文字的码位），"
         "在“规划”之后；报告（网页、PDF、Word）中不能有这种字符",
     ]
+
+
+def test_collect_never_waits_on_a_fifo_where_the_years_form_would_go(
+    project_dir: Path, tmp_path: Path
+) -> None:
+    """A FIFO named figures.xlsx in the year's folder is "something a person put there": refused, at once."""
+    returned = tmp_path / "收回"
+    returned.mkdir()
+    (returned / "示例局2026.xlsx").write_bytes(blank_form(project_dir))
+    (project_dir / "data/shili/2026").mkdir(parents=True)
+    os.mkfifo(project_dir / "data/shili/2026/figures.xlsx")
+
+    done = run(project_dir, "collect", str(returned))  # times out (fails) should it wait
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "未放置 / refused: 示例局2026.xlsx：" in done.stderr

@@ -19,6 +19,7 @@ from pathlib import Path
 from nianbao.errors import DataError, NianbaoError
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.forms.hand_out import form_format
+from nianbao.inputs import snapshot
 from nianbao.inputs.files import read_bytes
 from nianbao.inputs.load import agencies_on_file
 from nianbao.inputs.workbook import Identity, identity, open_book, read_book
@@ -197,9 +198,10 @@ _PERSON = written.Written("", "")  # no entry in the record: a file a person put
 
 
 def _same(path: Path, data: bytes) -> bool:
+    """Whether `path` holds `data`: read as a regular file only (a FIFO there is not a wait)."""
     try:
-        return written.digest(path.read_bytes()) == written.digest(data)
-    except OSError:
+        return snapshot.read_regular(path, snapshot.MAX_BYTES)[1] == data
+    except OSError:  # NotRegularError too
         return False
 
 
