@@ -78,7 +78,15 @@ def test_the_record_lists_what_was_read_so_the_new_version_makes_it_stale(projec
         "to_fill": [],
         "date": "2018-01-30",  # figures.yaml's report.date
         "deadline": "2018-03-31",  # pre2019's deadline: 3月31日 of the following year
+        # the year's files as the build read them (its snapshot): the verdict holds while they are so
+        "files": {name: record["inputs"][name] for name in sorted(check["files"])},
     }
+    assert sorted(check["files"]) == [
+        "data/minzheng/2017/figures.yaml",
+        "data/minzheng/2017/narrative.md",
+        "data/minzheng/opening.yaml",
+        "params/minzheng.yaml",
+    ]
     # The kernel saved figures.yaml after the build had read it: the next batch rebuilds the report.
     assert not plan.report_up_to_date(project, plan.Job("minzheng", 2017), freshness.code_signature(project))
 
