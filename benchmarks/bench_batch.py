@@ -2,7 +2,7 @@
 
 1. naive: the papermill CLI then the nbconvert CLI, one pair per report (what a shell loop would do);
 2. `make reports -j2` (and `-j1`, for the speed-up from a second worker);
-3. the plain-Python floor: the same figures, pandas table and matplotlib chart written as HTML in one
+3. the plain-Python floor: the same figures, tables and matplotlib chart written as HTML in one
    process, no kernel at all;
 4. what the PDF adds per report: `publish.pdf` over the executed notebooks of (2), in one process, after
    loading its fonts and compiler once (as a batch worker does).
@@ -103,7 +103,7 @@ def floor(project: Path) -> tuple[float, float, float]:
     """(import seconds, wall and CPU seconds per report) of the computation alone, in this process."""
     started = time.perf_counter()
     from nianbao.drawing import charts, table_html, tables
-    from nianbao.figures.derived import Figures, yearly_frame
+    from nianbao.figures.derived import Figures
     from nianbao.inputs.load import load_agency_year
     from nianbao.paths import Project
 
@@ -117,7 +117,6 @@ def floor(project: Path) -> tuple[float, float, float]:
             figures = Figures.derive(load_agency_year(target, agency, YEAR))
             body = [
                 f"<h1>{figures.title}</h1>",
-                yearly_frame(figures.model).to_html(),
                 str(table_html.html(tables.category_table(figures))),
                 charts.category_chart(figures).svg,  # its PNG is drawn too, as in every report
                 str(table_html.html(tables.appendix_table(figures))),

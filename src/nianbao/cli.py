@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def report(project: Project, agency: str, year: int | None) -> int:
-    # Imported here, inside main's handlers: pandas, matplotlib and nbconvert take a second or two to
+    # Imported here, inside main's handlers: matplotlib and nbconvert take a second or two to
     # import, and a Ctrl-C meanwhile deserves the same calm message as one during the run.
     from nianbao.build import build_report
 
