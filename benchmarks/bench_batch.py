@@ -130,7 +130,7 @@ def floor(project: Path) -> tuple[float, float, float]:
 def pdf_cost(project: Path) -> tuple[float, float, float]:
     """(setup seconds once per process, wall and CPU seconds per report) of the PDF alone, from the
     executed notebooks a batch left in `project` (the batch's own times include it)."""
-    from nianbao.publish import pdf
+    from nianbao.publish import export, pdf
     from nianbao.publish.document import Document
 
     notebooks = sorted((project / "output").glob(f"*/{YEAR}/report.ipynb"))
@@ -139,7 +139,7 @@ def pdf_cost(project: Path) -> tuple[float, float, float]:
 
     def loop() -> None:
         for notebook in loaded:
-            pdf.to_pdf(notebook)
+            export.to_pdf(export.FinishedNotebook(notebook))
 
     wall, used = measured(loop, resource.RUSAGE_SELF)
     return setup, wall / len(loaded), used / len(loaded)
@@ -152,7 +152,9 @@ def word_cost(project: Path) -> tuple[float, float, float, float]:
 
     notebooks = sorted((project / "output").glob(f"*/{YEAR}/report.ipynb"))
     read = [nbformat.read(path, 4) for path in notebooks]
-    wall, used = measured(lambda: [export.to_docx(notebook) for notebook in read], resource.RUSAGE_SELF)
+    wall, used = measured(
+        lambda: [export.to_docx(export.FinishedNotebook(notebook)) for notebook in read], resource.RUSAGE_SELF
+    )
     sizes = [
         (path.with_suffix(".docx").stat().st_size, path.with_suffix(".html").stat().st_size)
         for path in notebooks

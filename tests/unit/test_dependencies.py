@@ -140,7 +140,7 @@ def test_nothing_of_the_dev_extra_or_a_type_stub_is_in_the_runtime_lock() -> Non
     optional = pyproject()["project"]
     assert isinstance(optional, dict)
     extra = {canonicalize_name(Requirement(text).name) for text in optional["optional-dependencies"]["dev"]}
-    assert DEV_TOOLS <= extra
+    assert extra >= DEV_TOOLS
     locked = set(pins(RUNTIME_LOCK))
     assert extra & locked == set()
     assert {name for name in locked if name.startswith("types-") or name.endswith("-stubs")} == set()
@@ -166,9 +166,21 @@ def test_the_conda_environment_pins_what_the_runtime_lock_pins() -> None:
 def test_the_makefile_installs_the_development_set_only_for_developers_targets() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     prerequisite = dict(re.findall(r"^([a-z-]+): \$\((STAMP|DEV_STAMP)\)", makefile, re.MULTILINE))
-    clerks = ["setup", "report", "reports", "import", "check", "next-year", "workbook", "workbooks", "collect"]
+    clerks = [
+        "setup",
+        "report",
+        "reports",
+        "import",
+        "check",
+        "next-year",
+        "workbook",
+        "workbooks",
+        "collect",
+    ]
     assert {target: prerequisite.get(target) for target in clerks} == dict.fromkeys(clerks, "STAMP")
     developers = ["test", "lint", "lab", "lock", "golden"]
-    assert {target: prerequisite.get(target) for target in developers} == dict.fromkeys(developers, "DEV_STAMP")
+    assert {target: prerequisite.get(target) for target in developers} == dict.fromkeys(
+        developers, "DEV_STAMP"
+    )
     assert re.search(r"^\$\(STAMP\): requirements\.lock pyproject\.toml$", makefile, re.MULTILINE)
     assert re.search(r"^\$\(DEV_STAMP\): requirements-dev\.lock \$\(STAMP\)$", makefile, re.MULTILINE)
