@@ -26,7 +26,11 @@ PYTHON ?= python3
 VENV ?= .venv
 # A virtualenv keeps its programs in Scripts/ on Windows (Git Bash), bin/ elsewhere.
 BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
+# Two sets, two stamps: the clerk's commands need the runtime set only (requirements.lock); tests,
+# linters, JupyterLab and the lock itself need the development set too (requirements-dev.lock, a superset
+# with the same pins). A venv with the development set has both stamps, so it serves every target.
 STAMP := $(VENV)/.nianbao-installed
+DEV_STAMP := $(VENV)/.nianbao-dev-installed
 
 .DEFAULT_GOAL := help
 .PHONY: help setup report import check next-year reports summary index workbook workbooks collect bench test lint format lab sync sync-md lock golden clean
@@ -42,6 +46,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name nianbao --display-name "nianbao" >/dev/null
+	@touch $@
+
+$(DEV_STAMP): requirements-dev.lock $(STAMP)
+	@echo "正在安装开发工具（测试、检查、JupyterLab）/ installing the development set…"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@
 
 setup: $(STAMP) ## 建立项目环境（其他命令会自动调用）/ create the virtualenv from the lock file
@@ -89,24 +98,24 @@ collect: $(STAMP) ## 把收回的填报表按隐藏页放入 data/（不覆盖�
 	@test -n "$$NIANBAO_DIR" || { echo "错误：请指定文件夹：make collect DIR=<收回的填报表所在的文件夹>" >&2; exit 1; }
 	@$(BIN)/nianbao collect -- "$$NIANBAO_DIR"
 
-bench: $(STAMP) ## 批量生成的性能测试（约十分钟）/ benchmark the batch: make bench [AGENCIES=50]
+bench: $(DEV_STAMP) ## 批量生成的性能测试（约十分钟）/ benchmark the batch: make bench [AGENCIES=50]
 	$(BIN)/python -m benchmarks.bench_batch --agencies="$${NIANBAO_AGENCIES:-50}"
 
 # AGENCY and YEAR are exported to every recipe (see the top): the tests' own `make` calls would take
 # them as given on the command line (`make check` would check minzheng 2017 only), so pytest runs without.
-test: $(STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
+test: $(DEV_STAMP) ## 运行全部测试（含较慢的端到端测试）/ run the whole test suite
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## 代码检查：ruff 与 mypy / lint, format check and type check
+lint: $(DEV_STAMP) ## 代码检查：ruff 与 mypy / lint, format check and type check
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-format: $(STAMP) ## 自动格式化代码 / format the code with ruff
+format: $(DEV_STAMP) ## 自动格式化代码 / format the code with ruff
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-lab: $(STAMP) ## 用 JupyterLab 打开项目，编辑模板中的文字 / open JupyterLab on the project
+lab: $(DEV_STAMP) ## 用 JupyterLab 打开项目，编辑模板中的文字 / open JupyterLab on the project
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root) notebooks/annual_report.ipynb
 
 # The template is two files that jupytext pairs (notebooks/jupytext.toml): the .md people edit and
@@ -124,10 +133,16 @@ sync: $(STAMP) ## 编辑 .md 之后：按 notebooks/annual_report.md 更新 .ipy
 sync-md: $(STAMP) ## 在 JupyterLab 以外改了 .ipynb 之后：按 .ipynb 更新 .md / rewrite the template .md from its .ipynb
 	$(BIN)/jupytext --to md:myst $(TEMPLATE_IPYNB)
 
-lock: $(STAMP) ## 根据 pyproject.toml 重新生成锁定文件 / regenerate requirements.lock
-	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -o requirements.lock
+# Both locks from pyproject.toml; each output file is read as preferences, so existing pins stay unless a
+# requirement moved. The runtime set includes the build requirement (setuptools: `make setup` installs
+# nianbao without build isolation, so offline); the development set is resolved within the runtime pins.
+LOCK_FLAGS = --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
+BUILD_REQUIRES = $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+lock: $(DEV_STAMP) ## 根据 pyproject.toml 重新生成两个锁定文件 / regenerate requirements.lock and requirements-dev.lock
+	$(BUILD_REQUIRES) | $(BIN)/uv pip compile pyproject.toml - $(LOCK_FLAGS) -o requirements.lock
+	$(BUILD_REQUIRES) | $(BIN)/uv pip compile pyproject.toml - --extra dev -c requirements.lock $(LOCK_FLAGS) -o requirements-dev.lock
 
-golden: $(STAMP) ## 重新生成样例输出的哈希（改动有意改变输出时，并在提交说明中写明原因）/ regenerate tests/golden
+golden: $(DEV_STAMP) ## 重新生成样例输出的哈希（改动有意改变输出时，并在提交说明中写明原因）/ regenerate tests/golden
 	$(BIN)/python -m tests.golden
 
 clean: ## 删除生成的报告（output/）/ delete generated reports

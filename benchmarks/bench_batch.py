@@ -2,7 +2,7 @@
 
 1. naive: the papermill CLI then the nbconvert CLI, one pair per report (what a shell loop would do);
 2. `make reports -j2` (and `-j1`, for the speed-up from a second worker);
-3. the plain-Python floor: the same figures, pandas table and matplotlib chart written as HTML in one
+3. the plain-Python floor: the same figures, tables and matplotlib chart written as HTML in one
    process, no kernel at all;
 4. what the PDF adds per report: `publish.pdf` over the executed notebooks of (2), in one process, after
    loading its fonts and compiler once (as a batch worker does).
@@ -103,7 +103,7 @@ def floor(project: Path) -> tuple[float, float, float]:
     """(import seconds, wall and CPU seconds per report) of the computation alone, in this process."""
     started = time.perf_counter()
     from nianbao.drawing import charts, table_html, tables
-    from nianbao.figures.derived import Figures, yearly_frame
+    from nianbao.figures.derived import Figures
     from nianbao.inputs.load import load_agency_year
     from nianbao.paths import Project
 
@@ -117,7 +117,6 @@ def floor(project: Path) -> tuple[float, float, float]:
             figures = Figures.derive(load_agency_year(target, agency, YEAR))
             body = [
                 f"<h1>{figures.title}</h1>",
-                yearly_frame(figures.model).to_html(),
                 str(table_html.html(tables.category_table(figures))),
                 charts.category_chart(figures).svg,  # its PNG is drawn too, as in every report
                 str(table_html.html(tables.appendix_table(figures))),
@@ -131,7 +130,7 @@ def floor(project: Path) -> tuple[float, float, float]:
 def pdf_cost(project: Path) -> tuple[float, float, float]:
     """(setup seconds once per process, wall and CPU seconds per report) of the PDF alone, from the
     executed notebooks a batch left in `project` (the batch's own times include it)."""
-    from nianbao.publish import pdf
+    from nianbao.publish import export, pdf
     from nianbao.publish.document import Document
 
     notebooks = sorted((project / "output").glob(f"*/{YEAR}/report.ipynb"))
@@ -140,7 +139,7 @@ def pdf_cost(project: Path) -> tuple[float, float, float]:
 
     def loop() -> None:
         for notebook in loaded:
-            pdf.to_pdf(notebook)
+            export.to_pdf(export.FinishedNotebook(notebook))
 
     wall, used = measured(loop, resource.RUSAGE_SELF)
     return setup, wall / len(loaded), used / len(loaded)
@@ -153,7 +152,9 @@ def word_cost(project: Path) -> tuple[float, float, float, float]:
 
     notebooks = sorted((project / "output").glob(f"*/{YEAR}/report.ipynb"))
     read = [nbformat.read(path, 4) for path in notebooks]
-    wall, used = measured(lambda: [export.to_docx(notebook) for notebook in read], resource.RUSAGE_SELF)
+    wall, used = measured(
+        lambda: [export.to_docx(export.FinishedNotebook(notebook)) for notebook in read], resource.RUSAGE_SELF
+    )
     sizes = [
         (path.with_suffix(".docx").stat().st_size, path.with_suffix(".html").stat().st_size)
         for path in notebooks

@@ -51,7 +51,7 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
        from the snapshot.
     5. Finish the executed notebook (the after-execution preprocessors): normalise it for
        reproducibility, add the reviewers' cell with the checks' warnings, record the provenance.
-    6. Export the executed notebook: every file of `publish.export.REPORT_EXPORTS` (the self-contained
+    6. Export the executed notebook: every output kind of `publish.export.OUTPUTS` (the self-contained
        HTML page, …), each made from the notebook.
     7. Publish them all atomically: a failure in any step leaves the last good report untouched.
 

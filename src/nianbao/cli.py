@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def report(project: Project, agency: str, year: int | None) -> int:
-    # Imported here, inside main's handlers: pandas, matplotlib and nbconvert take a second or two to
+    # Imported here, inside main's handlers: matplotlib and nbconvert take a second or two to
     # import, and a Ctrl-C meanwhile deserves the same calm message as one during the run.
     from nianbao.build import build_report
 
@@ -181,13 +181,14 @@ def run_batch(project: Project, args: argparse.Namespace, year: int | None) -> i
         batch.print_summary(outcome)
         return 0 if outcome.ok else 1
     if args.command == "summary":
-        from nianbao.batch.summary import EXPORTS, build_summary
+        from nianbao.batch.summary import build_summary
+        from nianbao.publish import export
 
         assert year is not None  # `summary` requires it
         summary_ready(project, year)
         build_summary(project, year)
         print(f"已生成 / built: {project.relative(project.summary_html(year))}")
-        for name in list(EXPORTS)[1:]:  # the page first, then the files made with it
+        for name in export.file_names(export.SUMMARY)[1:]:  # the page first, then the files made with it
             print(f"同一报告 / also: {project.relative(project.summary_file(year, name))}")
     write_index(project)
     print(f"索引页 / index: {project.relative(project.index_html)}")

@@ -102,7 +102,7 @@ class Project:
         return self.report_file(agency, year, "report.html")
 
     def report_file(self, agency: str, year: int, name: str) -> Path:
-        """A file published beside the executed notebook (`publish.export.REPORT_EXPORTS` names them)."""
+        """A file published beside the executed notebook (`publish.export.OUTPUTS`)."""
         return self.output_dir(agency, year) / name
 
     def report_notebook(self, agency: str, year: int) -> Path:
@@ -142,7 +142,7 @@ class Project:
         return self.summary_file(year, "summary.html")
 
     def summary_file(self, year: int, name: str) -> Path:
-        """A file of the district summary (`batch.summary.EXPORTS` names them)."""
+        """A file of the district summary (`publish.export.OUTPUTS`)."""
         return self.output_dir(SUMMARY, year) / name
 
     def summary_record(self, year: int) -> Path:

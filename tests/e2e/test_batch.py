@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.batch import plan, pool, summary
+from nianbao.batch import plan, pool
 from nianbao.build import build_report
 from nianbao.paths import Project
-from nianbao.publish.export import REPORT_EXPORTS
+from nianbao.publish import export
 from nianbao.year import freshness, records
 from tests import golden
 from tests.conftest import copy_project
 from tests.e2e.test_report import Run, make
 
-REPORT_FILES = ["report.ipynb", *REPORT_EXPORTS]
+REPORT_FILES = ["report.ipynb", *export.file_names(export.REPORT)]
 
 pytestmark = pytest.mark.slow
 
@@ -96,7 +96,11 @@ def test_touching_one_agencys_data_rebuilds_its_reports_summaries_and_index_only
     # Every file of the two reports and of the two summaries that add them up, each as many as their
     # exporters make; the index's content did not change, so it was not rewritten.
     reports = [f"output/shili-wenti/{year}/{name}" for year in (2016, 2017) for name in REPORT_FILES]
-    summaries = [f"output/_district/{year}/{name}" for year in (2016, 2017) for name in summary.EXPORTS]
+    summaries = [
+        f"output/_district/{year}/{name}"
+        for year in (2016, 2017)
+        for name in export.file_names(export.SUMMARY)
+    ]
     assert changed == sorted([*reports, *summaries])
     assert "已生成 2 份" in result.stdout
 

@@ -13,6 +13,7 @@ import pytest
 from nianbao.batch import summary
 from nianbao.figures import numbers
 from nianbao.paths import Project
+from nianbao.publish import export
 
 pytestmark = [
     pytest.mark.slow,
@@ -25,7 +26,7 @@ pytestmark = [
 def test_libreoffice_opens_the_word_file_of_a_summary(project: Project, tmp_path: Path) -> None:
     content = summary.summarise(project, 2025)
     saved = tmp_path / "summary.docx"
-    saved.write_bytes(summary.render_docx(content))
+    saved.write_bytes(export.OUTPUTS["docx"](content))
     profile = (tmp_path / "profile").as_uri()  # its own profile: other LibreOffice runs may be open
     command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
     subprocess.run(

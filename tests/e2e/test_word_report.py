@@ -93,12 +93,12 @@ def test_the_word_file_says_what_the_page_says_and_rebuilds_byte_for_byte(
 def test_a_word_file_that_cannot_be_made_fails_the_report(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(notebook: object) -> bytes:
+    def broken(source: object) -> bytes:
         raise RuntimeError("Word export failed")
 
     page = project.report_html("minzheng", 2017)
     page.unlink(missing_ok=True)
-    monkeypatch.setitem(export.REPORT_EXPORTS, "report.docx", broken)
+    monkeypatch.setitem(export.OUTPUTS, "docx", broken)
     with pytest.raises(RuntimeError, match="Word export failed"):
         build_report(project, "minzheng", 2017)
     assert not page.exists()  # all or nothing: the page is not published without its Word file

@@ -28,7 +28,7 @@ Edit = Callable[[Path, str, str], None]  # the `edit` fixture of conftest.py
 # Deterministic and fast: the same examples on every run, nothing written to a .hypothesis/ database.
 LARGEST_REMAINDER = PercentPolicy(rounding="largest_remainder")
 DETERMINISTIC = settings(derandomize=True, database=None, deadline=None, max_examples=150)
-FEWER = settings(DETERMINISTIC, max_examples=40)  # each example builds pandas frames
+FEWER = settings(DETERMINISTIC, max_examples=40)  # each example derives every year's chains
 
 
 def _pre2019() -> ReportFormat:

@@ -3,6 +3,7 @@ text extractable and literal, page numbers, table headers repeated, byte-identic
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from nianbao.batch import summary
 from nianbao.drawing.table_model import Cell, Table
 from nianbao.errors import DataError
 from nianbao.paths import Project
-from nianbao.publish import pdf
+from nianbao.publish import export, pdf
 from nianbao.publish.document import Document, Heading, Items, Paragraph, Span
 from tests.pdf_text import fonts, in_order, pages_text, reader, squeezed
 
@@ -43,6 +44,7 @@ def sample(*blocks: object) -> Document:
         "某〔2026〕1号",
         (Heading(2, "一、总体情况"), Paragraph((Span("本年度新收申请76件。"),)), *blocks),  # type: ignore[arg-type]
         ("某局", "2026年1月21日"),
+        dt.date(2026, 1, 21),
     )
 
 
@@ -139,7 +141,7 @@ def test_a_changed_word_changes_the_pdf(plain: bytes) -> None:
 def test_the_summary_pdf_says_what_its_document_says(project: Project, year: int) -> None:
     content = summary.summarise(project, year)
     document = summary.document(content)
-    text = "".join(pages_text(summary.render_pdf(content)))
+    text = "".join(pages_text(export.OUTPUTS["pdf"](content)))
     assert in_order([document.title, *(h.text for h in document.headings)], text) == []
     assert in_order([heading for _, heading in content.columns], text) == []  # every column of the breakdown
     assert in_order([part.model.profile.name for part in content.parts], text) == []

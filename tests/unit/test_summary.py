@@ -12,6 +12,7 @@ from nianbao.batch import summary
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Table
 from nianbao.errors import DataError
+from nianbao.figures import numbers
 from nianbao.figures.derived import Figures
 from nianbao.paths import Project
 
@@ -127,7 +128,8 @@ def test_the_summarys_document_says_what_its_page_says_in_the_same_order(project
     content = summary.summarise(project, 2025)
     page = summary.render_page(content).decode("utf-8")
     found = summary.document(content)
-    assert found.title == content.title and found.signature == (content.office, content.date)
+    assert found.title == content.title and found.signature == (content.office, numbers.date(content.date))
+    assert found.date == content.date == content.figures.model.current.date
     headings = [heading.text for heading in found.headings]
     assert headings == re.findall(r"<h[23]>(.*?)</h[23]>", page)
     tables = [block for block in found.blocks if isinstance(block, Table)]

@@ -19,7 +19,7 @@ from nianbao.drawing import charts
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Cell, Table, header_rows
 from nianbao.paths import Project
-from nianbao.publish import word, word_styles
+from nianbao.publish import export, word, word_styles
 from nianbao.publish.document import Document, Heading, Items, Paragraph, Span
 from tests import word_reading
 from tests.word_reading import ReadCell
@@ -54,6 +54,7 @@ DOCUMENT = Document(
         Heading(4, "1.其他"),
     ),
     signature=("某局", "2026年1月21日"),
+    date=dt.date(2026, 1, 21),
 )
 
 
@@ -220,11 +221,11 @@ def test_any_text_gives_a_valid_file_that_says_it(text: str, shown: str | None) 
 def test_a_district_summary_in_word_says_what_its_document_says(project: Project, year: int) -> None:
     content = summary.summarise(project, year)
     document = summary.document(content)
-    opened = word_reading.opened(summary.EXPORTS["summary.docx"](content))
+    opened = word_reading.opened(export.OUTPUTS["docx"](content))
     roles = {2: "一级标题", 3: "二级标题"}
     found = [(style, text) for style, text in word_reading.paragraphs(opened) if style.endswith("标题")]
     assert found == [("标题", document.title), *((roles[h.level], h.text) for h in document.headings)]
     models = [block for block in document.blocks if isinstance(block, Table)]
     assert word_reading.tables(opened) == [word_reading.model_cells(model) for model in models]
     assert len(opened.inline_shapes) == sum(isinstance(block, Chart) for block in document.blocks) > 0
-    assert summary.EXPORTS["summary.docx"](content) == summary.EXPORTS["summary.docx"](content)
+    assert export.OUTPUTS["docx"](content) == export.OUTPUTS["docx"](content)

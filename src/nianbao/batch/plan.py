@@ -10,7 +10,7 @@ the project's lock file. A report is up to date when its record says "built" and
 (`year/state.py`): a year still to fill or with words to write is the clerk's to finish, not built (it
 would only fail); an imported history year is never built.
 
-This module imports nothing heavy (no pandas, papermill, nbconvert or matplotlib): a run with nothing
+This module imports nothing heavy (no papermill, nbconvert or matplotlib): a run with nothing
 to do reads the records and stats the files, and that is all.
 """
 

@@ -1,10 +1,10 @@
 """The batch's worker: a warm process that builds reports one after another, each in a fresh kernel.
 
 What a lone `make report` pays every time and a worker pays once: importing papermill, nbconvert and
-pandas, and loading the export template. What stays per report, for isolation: a new kernel process,
+matplotlib, and loading the export template. What stays per report, for isolation: a new kernel process,
 used for that report only and killed after it. Its cost is cut twice:
 - on Linux, kernels are forked from a zygote (zygote.py) that imported `nianbao.report`
-  (pandas, matplotlib, the CJK font) once; elsewhere each kernel is launched with `exec_lines` that
+  (matplotlib, the CJK font) once; elsewhere each kernel is launched with `exec_lines` that
   import it while the kernel waits (they do not touch the execution count);
 - the next report's kernel is started while the current report executes and is exported.
 Either way the executed notebook is byte-identical to a lone build's (a test checks every sample).

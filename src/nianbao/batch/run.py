@@ -217,7 +217,7 @@ def build_summaries(
         if plan.summary_up_to_date(project, year, code):
             continue
         from nianbao.batch import failures
-        from nianbao.batch.summary import build_summary  # pandas and matplotlib: only when a summary is stale
+        from nianbao.batch.summary import build_summary  # matplotlib: only when a summary is stale
         from nianbao.errors import NianbaoError
 
         try:

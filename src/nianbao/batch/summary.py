@@ -15,7 +15,8 @@ in plain Python (no kernel: nothing of it is edited in JupyterLab), the one way 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,7 @@ from nianbao.inputs.load import (
 from nianbao.inputs.model import AgencyYear, Number, Opening, YearData
 from nianbao.notebook.narrative import render_prose
 from nianbao.paths import SUMMARY, Project
-from nianbao.publish import pages, pdf, word
+from nianbao.publish import export, pages
 from nianbao.publish.atomic import publish
 from nianbao.publish.document import Block, Document, Heading, Paragraph, Span, from_markdown
 from nianbao.report import Report
@@ -175,7 +176,7 @@ class Summary:
     parts: tuple[Figures, ...]  # each agency's
     prose: tuple[tuple[str, str], ...]  # (heading, Markdown)
     office: str
-    date: str
+    date: dt.date  # the latest of the agencies' reports'
 
     @property
     def columns(self) -> list[tuple[str, str]]:
@@ -193,6 +194,14 @@ class Summary:
 
     def breakdown_chart(self, *, png: bool) -> Chart:
         return breakdown_chart(*self.columns[0], self.parts, png=png)
+
+    def page(self) -> bytes:
+        """Its page, for the one table of output kinds (`publish.export.OUTPUTS`)."""
+        return render_page(self)
+
+    def document(self) -> Document:
+        """Its document, for the one table of output kinds (`publish.export.OUTPUTS`)."""
+        return document(self)
 
 
 def summarise(project: Project, year: int) -> Summary:
@@ -212,7 +221,7 @@ def summarise(project: Project, year: int) -> Summary:
         parts=tuple(parts),
         prose=tuple(prose(figures, parts, project.relative(project.summary_narrative(year)))),
         office=profile.name,
-        date=numbers.date(figures.model.current.date),
+        date=figures.model.current.date,
     )
 
 
@@ -227,7 +236,7 @@ def render_page(summary: Summary) -> bytes:
         "breakdown_chart": Markup(summary.breakdown_chart(png=False).svg),
         "prose": [(heading, pages.markdown(text)) for heading, text in summary.prose],
         "office": summary.office,
-        "date": summary.date,
+        "date": numbers.date(summary.date),
     }
     return pages.page(summary.title, pages.render_body("summary.html.j2", context))
 
@@ -247,27 +256,11 @@ def document(summary: Summary) -> Document:
     ]
     for heading, text in summary.prose:
         blocks += [Heading(3, heading), *from_markdown(text)]
-    return Document(summary.title, None, tuple(blocks), (summary.office, summary.date))
-
-
-def render_pdf(summary: Summary) -> bytes:
-    """The summary's PDF, from the same content as its page."""
-    return pdf.render(document(summary), author=summary.office)
-
-
-def render_docx(summary: Summary) -> bytes:
-    """The summary's Word file, for sign-off: its document (`document`) in Word (`publish.word`)."""
-    return word.to_docx(document(summary))
+    signature = (summary.office, numbers.date(summary.date))
+    return Document(summary.title, None, tuple(blocks), signature, summary.date)
 
 
 SECTIONS = ("一、汇总情况", "二、各机关情况", "三、说明")
-
-# File name (in output/_district/<year>/) → how it is made from the summary's content.
-EXPORTS: dict[str, Callable[[Summary], bytes]] = {
-    "summary.html": render_page,
-    "summary.pdf": render_pdf,
-    "summary.docx": render_docx,
-}
 
 
 def build_summary(project: Project, year: int) -> None:
@@ -279,7 +272,8 @@ def build_summary(project: Project, year: int) -> None:
     with snapshot.recording(project.root) as inputs:
         try:
             content = summarise(project, year)
-            files = {project.summary_file(year, name): make(content) for name, make in EXPORTS.items()}
+            made = export.made(export.SUMMARY, content)
+            files = {project.summary_file(year, name): data for name, data in made.items()}
         except NianbaoError as err:
             failure = records.build_record(records.FAILED, error=err.render(), code=code)
             with contextlib.suppress(NianbaoError):  # a full disk: the error itself is what matters

@@ -1,7 +1,7 @@
 """A kernel zygote: one process that has imported everything a report's kernel needs and forks a fresh
 kernel per report (on Linux; elsewhere the pool starts kernels the usual way).
 
-Starting a Python kernel and importing pandas and matplotlib into it costs about a second and a half of
+Starting a Python kernel and importing matplotlib and nianbao into it costs about a second and a half of
 CPU per report; a fork of a process that already did costs milliseconds. Isolation is kept: every report
 runs in its own new process, which ends with it, and whatever a report does to its kernel's state dies
 with that process — the zygote itself never runs report code and opens no socket (no ZeroMQ context,
@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-WARM = "nianbao.report"  # what the template's second cell imports: pandas, matplotlib, the package
+WARM = "nianbao.report"  # what the template's second cell imports: matplotlib, the package
 
 
 def warm_up() -> None:

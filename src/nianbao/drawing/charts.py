@@ -13,7 +13,6 @@ import io
 from decimal import Decimal
 from functools import cache
 from html import escape
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +23,13 @@ matplotlib.use("Agg")  # no display: reports are built on servers
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
+from nianbao import fonts as cjk
 from nianbao.drawing.chart_model import Chart
 from nianbao.figures import numbers
 from nianbao.figures.derived import Figures
 from nianbao.inputs.model import PercentPolicy
 
-FONT_FAMILY = "Noto Sans CJK SC"
-FONT_FILE = "NotoSansCJKsc-Regular.otf"
+FONT_FAMILY = cjk.SANS
 STYLE: dict[str, Any] = {
     "font.family": [FONT_FAMILY],
     "axes.unicode_minus": False,
@@ -48,10 +47,7 @@ PNG_DPI = 150
 @cache
 def cjk_font() -> Path:
     """Register the CJK font with matplotlib once and return its file."""
-    spec = find_spec("mplfonts")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("mplfonts is not installed: run `make setup`")
-    path = Path(spec.origin).parent / "fonts" / FONT_FILE
+    path = cjk.folder() / cjk.SANS_FILE
     manager = font_manager.fontManager
     before = len(manager.ttflist)
     manager.addfont(str(path))  # the face, and its entries under its other names

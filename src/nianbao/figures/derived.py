@@ -110,17 +110,6 @@ def _appendix(
     )
 
 
-def yearly_frame(model: AgencyYear) -> Any:
-    """The figures of every year the report reads as a pandas table: years down, the appendix's rows
-    (every figure, for a format without an appendix) across — for a notebook author looking at the data."""
-    import pandas as pd  # only here: the reports themselves need no pandas
-
-    years = history_values(model)
-    columns = [row.id for row in model.format.appendix_rows] or list(years[model.year])
-    frame = pd.DataFrame.from_dict({year: years[year] for year in sorted(model.history)}, orient="index")
-    return frame[columns]
-
-
 def shared(
     spec: ShareSpec, values: Mapping[str, Number], policy: PercentPolicy, printed: int | None = None
 ) -> list[tuple[int, Decimal | None]]:

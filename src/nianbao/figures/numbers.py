@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from nianbao.inputs import shares
+from nianbao.inputs import dates, shares
 from nianbao.inputs.derive import Change
 from nianbao.inputs.model import PercentPolicy
 
@@ -82,7 +82,7 @@ def cell(value: int | Decimal, shown: str | None = None) -> str:
 
 
 def date(value: dt.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
+    return dates.written(value)
 
 
 def chinese(n: int) -> str:

@@ -15,10 +15,10 @@ from typing import Any
 import yaml
 
 from nianbao.errors import DataError, did_you_mean
-from nianbao.inputs import printable, snapshot
+from nianbao.inputs import dates, printable, snapshot
 from nianbao.inputs.cells import MAX_DIGITS, Cell, Place, read_cell, shown
+from nianbao.publish import links
 
-WEB_ADDRESS = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[^\s<>\"'`]*)?")
 # The limits of what clerk data needs (README "校验与常见错误"); the file size limit is `snapshot.MAX_BYTES`,
 # the digits of a number `cells.MAX_DIGITS`.
 MAX_DEPTH = 20  # levels of nesting in a YAML file (the formats use three)
@@ -402,7 +402,7 @@ class Reader:
         """A web address as printed in the report (`www.example.gov.cn` or `http(s)://…`): no other
         scheme (`javascript:`), no spaces, quotes or angle brackets."""
         value = self.text(key)
-        if not WEB_ADDRESS.fullmatch(value):
+        if not links.printed(value):
             raise self.fail(
                 f"字段 {key} 应为网址（如 www.smsy.gov.cn 或 http://www.smsy.gov.cn/），实际为 {shown(value)}"
             )
@@ -416,13 +416,8 @@ class Reader:
         value = self.get(key)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
-        if isinstance(value, str):
-            match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", value.strip())
-            if match:
-                try:
-                    return dt.date(*(int(part) for part in match.groups()))
-                except ValueError:
-                    pass
+        if isinstance(value, str) and (date := dates.typed(value)) is not None:
+            return date
         raise self.fail(f"字段 {key} 应为日期（如 2018-01-30），实际为 {shown(value)}")
 
     def only(self, expected: Iterable[str]) -> None:

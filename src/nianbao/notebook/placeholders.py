@@ -17,6 +17,7 @@ from nianbao.notebook.narrative import (
     subheads,
 )
 from nianbao.notebook.preprocessor import NotebookPreprocessor
+from nianbao.publish.tags import DATE_KEY
 
 # A part of the agency's prose that only says there is nothing to report (无。/ 无其他需要报告的事项。):
 # `prose_says_nothing.<part>` lets the template state the format's own facts in that section alone, so
@@ -43,6 +44,7 @@ class FillPlaceholders(NotebookPreprocessor):
             if cell.cell_type == "markdown":
                 cell.source = render(cell.source, context, where=f"{self.where} 第 {index} 个单元格")
         nb.metadata["title"] = self.figures.title
+        nb.metadata[DATE_KEY] = self.figures.model.current.date.isoformat()  # the PDF's and Word file's
         return nb, resources
 
     def context(self, markdown: list[str]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from nianbao.authoring.serialize import dump, one_line, same_keys, yaml_comment
 from nianbao.errors import DataError, FormatError, NianbaoError
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.formats.tables import ApplicationTable
-from nianbao.inputs import snapshot
+from nianbao.inputs import dates, snapshot
 from nianbao.inputs.cells import Cell, grouped
 from nianbao.inputs.checks import Year, check_rules
 from nianbao.inputs.derive import year_values
@@ -42,7 +42,6 @@ from nianbao.portal.tables import Printed, read_tables
 from nianbao.year.data_files import written_unless
 
 TABLES = ("表二", "表三", "表四")  # how messages name the tables, as the issue and the clerks do
-DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CSV_BOM = "\ufeff"  # Excel on Windows opens a UTF-8 CSV correctly only with it (as the samples have)
 
 
@@ -111,8 +110,7 @@ def _report(
         warnings.append(
             f"{where}: 网页中找不到本机关 {year + 1} 年的文号，report.number 写为 0，请按原件改正"
         )
-    dates = [_date(*found) for found in DATE.findall(text)]
-    published = [date for date in dates if date is not None and date.year == year + 1]
+    published = [date for date in dates.in_text(text) if date.year == year + 1]
     if published:
         date = published[-1]  # the date under the signature, after any cited in the text
     else:
@@ -121,13 +119,6 @@ def _report(
             f"{where}: 网页中找不到 {year + 1} 年的发布日期，report.date 写为 {date}，请按原件改正"
         )
     return {"number": number, "date": date}, warnings
-
-
-def _date(year: str, month: str, day: str) -> dt.date | None:
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
 
 
 def _figures(

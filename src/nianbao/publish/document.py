@@ -4,8 +4,9 @@
 paragraphs and lists, every table (its model, `drawing.table_model`) and chart (SVG and PNG) in order —
 without parsing the page. Reviewers' cells are left out, as the page leaves them out. The template's own
 HTML blocks (`<div class="doc-number">`, `<div class="signature">`) become the document's 文号 and
-signature. Text is plain (HTML entities, which placeholders carry because data is escaped where it is
-inserted, are decoded); inline emphasis and links are kept as spans.
+signature; the report's date is the notebook's (its metadata, beside the title), never read back out of
+the signature's text. Text is plain (HTML entities, which placeholders carry because data is escaped where
+it is inserted, are decoded); inline emphasis and links are kept as spans.
 
 `from_markdown` gives the blocks of one Markdown text, for documents built outside a notebook (the
 district summary).
@@ -13,6 +14,7 @@ district summary).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,7 +29,7 @@ from nianbao.drawing import outputs
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Table
 from nianbao.publish.pages import markdown_plugins
-from nianbao.publish.tags import REVIEW_TAG
+from nianbao.publish.tags import DATE_KEY, REVIEW_TAG
 
 # The template's HTML blocks that carry parts of the document (class → role); any other HTML block is
 # a bug of the template, since an exporter could not show it.
@@ -78,7 +80,14 @@ class Document:
     title: str
     number: str | None  # 文号, above the title
     blocks: tuple[Block, ...]
-    signature: tuple[str, ...] = field(default=())  # the lines at the foot: agency, date
+    signature: tuple[str, ...] = field(default=())  # the lines at the foot as printed: agency, date
+    # The document's date (2018-01-30), which its files carry as theirs (created, modified); None: undated.
+    date: dt.date | None = None
+
+    @property
+    def author(self) -> str:
+        """Who signs it: the signature's first line (the agency, or the district's office)."""
+        return self.signature[0] if self.signature else ""
 
     @property
     def headings(self) -> list[Heading]:
@@ -107,7 +116,8 @@ def from_notebook(notebook: Any) -> Document:
     title = str(notebook["metadata"].get("title", ""))
     if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
         title, blocks = blocks[0].text, blocks[1:]
-    return Document(title, number, tuple(blocks), signature)
+    date = notebook["metadata"].get(DATE_KEY)
+    return Document(title, number, tuple(blocks), signature, dt.date.fromisoformat(date) if date else None)
 
 
 def from_markdown(source: str) -> list[Heading | Paragraph | Items]:

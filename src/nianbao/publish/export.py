@@ -1,21 +1,24 @@
-"""Executed notebook → the files published beside it: every exporter in `REPORT_EXPORTS`.
+"""The one table of output kinds: every file published of a report (beside its executed notebook) and of
+the district summary alike, `OUTPUTS`.
 
-The HTML page goes through nianbao's own nbconvert template. An exporter takes the finished notebook
-(never the HTML) and returns the file's bytes; adding an output format is one entry here, and the build,
-its record and the batch's up-to-date check follow from it."""
+Each kind is made from what a report and a summary both offer (`Published`): the public HTML page, and the
+document (`publish.document`) that PDF and Word set. A report's page goes through nianbao's own nbconvert
+template, its document is read from the finished notebook (never from the HTML). Adding an output kind is
+one entry here: the build, its record, the batch's up-to-date check and the summary follow from it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from typing import Any
+from functools import cache, cached_property
+from typing import Any, Protocol
 
 from jinja2 import pass_context
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from nianbao.paths import TEMPLATES_DIR
-from nianbao.publish import document, pages, pdf, word
+from nianbao.publish import pages, pdf, word
+from nianbao.publish.document import Document, from_notebook
 from nianbao.publish.tags import REVIEW_TAG as REVIEW_TAG  # its name here since the HTML was all
 
 
@@ -50,21 +53,67 @@ def to_html(notebook: Any) -> bytes:
     return pages.page(str(notebook.metadata.get("title", "")), str(body))
 
 
-def to_docx(notebook: Any) -> bytes:
-    """The Word file for sign-off (审签): the document the notebook publishes (`publish.word`)."""
-    return word.to_docx(document.from_notebook(notebook))
+class Published(Protocol):
+    """What every output kind is made from: a report's finished notebook, or the district summary."""
+
+    def page(self) -> bytes:
+        """The public HTML page."""
+        ...
+
+    def document(self) -> Document:
+        """The document PDF and Word set: the page's blocks in the page's order."""
+        ...
 
 
-Exporter = Callable[[Any], bytes]  # the finished notebook → one published file's bytes
+class FinishedNotebook:
+    """A report's executed notebook as published: its page by nbconvert, its document read once."""
 
-# File name (beside report.ipynb) → how it is made, in the order they are made.
-REPORT_EXPORTS: dict[str, Exporter] = {
-    "report.html": to_html,
-    "report.pdf": pdf.to_pdf,
-    "report.docx": to_docx,
+    def __init__(self, notebook: Any) -> None:
+        self.notebook = notebook
+
+    def page(self) -> bytes:
+        return to_html(self.notebook)
+
+    def document(self) -> Document:
+        return self._document
+
+    @cached_property
+    def _document(self) -> Document:
+        return from_notebook(self.notebook)
+
+
+def to_pdf(source: Published) -> bytes:
+    document = source.document()
+    return pdf.render(document, author=document.author)
+
+
+def to_docx(source: Published) -> bytes:
+    """The Word file for sign-off (审签) (`publish.word`)."""
+    return word.to_docx(source.document())
+
+
+OutputKind = Callable[[Published], bytes]
+
+# Output kind (the file's suffix) → how its file is made, for reports and summaries alike, in the order they
+# are made (the page first): `report.html`, `report.pdf`, … and `summary.html`, `summary.pdf`, ….
+OUTPUTS: dict[str, OutputKind] = {
+    "html": lambda source: source.page(),
+    "pdf": to_pdf,
+    "docx": to_docx,
 }
+REPORT, SUMMARY = "report", "summary"  # the stems of their file names
+
+
+def file_names(stem: str) -> list[str]:
+    """The published files of a report (`REPORT`) or a summary (`SUMMARY`), in the order they are made."""
+    return [f"{stem}.{kind}" for kind in OUTPUTS]
+
+
+def made(stem: str, source: Published) -> dict[str, bytes]:
+    """Every published file of `source`, by file name."""
+    return {f"{stem}.{kind}": make(source) for kind, make in OUTPUTS.items()}
 
 
 def export_all(notebook: Any) -> dict[str, bytes]:
     """Step 6: every published file of a report, by file name."""
-    return {name: make(notebook) for name, make in REPORT_EXPORTS.items()}
+    return made(REPORT, FinishedNotebook(notebook))

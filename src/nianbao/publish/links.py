@@ -23,6 +23,12 @@ MAIL_ADDRESS = re.compile(r"[^@?#/]+@[^@?#/]+\.[^@?#/]+")
 # A host's name (`www.smsy.gov.cn`, `例子.中国`; Markdown percent-encodes what is not ASCII): letters,
 # digits, `-` and dots, so the link goes to the host the address shows.
 HOST = re.compile(r"[\w.-]+")
+# A web address as a clerk types it in a profile and a report prints it (the website, the portal):
+# `www.smsy.gov.cn` or `http(s)://…`, a host of dotted names, a port and a path.
+PRINTED = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[^\s<>\"'`]*)?")
+# A web address in running text, for the page to mark (it may break anywhere there): it ends at a space,
+# a tag or Chinese punctuation (the address in “网站”（http://…）下载 ends at the bracket).
+IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s<>\"（）()“”，。；：、]+", re.IGNORECASE)
 
 
 def outside(address: str | None) -> str | None:
@@ -40,6 +46,14 @@ def outside(address: str | None) -> str | None:
     if scheme == "mailto":
         return address if MAIL_ADDRESS.fullmatch(parts.path) else None
     return None
+
+
+def printed(address: str) -> bool:
+    """Whether `address` is a web address as printed (`PRINTED`, the scheme optional) that a published
+    document may also link to (`outside`, with `http://` where the scheme is left out)."""
+    if not PRINTED.fullmatch(address):
+        return False
+    return outside(address if "://" in address else f"http://{address}") is not None
 
 
 def beside(address: str) -> bool:

@@ -13,7 +13,6 @@ A Markdown link the policy refuses is shown as its text (`page_renderer`), as th
 
 from __future__ import annotations
 
-import re
 from functools import cache, partial
 from typing import Any
 
@@ -27,11 +26,6 @@ from nianbao.publish import links
 
 LANGUAGE = "zh-CN"  # the frame is our own template (page.html.j2), so the full tag, not nbconvert's "zh"
 CSS = TEMPLATES_DIR / "nianbao" / "report.css"
-
-# A web address in running text: the stylesheet lets it break anywhere (`.nb-url`), so it does not move whole
-# to the next line and leave the justified line before it spread wide. It ends at a space, a tag or
-# Chinese punctuation (the address in “网站”（http://…）下载 ends at the bracket).
-WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"（）()“”，。；：、]+", re.IGNORECASE)
 
 TEXT_TAGS = {"p", "br", "div", "span", "strong", "em", "b", "i", "u", "sup", "sub", "hr", "blockquote"}
 TEXT_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "code", "pre"}
@@ -115,7 +109,11 @@ def page_renderer() -> Any:
 
     class PageRenderer(IPythonRenderer):
         def text(self, text: str) -> str:
-            marked: str = WEB_ADDRESS.sub(lambda m: f'<span class="nb-url">{m[0]}</span>', super().text(text))
+            # The stylesheet lets a marked address break anywhere (`.nb-url`), so it does not move whole
+            # to the next line and leave the justified line before it spread wide.
+            marked: str = links.IN_TEXT.sub(
+                lambda m: f'<span class="nb-url">{m[0]}</span>', super().text(text)
+            )
             return marked
 
         def link(self, text: str, url: str, title: str | None = None) -> str:

@@ -11,24 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Literal
 
 import typst
 from fontTools.ttLib import TTFont
 
+from nianbao import fonts as cjk
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Cell, Table
 from nianbao.errors import DataError
 from nianbao.inputs import printable
 from nianbao.paths import TEMPLATES_DIR
 from nianbao.publish import links
-from nianbao.publish.document import Block, Document, Heading, Items, Paragraph, Span, from_notebook
+from nianbao.publish.document import Block, Document, Heading, Items, Paragraph, Span
 
 TEMPLATE = TEMPLATES_DIR / "pdf" / "document.typ"
 
@@ -41,8 +40,8 @@ TEMPLATE = TEMPLATES_DIR / "pdf" / "document.typ"
 # → 11.4 %, 700 → 17.4 % — but no role here is a bold sans, and it would add 33 MB.)
 # With `fallback: false` in the template, a face not named here (mplfonts also ships SimHei, which we do
 # not use) is never picked.
-SERIF = "Noto Serif CJK SC"  # 仿宋 role (body) and 小标宋 role (title)
-SANS = "Noto Sans CJK SC"  # 黑体 role (一、 headings): its ink (11.4 %) is SimHei's (10.9 %)
+SERIF = cjk.SERIF  # 仿宋 role (body) and 小标宋 role (title)
+SANS = cjk.SANS  # 黑体 role (一、 headings): its ink (11.4 %) is SimHei's (10.9 %)
 FONTS: dict[str, str | float] = {
     "serif": SERIF,
     "sans": SANS,
@@ -50,9 +49,8 @@ FONTS: dict[str, str | float] = {
     "title-bold": 0.03,
 }
 
-# The PDF's creation date when the document's own date cannot be read: fixed, so rebuilds are identical.
+# The PDF's creation date when the document has none: fixed, so rebuilds are identical.
 FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 STANDARD: Literal["a-2b"] = "a-2b"  # PDF/A-2b: what archives ask for
 
 # Column weights of a table: the longest single-column text, within these bounds (characters), so a
@@ -62,10 +60,7 @@ NARROWEST, WIDEST = 3, 16
 
 def font_folders() -> list[Path]:
     """Folders, not files: typst-py reads no font from a file path given here (measured: none found)."""
-    spec = find_spec("mplfonts")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("mplfonts is not installed: run `make setup`")
-    return [Path(spec.origin).parent / "fonts"]
+    return [cjk.folder()]
 
 
 @cache
@@ -152,20 +147,11 @@ def render(document: Document, *, author: str = "") -> bytes:
     return pdf
 
 
-def to_pdf(notebook: Any) -> bytes:
-    """The report's PDF (an exporter of `publish.export.REPORT_EXPORTS`)."""
-    document = from_notebook(notebook)
-    return render(document, author=document.signature[0] if document.signature else "")
-
-
 def creation_date(document: Document) -> dt.datetime:
-    """The document's date (the last date in its signature) as the PDF's: the same every rebuild."""
-    for line in reversed(document.signature):
-        found = DATE.search(line)
-        if found:
-            year, month, day = (int(part) for part in found.groups())
-            return dt.datetime(year, month, day, tzinfo=dt.UTC)
-    return FALLBACK_DATE
+    """The document's date as the PDF's: the same every rebuild."""
+    if document.date is None:
+        return FALLBACK_DATE
+    return dt.datetime(document.date.year, document.date.month, document.date.day, tzinfo=dt.UTC)
 
 
 def document_data(document: Document) -> dict[str, Any]:

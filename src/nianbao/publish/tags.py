@@ -1,5 +1,9 @@
-"""Cell tags every exporter reads (the HTML's nbconvert config and the document model alike)."""
+"""Cell tags and notebook metadata every exporter reads (the HTML's nbconvert config and the document model
+alike)."""
 
 from __future__ import annotations
 
 REVIEW_TAG = "nianbao-review"  # cells for reviewers only: kept in the executed notebook, left out of the HTML
+# The notebook metadata holding the report's date (ISO 8601), set with its title before execution: the PDF's
+# and the Word file's date, never read back out of the signature's text.
+DATE_KEY = "date"
