@@ -242,7 +242,8 @@ def run_forms(project: Project, args: argparse.Namespace, year: int | None) -> i
 
 
 def print_form(project: Project, path: Path, note: str | None) -> None:
-    print(f"已生成填报表 / form: {project.relative(path)}" + (f"（{note}）" if note else ""))
+    what = "已生成文字填报表 / words form" if path.suffix == ".docx" else "已生成填报表 / form"
+    print(f"{what}: {project.relative(path)}" + (f"（{note}）" if note else ""))
 
 
 def print_collected(outcome: Collected, folder: Path) -> int:

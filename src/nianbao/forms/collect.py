@@ -233,7 +233,9 @@ def _known(project: Project, found: Identity, *, agency_only: bool = False) -> R
     return fmt
 
 
-def _word_target(project: Project, name: str, data: bytes, chosen: Mapping[Path, Placing]) -> tuple[Path, Placing]:
+def _word_target(
+    project: Project, name: str, data: bytes, chosen: Mapping[Path, Placing]
+) -> tuple[Path, Placing]:
     """Where a returned Word form goes (the year's narrative.md) and what it replaces, or why not."""
     found, form = read_form(data, name)
     fmt = _known(project, found)
@@ -251,7 +253,8 @@ def _word_target(project: Project, name: str, data: bytes, chosen: Mapping[Path,
         if written.unchanged(project, agency, year, target.name) is None:
             folder = project.relative(project.year_dir(agency, year))
             raise DataError(
-                f"机关 {agency} 的 {year} 年度已有文字：{project.relative(target)} 是手工写的，或生成后有人改过，"
+                f"机关 {agency} 的 {year} 年度已有文字：{project.relative(target)} 是手工写的，"
+                "或生成后有人改过，"
                 f"nianbao 不会替换它；要改用这份文字填报表，请先把它移出 {folder}/，再运行 make collect"
             )
         replacing = (target,)

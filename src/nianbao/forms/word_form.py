@@ -1,4 +1,4 @@
-"""The Word form of a year's words: `output/workbooks/<agency>-<year>.docx` (`make workbook`, `make workbooks`).
+"""The Word form of a year's words: `output/workbooks/<agency>-<year>.docx` (`make workbook[s]`).
 
 Agencies write their narrative in Word or WPS. Beside the Excel form of the figures, each gets a Word
 form: titled with the agency and year, one heading per narrative section of the year's format (Word's own
@@ -29,11 +29,11 @@ from docx.enum.text import WD_COLOR_INDEX
 
 from nianbao.errors import DataError
 from nianbao.formats import ReportFormat, format_for_year
-from nianbao.inputs.load import load_narrative, load_profile, narrative_parts
+from nianbao.forms import word_identity
 from nianbao.inputs.files import read_text
+from nianbao.inputs.load import load_narrative, load_profile, narrative_parts
 from nianbao.inputs.prose import REWRITE, rewrite_line
 from nianbao.inputs.workbook import Identity
-from nianbao.forms import word_identity
 from nianbao.paths import SUMMARY, YEAR_FOLDER, Project
 from nianbao.publish import document, stable_zip, word, word_styles
 from nianbao.publish.document import Heading, Items, Paragraph, Span
@@ -82,7 +82,9 @@ def write_word_form(project: Project, agency: str, year: int) -> bytes:
     if fmt is None:
         raise DataError(f"nianbao 不支持 {year} 年度的报告格式，无法生成文字填报表")
     name = load_profile(project, agency).name
-    return form_bytes(title(name, year), Identity(agency, year, fmt.id), fmt, texts(project, fmt, agency, year))
+    return form_bytes(
+        title(name, year), Identity(agency, year, fmt.id), fmt, texts(project, fmt, agency, year)
+    )
 
 
 def form_bytes(heading: str, identity: Identity, fmt: ReportFormat, sections: Mapping[str, str]) -> bytes:
@@ -170,7 +172,7 @@ def _block(form: WordDocument, block: Heading | Paragraph | Items) -> None:
 
 def _chunks(markdown: str) -> Iterator[tuple[str, str]]:
     """The text in pieces: runs of table lines (`| … |`) and the text between them."""
-    kind, lines = "text", []
+    kind, lines = "text", list[str]()
     for line in markdown.split("\n"):
         this = "table" if line.lstrip().startswith("|") else "text"
         if this != kind and lines:

@@ -36,7 +36,8 @@ def custom_part(identity: Identity) -> bytes:
     """The custom properties part holding `identity` (every value a text: editors keep text as it is)."""
     values = (identity.agency, str(identity.year), identity.format, KIND)
     properties = "".join(
-        f'<property fmtid="{FMTID}" pid="{pid}" name="{name}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        f'<property fmtid="{FMTID}" pid="{pid}" name="{name}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(zip(NAMES, values, strict=True), start=2)
     )
     return (
@@ -57,9 +58,7 @@ def identity(word: WordDocument, where: str) -> Identity:
     found = properties(word)
     agency, year, fmt, kind = (found.get(name) for name in NAMES)
     if agency is None and year is None and kind is None:
-        raise DataError(
-            "这不是 nianbao 的文字填报表（文档属性中没有记录机关和年度）", path=where, hint=HINT
-        )
+        raise DataError("这不是 nianbao 的文字填报表（文档属性中没有记录机关和年度）", path=where, hint=HINT)
     if kind != KIND or not agency or not fmt or year is None or not (year.isascii() and year.isdigit()):
         raise DataError(
             "文字填报表中记录机关和年度的文档属性被改动过，无法确定是哪个机关哪一年的", path=where, hint=HINT

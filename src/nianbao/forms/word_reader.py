@@ -56,6 +56,10 @@ COMMENT_OPEN = "<!--"
 EDGE_MARKS = r"[\s，。、；：！？“”‘’（）《》【】…—,.;:!?'\"()\[\]<>*_~-]*"
 EDGE = re.compile(f"^({EDGE_MARKS})(.*?)({EDGE_MARKS})$", re.DOTALL)
 CHINESE_NUMBERS = "〇一二三四五六七八九十"
+# What holds runs of a paragraph without changing them: tracked insertions, smart tags, fields, controls.
+WRAPPERS = frozenset(
+    qn(f"w:{tag}") for tag in ("ins", "smartTag", "customXml", "fldSimple", "sdt", "sdtContent")
+)
 MAX_DEPTH = 20  # styles based on styles: deeper is a loop or hostile
 
 
@@ -94,11 +98,13 @@ def sections_of(form: WordDocument, fmt: ReportFormat, title: str, where: str) -
     for block in reader.blocks():
         level = block.heading if block.text else 0
         known = by_text.get(_plain_heading(block.text)) if level else None
-        if level and known is None and (level == 1 or (level == 2 and (current is None or current.id is None))):
+        # a heading no section has, at a section's own level or above: one renamed (deeper: a sub-heading)
+        limit = current.level if current is not None and current.id is not None else 2
+        if level and known is None and level <= limit:
             names = "、".join(f"“{one.text}”" for one in expected)
             raise DataError(
-                f"标题“{block.text[:40]}”不是这份表的标题{did_you_mean(block.text, list(by_text))}"
-                f"（标题被改动了？）；标题应为：{names}",
+                f"标题“{block.text[:40]}”不是这份表的标题{did_you_mean(block.text, list(by_text))}；"
+                f"标题不能改动，应为：{names}",
                 path=where,
                 hint=HINT,
             )
@@ -296,7 +302,10 @@ class _Reader:
                     pieces.append((part.text or "", bold, address))
                 elif part.tag in (qn("w:tab"), qn("w:ptab")):
                     pieces.append((" ", bold, address))
-                elif part.tag in (qn("w:br"), qn("w:cr")) and part.get(qn("w:type")) in (None, "textWrapping"):
+                elif part.tag in (qn("w:br"), qn("w:cr")) and part.get(qn("w:type")) in (
+                    None,
+                    "textWrapping",
+                ):
                     pieces.append(("\n", False, None))
                 elif part.tag == qn("w:noBreakHyphen"):
                     pieces.append(("-", bold, address))
@@ -362,9 +371,7 @@ def _runs(holder: Any, link: str | None) -> Iterator[tuple[Any, str | None]]:
             yield child, link
         elif child.tag == qn("w:hyperlink"):
             yield from _runs(child, child.get(qn("r:id")))
-        elif child.tag in (qn("w:ins"), qn("w:smartTag"), qn("w:customXml"), qn("w:fldSimple"), qn("w:sdt")):
-            yield from _runs(child, link)
-        elif child.tag == qn("w:sdtContent"):
+        elif child.tag in WRAPPERS:
             yield from _runs(child, link)
 
 
@@ -448,4 +455,3 @@ def _chinese(number: int) -> str:
         return CHINESE_NUMBERS[number]
     tens, units = divmod(number, 10)
     return f"{'' if tens == 1 else CHINESE_NUMBERS[tens]}十{CHINESE_NUMBERS[units] if units else ''}"
-
