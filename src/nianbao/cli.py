@@ -91,7 +91,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     workbooks.add_argument("year", help="报告年度，如 2021")
     collect = commands.add_parser("collect", help="把收回的填报表放入 data/ / place returned forms in data/")
-    collect.add_argument("folder", help="收回的填报表（.xlsx）所在的文件夹")
+    collect.add_argument("folder", help="收回的填报表（.xlsx、.docx）所在的文件夹")
     next_year = commands.add_parser(
         "next-year", help="从最近一个年度开始下一年度，待填写 / start the next year, to be filled in"
     )
