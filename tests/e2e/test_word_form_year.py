@@ -86,7 +86,7 @@ def under(page: str, heading: str) -> str:
     return found[0]
 
 
-def test_a_word_form_filled_in_word_is_placed_and_its_words_printed_under_their_headings(tmp_path: Path) -> None:
+def test_a_word_form_filled_in_word_is_placed_and_printed_under_its_headings(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     (root / "data/shili/2025/narrative.md").unlink()  # the words now come in Word
     ok(run_make(root, "workbook", "AGENCY=shili", "YEAR=2025"))
