@@ -5,6 +5,7 @@ writes as Markdown, and each case it refuses, skips or leaves alone, with its ex
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -23,7 +24,8 @@ from nianbao.forms.collect import Collected
 from nianbao.forms.word_reader import read_form
 from nianbao.inputs.workbook import Identity
 from nianbao.paths import Project
-from nianbao.year import written
+from nianbao.year import state, written
+from nianbao.year.state import Stage
 from tests.word_forms import fill, replace_in_part, section_text, text
 
 HEADINGS = [
@@ -418,3 +420,20 @@ def test_the_returned_folder_is_left_as_it_was(begun: Project) -> None:
     collected(begun)
     assert (returned(begun) / "甲.docx").read_bytes() == before
     shutil.rmtree(returned(begun))
+
+
+def test_a_form_still_to_rewrite_leaves_the_year_to_fill(begun: Project) -> None:
+    fill(form_of(begun), returned(begun) / "甲.docx", {}, drop_marks=False)
+    collected(begun)
+    assert state.of(begun, "shili", 2026).stage == Stage.TO_FILL
+
+
+def test_no_words_are_placed_for_a_year_imported_from_its_page(begun: Project) -> None:
+    path = written.record_path(begun, "shili", 2026)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["files"]["figures.yaml"]["command"] = "import"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    fill(form_of(begun), returned(begun) / "甲.docx", {})
+    assert refused(begun) == (
+        "机关 shili 的 2026 年度是从已发布的网页导入的历史年度，只供下一年度结转和比较，不生成报告，不用写文字"
+    )

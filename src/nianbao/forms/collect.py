@@ -243,6 +243,11 @@ def _word_target(
     target = project.narrative(agency, year)
     if target in chosen:
         raise DataError(f"与 {chosen[target].name} 是同一机关同一年度的文字填报表，只放置了前者")
+    if any(entry.command == "import" for entry in written.read(project, agency, year).values()):
+        raise DataError(
+            f"机关 {agency} 的 {year} 年度是从已发布的网页导入的历史年度，只供下一年度结转和比较，"
+            "不生成报告，不用写文字"
+        )
     text = narrative_md(form, fmt, title(load_profile(project, agency).name, year), name)
     narrative_parts(text, fmt, name)  # what the loader would refuse, refused now, naming the form
     markdown = text.encode("utf-8")
