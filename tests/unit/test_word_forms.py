@@ -435,5 +435,6 @@ def test_no_words_are_placed_for_a_year_imported_from_its_page(begun: Project) -
     path.write_text(json.dumps(record), encoding="utf-8")
     fill(form_of(begun), returned(begun) / "甲.docx", {})
     assert refused(begun) == (
-        "机关 shili 的 2026 年度是从已发布的网页导入的历史年度，只供下一年度结转和比较，不生成报告，不用写文字"
+        "机关 shili 的 2026 年度是从已发布的网页导入的历史年度，只供下一年度结转和比较，"
+        "不生成报告，不用写文字"
     )
