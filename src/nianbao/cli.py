@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from nianbao.batch import plan
 from nianbao.errors import DataError, NianbaoError
-from nianbao.paths import Project
+from nianbao.paths import SUMMARY, Project
 from nianbao.year import freshness, records, state
 from nianbao.year.state import Stage
 
@@ -91,7 +91,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     workbooks.add_argument("year", help="报告年度，如 2021")
     collect = commands.add_parser("collect", help="把收回的填报表放入 data/ / place returned forms in data/")
-    collect.add_argument("folder", help="收回的填报表（.xlsx）所在的文件夹")
+    collect.add_argument("folder", help="收回的填报表（.xlsx、.docx）所在的文件夹")
     next_year = commands.add_parser(
         "next-year", help="从最近一个年度开始下一年度，待填写 / start the next year, to be filled in"
     )
@@ -218,9 +218,13 @@ def run_forms(project: Project, args: argparse.Namespace, year: int | None) -> i
         return print_collected(collect.collect(project, Path(args.folder)), Path(args.folder))
     if year is None:
         raise ValueError("workbook commands take a year")  # argparse requires it
+    if args.command == "workbook" and args.agency == SUMMARY:  # the district has words only
+        print_form(project, hand_out.write_words(project, SUMMARY, year), None)
+        return 0
     if args.command == "workbook":
         path = hand_out.write_form(project, args.agency, year)
         print_form(project, path, hand_out.gap_note(project, args.agency, year))
+        print_form(project, hand_out.write_words(project, args.agency, year), None)
         return 0
     handed = hand_out.write_forms(project, year)
     for one in handed:
@@ -239,7 +243,8 @@ def run_forms(project: Project, args: argparse.Namespace, year: int | None) -> i
 
 
 def print_form(project: Project, path: Path, note: str | None) -> None:
-    print(f"已生成填报表 / form: {project.relative(path)}" + (f"（{note}）" if note else ""))
+    what = "已生成文字填报表 / words form" if path.suffix == ".docx" else "已生成填报表 / form"
+    print(f"{what}: {project.relative(path)}" + (f"（{note}）" if note else ""))
 
 
 def print_collected(outcome: Collected, folder: Path) -> int:
@@ -254,6 +259,10 @@ def print_collected(outcome: Collected, folder: Path) -> int:
         print(f"不用再放 / unchanged: {name}：{why}")
     for name, target, faults in outcome.placed:
         state = f"还有 {faults} 格空着或填写有误，make check 逐格列出" if faults else "各格均已填写"
+        if target.endswith("narrative.md"):
+            left = outcome.to_rewrite.get(target, [])
+            shown = "、".join(f"“{heading}”" for heading in left)
+            state = f"还有 {len(left)} 段待改写：{shown}，make check 逐段列出" if left else "各段文字均已写好"
         print(f"已放置 / placed: {name} → {target}：{state}")
         for _, replaced, kept in (entry for entry in outcome.replaced if entry[0] == target):
             print(f"  已替换 / replaced: {replaced}（nianbao 生成、没有人改过），原文件移到 {kept}")

@@ -63,6 +63,10 @@ class Project:
         """The Excel form to hand out (`make workbook`)."""
         return self.root / "output" / "workbooks" / f"{agency}-{year}.xlsx"
 
+    def words_form(self, agency: str, year: int) -> Path:
+        """The Word form of the year's words to hand out (`make workbook`), beside the Excel form."""
+        return self.blank_form(agency, year).with_suffix(".docx")
+
     def narrative(self, agency: str, year: int) -> Path:
         return self.year_dir(agency, year) / "narrative.md"
 

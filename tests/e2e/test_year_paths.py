@@ -68,7 +68,10 @@ def test_a_new_agency_from_its_page_through_a_form_to_its_report(tmp_path: Path)
     assert started.stdout.splitlines()[0] == "shili：开始 2022 年度（格式 gb2021，2021 年起）"
 
     handed = run_make(root, "workbook", "AGENCY=shili", "YEAR=2022")
-    assert handed.stdout == "已生成填报表 / form: output/workbooks/shili-2022.xlsx\n", handed.stderr
+    assert handed.stdout == (
+        "已生成填报表 / form: output/workbooks/shili-2022.xlsx\n"
+        "已生成文字填报表 / words form: output/workbooks/shili-2022.docx\n"
+    ), handed.stderr
     returned = tmp_path / "收回的表格"
     returned.mkdir()
     shutil.copy(root / "output/workbooks/shili-2022.xlsx", returned / "示例局2022.xlsx")

@@ -250,7 +250,7 @@ def skipped_files(folder: Path) -> dict[str, str]:
         "示例局.ods": "是 OpenDocument 表格，请另存为 .xlsx",
         "示例局.xls": "是旧版 Excel 97-2003 工作簿，请另存为 .xlsx",
         "管道.xlsx": "这不是普通文件（是设备、管道或套接字），不能读取",
-        "说明.txt": "不是 .xlsx 填报表",
+        "说明.txt": "不是 .xlsx 或 .docx 填报表",
     }
 
 
@@ -292,7 +292,10 @@ def test_a_folder_without_a_form_is_an_error(project_dir: Path, tmp_path: Path, 
     assert done.stdout.splitlines() == [
         f"跳过 / skipped: {name}：{why}" for name, why in sorted(skipped.items())
     ]
-    assert done.stderr.splitlines()[0] == f"错误：文件夹 {returned} 中没有可以放置的填报表（.xlsx 文件）"
+    assert (
+        done.stderr.splitlines()[0]
+        == f"错误：文件夹 {returned} 中没有可以放置的填报表（.xlsx 或 .docx 文件）"
+    )
     assert entries(project_dir) == before
 
 
@@ -306,7 +309,7 @@ def test_a_name_cannot_print_a_line_of_its_own(project_dir: Path, tmp_path: Path
 
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
-        "跳过 / skipped: a\\u000a已放置 placed：x.txt：不是 .xlsx 填报表",
+        "跳过 / skipped: a\\u000a已放置 placed：x.txt：不是 .xlsx 或 .docx 填报表",
         "放置了 0 份，未放置 1 份，跳过 1 个不是填报表的文件。",
     ]
     assert (

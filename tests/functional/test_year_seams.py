@@ -296,7 +296,8 @@ def test_next_year_from_a_returned_form_without_words(project_dir: Path) -> None
 def test_a_begun_year_is_handed_out_with_its_to_fill_cells_empty(project_dir: Path) -> None:
     ok(run(project_dir, "next-year", "shili"))
     assert ok(run(project_dir, "workbook", "shili", "2026")) == [
-        "已生成填报表 / form: output/workbooks/shili-2026.xlsx"
+        "已生成填报表 / form: output/workbooks/shili-2026.xlsx",
+        "已生成文字填报表 / words form: output/workbooks/shili-2026.docx",
     ]
     book = openpyxl.load_workbook(project_dir / "output/workbooks/shili-2026.xlsx")
     fmt = format_for_year(2026)
@@ -327,19 +328,30 @@ def test_workbooks_writes_every_form_it_can_and_names_each_it_cannot(project_dir
     done = run(project_dir, "workbooks", "2019")
     assert done.returncode == 1
     gap = "（最近的数据是 2017 年度，中间缺 2018 年度）"
+    words = "已生成文字填报表 / words form: output/workbooks/{}-2019.docx".format
     assert done.stdout.splitlines() == [
         f"已生成填报表 / form: output/workbooks/minzheng-2019.xlsx{gap}",
+        words("minzheng"),
         "已生成填报表 / form: output/workbooks/shili-2019.xlsx",
+        words("shili"),
         "已生成填报表 / form: output/workbooks/shili-caizheng-2019.xlsx",
+        words("shili-caizheng"),
         "已生成填报表 / form: output/workbooks/shili-huanbao-2019.xlsx",
+        words("shili-huanbao"),
         "已生成填报表 / form: output/workbooks/shili-jiaoyu-2019.xlsx",
+        words("shili-jiaoyu"),
+        words("shili-renshe"),  # its words are readable: their form is written
         "已生成填报表 / form: output/workbooks/shili-weisheng-2019.xlsx",
+        words("shili-weisheng"),
         f"已生成填报表 / form: output/workbooks/shili-wenti-2019.xlsx{gap}",
+        words("shili-wenti"),
         "已生成填报表 / form: output/workbooks/shili-zhujian-2019.xlsx",
+        words("shili-zhujian"),
+        words("_district"),
     ]
     err = done.stderr.splitlines()
     assert err[0].startswith(
         "未生成 / not written: shili-renshe：data/shili-renshe/2017/figures.yaml: YAML 格式错误"
     )
-    assert err[-1] == "生成了 8 份填报表，1 个机关没有生成（原因见上）。"
+    assert err[-1] == "生成了 18 份填报表，1 个机关没有生成（原因见上）。"
     assert not (project_dir / "output/workbooks/shili-renshe-2019.xlsx").exists()

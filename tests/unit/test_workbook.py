@@ -433,7 +433,10 @@ def test_the_command_line_names_an_unknown_agency(
     assert main(["workbook", "nosuch", "2021"]) == 1
     assert capsys.readouterr().err.startswith("错误：没有机关 nosuch")
     assert main(["workbook", "shili", "2021"]) == 0
-    assert capsys.readouterr().out == "已生成填报表 / form: output/workbooks/shili-2021.xlsx\n"
+    assert capsys.readouterr().out == (
+        "已生成填报表 / form: output/workbooks/shili-2021.xlsx\n"
+        "已生成文字填报表 / words form: output/workbooks/shili-2021.docx\n"
+    )
 
 
 def test_a_sheet_whose_figures_share_one_unit_says_it_once_as_the_printed_tables_do(project: Project) -> None:

@@ -5,7 +5,8 @@ a form returned before). A year begun by `make next-year` and still to fill has 
 its carried-over cells filled; a form placed but not yet complete is handed out again as it is. For a year
 not on file yet, the form holds what it takes over from the latest year on file before it (the carry-over
 contract, `inputs/carry_over.py`), marked as pre-filled; when years lie between, its listing says so.
-Returned forms are placed by `forms/collect.py`.
+Each form of the figures has a Word form of the words beside it (`word_form.py`), and the district its
+own Word form for the summary's words (`make workbooks`). Returned forms are placed by `forms/collect.py`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from nianbao.errors import DataError, NianbaoError
 from nianbao.formats import ReportFormat, format_for_year
+from nianbao.forms.word_form import district_form, write_word_form
 from nianbao.forms.writer import Value, form_bytes
 from nianbao.inputs.carry_over import CarriedOver, carry_over
 from nianbao.inputs.files import read_bytes
@@ -32,7 +34,7 @@ from nianbao.inputs.model import AgencyYear, YearData
 from nianbao.inputs.sheet_layout import CATEGORY_ROWS, DATE, NUMBER, workbook_layout
 from nianbao.inputs.to_fill import UnfilledError, unfilled
 from nianbao.inputs.workbook import Identity, identity, open_book
-from nianbao.paths import Project
+from nianbao.paths import SUMMARY, Project
 from nianbao.publish.atomic import write_atomic
 
 
@@ -65,18 +67,42 @@ def write_form(project: Project, agency: str, year: int) -> Path:
     return path
 
 
+def write_words(project: Project, agency: str, year: int) -> Path:
+    """`output/workbooks/<agency>-<year>.docx`, the Word form of the year's words. Returns its path."""
+    if agency != SUMMARY:
+        agency = check_agency(project, agency)
+    return _written(project.words_form(agency, year), write_word_form(project, agency, year))
+
+
 def write_forms(project: Project, year: int) -> list[HandedOut]:
-    """A form for every agency with a profile: each one that can be written is, whatever the others;
-    each that cannot is listed with the reason."""
+    """Both forms for every agency with a profile, and the district's Word form when it has one: each one
+    that can be written is, whatever the others; each that cannot is listed with the reason."""
     handed: list[HandedOut] = []
     for agency in project.agencies():
         try:
             path = write_form(project, agency, year)
         except NianbaoError as err:
             handed.append(HandedOut(agency, why=err.render()))
-            continue
-        handed.append(HandedOut(agency, path, gap_note(project, agency, year)))
+        else:
+            handed.append(HandedOut(agency, path, gap_note(project, agency, year)))
+        try:
+            handed.append(HandedOut(agency, write_words(project, agency, year)))
+        except NianbaoError as err:
+            handed.append(HandedOut(agency, why=f"文字填报表：{err.render()}"))
+    try:
+        district = district_form(project, year)
+    except NianbaoError as err:
+        handed.append(HandedOut(SUMMARY, why=f"汇总报告的文字填报表：{err.render()}"))
+    else:
+        if district is not None:
+            handed.append(HandedOut(SUMMARY, _written(project.words_form(SUMMARY, year), district)))
     return handed
+
+
+def _written(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, data)
+    return path
 
 
 def gap_note(project: Project, agency: str, year: int) -> str | None:

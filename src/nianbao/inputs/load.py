@@ -23,7 +23,7 @@ from nianbao.formats import ReportFormat, all_formats, format_for_year, year_out
 from nianbao.formats.publisher_checks import LEVELS
 from nianbao.formats.spec import PERCENT_KINDS
 from nianbao.formats.tables import CategorySpec
-from nianbao.inputs import copy_checks, prose_numbers, snapshot, stale_years
+from nianbao.inputs import copy_checks, printable, prose_numbers, snapshot, stale_years
 from nianbao.inputs.applications import read_applications
 from nianbao.inputs.cells import Cell, Place, grouped, is_to_fill, left_out_to_fill, read_cell, shown
 from nianbao.inputs.derive import history_values
@@ -591,7 +591,14 @@ def load_opening(project: Project, agency: str, fmt: ReportFormat, on_file: list
 def load_narrative(project: Project, fmt: ReportFormat, agency: str, year: int) -> dict[str, str]:
     path = project.narrative(agency, year)
     where = project.relative(path)
-    text = read_text(path, where)
+    return narrative_parts(read_text(path, where), fmt, where)
+
+
+def narrative_parts(text: str, fmt: ReportFormat, where: str) -> dict[str, str]:
+    """A narrative's text as the loader takes it, split into the format's parts: every character one a
+    report can carry, not too long, its headings the format's. `make collect` checks the narrative it
+    would place from a Word form by these same rules."""
+    printable.check_file(text, where)
     if len(text) > MAX_NARRATIVE_CHARS:
         raise DataError(
             f"叙述文字太长：{len(text)} 个字符，最多 {MAX_NARRATIVE_CHARS} 个",

@@ -1,4 +1,5 @@
-"""An .xlsx file checked before openpyxl reads it: a clerk's form is untrusted bytes.
+"""An .xlsx file checked before openpyxl reads it (and a .docx before python-docx does): a clerk's form
+is untrusted bytes.
 
 openpyxl reads whatever a zip holds: it inflates every part whole, expands a merged range or a ranged
 hyperlink cell by cell (`AA1:XFD1048576`: a MemoryError), builds a 5,000,000-entry shared-string table for
@@ -8,6 +9,10 @@ openpyxl cannot do without, and every XML part parsed once with DTDs and entitie
 entity expansion, no external entity) by a parser that only counts — elements, cells, shared strings, the
 cells merged ranges cover, the style each cell names — and stops at the first limit passed. Each fault is
 one `DataError` naming the file and the part (and its sheet, when known).
+
+The Word form (`forms/word_reader.py`) is the same kind of zip of XML parts, checked here by the same
+limits (`check(data, where, DOCUMENT)`): only how messages name the file and which part is its main one
+differ (`Package`); the cell and style counts never meet a Word part.
 """
 
 from __future__ import annotations
@@ -49,6 +54,46 @@ RESAVE = (
 )
 
 
+@dataclass(frozen=True)
+class Package:
+    """A kind of Office file as its checks name it: the file in messages, what to do about a refused
+    one, and the content types of its main part (which the reader opens by name)."""
+
+    name: str  # Excel 工作簿
+    resave: str  # the hint of every refusal
+    not_zip: tuple[str, str]  # the message and hint for a file that is no zip at all
+    ole: tuple[str, str]  # … for an OLE file (the 97-2003 format, or one with a password to open)
+    saved_by: str  # who never writes a DTD: Excel
+    main_part: str  # 工作簿部件
+    main_types: tuple[str, ...]
+
+
+WORKBOOK = Package(
+    "Excel 工作簿",
+    RESAVE,
+    (NOT_XLSX, "请在 Excel / WPS 中“另存为”Excel 工作簿（.xlsx）。"),
+    (
+        "是旧版 Excel 97-2003 工作簿（.xls）或设了打开密码的工作簿，无法读取",
+        "请在 Excel / WPS 中“另存为”Excel 工作簿（.xlsx），不要设打开密码。",
+    ),
+    "Excel",
+    "工作簿部件",
+    WORKBOOK_TYPES,
+)
+DOCUMENT = Package(
+    "Word 文档",
+    "请在 Word / WPS 中打开，“另存为”Word 文档（.docx）后重新交来；打不开的请填表人重新保存后再发一次。",
+    ("不是 Word 文档（.docx），无法读取", "请在 Word / WPS 中“另存为”Word 文档（.docx）。"),
+    (
+        "是旧版 Word 97-2003 文档（.doc）或设了打开密码的文档，无法读取",
+        "请在 Word / WPS 中“另存为”Word 文档（.docx），不要设打开密码。",
+    ),
+    "Word",
+    "文档正文部件",
+    ("wordprocessingml.document.main+xml",),
+)
+
+
 class PartRefusedError(Exception):
     """Raised inside the parser's callbacks to stop it at the first limit passed."""
 
@@ -57,45 +102,45 @@ class PartRefusedError(Exception):
         self.message = message
 
 
-def check(data: bytes, where: str) -> None:
-    """Refuse `data` (a file named `where`) with one `DataError` unless openpyxl may safely read it."""
+def check(data: bytes, where: str, kind: Package = WORKBOOK) -> None:
+    """Refuse `data` (a file named `where`) with one `DataError` unless openpyxl (python-docx, for a
+    `DOCUMENT`) may safely read it."""
     if len(data) > MAX_BYTES:
         raise DataError(f"文件太大：超过 {MAX_BYTES // (1024 * 1024)} MB，不像是填报表", path=where)
-    archive = _archive(data, where)
+    archive = _archive(data, where, kind)
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
-        raise _broken(f"有 {len(infos)} 个部件，超过 {MAX_PARTS} 个，不像是填报表", where)
+        raise _broken(f"有 {len(infos)} 个部件，超过 {MAX_PARTS} 个，不像是填报表", where, kind=kind)
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED:
         limit = MAX_UNPACKED // (1024 * 1024)
-        raise _broken(f"解压后超过 {limit} MB，不像是填报表（可能是“压缩炸弹”）", where)
+        raise _broken(f"解压后超过 {limit} MB，不像是填报表（可能是“压缩炸弹”）", where, kind=kind)
     parts = {info.filename: info for info in infos}
     if CONTENT_TYPES not in parts:
-        raise _broken(f"缺少部件 {CONTENT_TYPES}，已损坏", where)
+        raise _broken(f"缺少部件 {CONTENT_TYPES}，已损坏", where, kind=kind)
     counts = Counts()
-    sheets = sheet_parts(archive)
-    _parse(archive, parts[CONTENT_TYPES], counts, Named(where, CONTENT_TYPES, sheets))
-    _needed(counts, parts, where)
+    sheets = sheet_parts(archive) if kind is WORKBOOK else {}
+    _parse(archive, parts[CONTENT_TYPES], counts, Named(where, CONTENT_TYPES, sheets, kind))
+    _needed(counts, parts, where, kind)
     for name in sorted(parts):
         if name.lower().endswith((".xml", ".rels")) and name != CONTENT_TYPES:
-            _parse(archive, parts[name], counts, Named(where, name, sheets))
-    _styles(counts, parts, where, sheets)
+            _parse(archive, parts[name], counts, Named(where, name, sheets, kind))
+    if kind is WORKBOOK:
+        _styles(counts, parts, where, sheets)
 
 
-def _archive(data: bytes, where: str) -> zipfile.ZipFile:
-    """The zip in `data`; an .xls, a truncated file and anything else are told apart."""
+def _archive(data: bytes, where: str, kind: Package) -> zipfile.ZipFile:
+    """The zip in `data`; an .xls (.doc), a truncated file and anything else are told apart."""
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
         if data.startswith(OLE):
-            message, hint = (
-                "是旧版 Excel 97-2003 工作簿（.xls）或设了打开密码的工作簿，无法读取",
-                "请在 Excel / WPS 中“另存为”Excel 工作簿（.xlsx），不要设打开密码。",
-            )
+            message, hint = kind.ole
         elif data.startswith(b"PK\x03\x04"):
-            message, hint = "Excel 工作簿不完整或已损坏（可能没有保存完，或传输时中断），无法读取", RESAVE
+            message = f"{kind.name}不完整或已损坏（可能没有保存完，或传输时中断），无法读取"
+            hint = kind.resave
         else:
-            message, hint = NOT_XLSX, "请在 Excel / WPS 中“另存为”Excel 工作簿（.xlsx）。"
+            message, hint = kind.not_zip
         raise DataError(message, path=where, hint=hint) from err
 
 
@@ -106,19 +151,26 @@ class Named:
     where: str
     part: str
     sheets: Mapping[str, str]
+    kind: Package = WORKBOOK
 
     def error(self, what: str) -> DataError:
-        return _broken(what, self.where, self.part, self.sheets)
+        return _broken(what, self.where, self.part, self.sheets, self.kind)
 
 
-def _broken(what: str, where: str, part: str = "", sheets: Mapping[str, str] | None = None) -> DataError:
-    """The one message for a workbook refused: `Excel 工作簿的部件 xl/…（工作表“表三”）：<what>`, or
-    `Excel 工作簿<what>` for the whole file."""
+def _broken(
+    what: str,
+    where: str,
+    part: str = "",
+    sheets: Mapping[str, str] | None = None,
+    kind: Package = WORKBOOK,
+) -> DataError:
+    """The one message for a file refused: `Excel 工作簿的部件 xl/…（工作表“表三”）：<what>`, or
+    `Excel 工作簿<what>` for the whole file (`Word 文档…` for a Word form)."""
     if not part:
-        return DataError(f"Excel 工作簿{what}", path=where, hint=RESAVE)
+        return DataError(f"{kind.name}{what}", path=where, hint=kind.resave)
     sheet = (sheets or {}).get(part)
     named = f"{part}（工作表“{sheet}”）" if sheet else part
-    return DataError(f"Excel 工作簿的部件 {named}：{what}", path=where, hint=RESAVE)
+    return DataError(f"{kind.name}的部件 {named}：{what}", path=where, hint=kind.resave)
 
 
 @dataclass
@@ -132,7 +184,7 @@ class Counts:
     cell_formats: int = 0  # `<xf>` in styles.xml's `<cellXfs>`
     # the highest style a cell, row or column names: (index, part, what, as `C5 格`)
     style: tuple[int, str, str] | None = None
-    workbook: str | None = None  # the workbook part the content types name
+    main: str | None = None  # the main part the content types name (the workbook, the document)
 
 
 @dataclass
@@ -168,8 +220,8 @@ class Counter:
             self._span(attrib["ref"])
         elif name == "xf" and self.named.part == STYLES and self.path[-2:-1] == ["cellXfs"]:
             counts.cell_formats += 1
-        elif name == "Override" and self.named.part == CONTENT_TYPES and _is_workbook(attrib):
-            counts.workbook = attrib.get("PartName", "").lstrip("/")
+        elif name == "Override" and self.named.part == CONTENT_TYPES and _is_main(attrib, self.named.kind):
+            counts.main = attrib.get("PartName", "").lstrip("/")
 
     def _span(self, ref: str) -> None:
         """openpyxl makes a cell of every cell a merged range or a ranged hyperlink covers."""
@@ -202,8 +254,8 @@ class Counter:
         return None
 
 
-def _is_workbook(attrib: Mapping[str, str]) -> bool:
-    return attrib.get("ContentType", "").endswith(WORKBOOK_TYPES)
+def _is_main(attrib: Mapping[str, str], kind: Package) -> bool:
+    return attrib.get("ContentType", "").endswith(kind.main_types)
 
 
 def spanned(ref: str) -> int | None:
@@ -233,10 +285,11 @@ def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, counts: Counts, name
                 parser.feed(chunk)
             parser.close()
     except PartRefusedError as refused:
-        raise DataError(refused.message, path=named.where, hint=RESAVE) from None
+        raise DataError(refused.message, path=named.where, hint=named.kind.resave) from None
     except DefusedXmlException:
         raise named.error(
-            "含有文档类型或实体声明（<!DOCTYPE>、<!ENTITY>）：Excel 不会这样保存，为安全起见不读取"
+            f"含有文档类型或实体声明（<!DOCTYPE>、<!ENTITY>）：{named.kind.saved_by} 不会这样保存，"
+            "为安全起见不读取"
         ) from None
     except ParseError as err:
         line, column = err.position
@@ -248,15 +301,15 @@ def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, counts: Counts, name
         raise named.error("文字编码无法识别，已损坏") from None
 
 
-def _needed(counts: Counts, parts: Mapping[str, zipfile.ZipInfo], where: str) -> None:
-    """The workbook part the content types name, and its relationships, which openpyxl opens by name."""
-    workbook = counts.workbook
-    if workbook is None:
-        raise _broken("其中没有工作簿部件，已损坏", where, CONTENT_TYPES)
-    rels = posixpath.join(posixpath.dirname(workbook), "_rels", posixpath.basename(workbook) + ".rels")
-    for needed in (workbook, rels):
+def _needed(counts: Counts, parts: Mapping[str, zipfile.ZipInfo], where: str, kind: Package) -> None:
+    """The main part the content types name, and its relationships, which the reader opens by name."""
+    main = counts.main
+    if main is None:
+        raise _broken(f"其中没有{kind.main_part}，已损坏", where, CONTENT_TYPES, kind=kind)
+    rels = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    for needed in (main, rels):
         if needed not in parts:
-            raise _broken(f"缺少部件 {needed}，已损坏", where)
+            raise _broken(f"缺少部件 {needed}，已损坏", where, kind=kind)
 
 
 def _styles(

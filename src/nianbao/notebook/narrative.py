@@ -9,8 +9,9 @@ numbers the sections; `placeholders.FillPlaceholders` fills a whole notebook wit
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import jinja2
@@ -38,8 +39,23 @@ def render_prose(source: str, context: Mapping[str, Any], where: str) -> Markup:
 
 
 def _render(source: str, context: Mapping[str, Any], where: str, literal_is_data: bool) -> str:
-    try:
+    with _placeholder_errors(where):
         return sandbox.render(source, context, literal_is_data)
+
+
+def check_written(source: str, where: str) -> None:
+    """An agency's prose with its placeholders written as the sandbox allows, before any figure is known
+    (`make collect` checks a narrative from a Word form so, before placing it): what `render_prose`
+    would refuse for how a placeholder is written, refused the same way; names are checked at build."""
+    with _placeholder_errors(where):
+        sandbox.compiled(source, literal_is_data=True)
+
+
+@contextlib.contextmanager
+def _placeholder_errors(where: str) -> Iterator[None]:
+    """A placeholder's fault as one message naming `where`."""
+    try:
+        yield
     except jinja2.UndefinedError as err:
         raise TemplateError(f"占位符无法填写：{_undefined(err.message or '')}", path=where) from err
     except jinja2.TemplateSyntaxError as err:
