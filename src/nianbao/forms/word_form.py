@@ -104,7 +104,7 @@ def form_bytes(heading: str, identity: Identity, fmt: ReportFormat, sections: Ma
             _text(form, sections.get(one.id, ""))
     _properties(form, heading)
     word_identity.attach(form, identity)
-    word._drop_thumbnail(form)
+    word.drop_thumbnail(form)
     saved = io.BytesIO()
     form.save(saved)
     return stable_zip.rewritten(saved.getvalue())

@@ -36,10 +36,10 @@ from openpyxl.writer.excel import ExcelWriter
 
 from nianbao.formats import ReportFormat
 from nianbao.inputs.sheet_layout import META_KEYS, META_SHEET, SheetLayout, Slot, workbook_layout
+from nianbao.publish import stable_zip
 
 Value = int | Decimal | str | dt.date
 FIXED_TIME = dt.datetime(2019, 1, 1)  # the document's created/modified: no clock in the bytes
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CARRIED = "由上一年度结转，已预填；请核对"
 
 THIN = Side(style="thin")
@@ -92,7 +92,7 @@ def form_bytes(
     stream = io.BytesIO()
     # ExcelWriter, not Workbook.save: save stamps the modified time with the clock.
     ExcelWriter(book, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)).save()
-    return _fixed_zip(stream.getvalue())
+    return stable_zip.rewritten(stream.getvalue())  # openpyxl stamps members with the clock
 
 
 def _sheet(
@@ -201,16 +201,3 @@ def _box(sheet: Worksheet, cells: str) -> None:
     for row in sheet[cells]:
         for cell in row:
             cell.border = BOX
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with every entry's timestamp fixed (openpyxl stamps them with the clock)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()

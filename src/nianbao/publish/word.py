@@ -76,7 +76,7 @@ def to_docx(document: Document) -> bytes:
         paragraph(word, word_styles.SIGNATURE, [Span("\n".join(document.signature))])
     page_numbers(word)
     properties(word, document)
-    _drop_thumbnail(word)
+    drop_thumbnail(word)
     saved = io.BytesIO()
     word.save(saved)
     return stable_zip.rewritten(saved.getvalue())
@@ -322,7 +322,7 @@ def _hyperlink(target: WordParagraph, address: str) -> BaseOxmlElement:
     return cast(BaseOxmlElement, link)
 
 
-def _drop_thumbnail(word: WordDocument) -> None:
+def drop_thumbnail(word: WordDocument) -> None:
     """python-docx's template carries a preview picture of another document: leave it out."""
     rels = word.part.package.rels
     for rel_id, rel in list(rels.items()):
