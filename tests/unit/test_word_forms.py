@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -26,7 +28,7 @@ from nianbao.inputs.workbook import Identity
 from nianbao.paths import Project
 from nianbao.year import state, written
 from nianbao.year.state import Stage
-from tests.word_forms import fill, replace_in_part, section_text, text
+from tests.word_forms import fill, following, replace_in_part, section_text, text
 
 HEADINGS = [
     ("Title", "示例市示例局 2026 年度政府信息公开工作年度报告 文字部分"),
@@ -438,3 +440,36 @@ def test_no_words_are_placed_for_a_year_imported_from_its_page(begun: Project) -
         "机关 shili 的 2026 年度是从已发布的网页导入的历史年度，只供下一年度结转和比较，"
         "不生成报告，不用写文字"
     )
+
+
+def tiny_png() -> io.BytesIO:
+    """A 1×1 picture, as a clerk might paste a seal or a photo into the form."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0"))
+    return io.BytesIO(png + chunk(b"IEND", b""))
+
+
+def test_a_picture_a_text_box_or_a_footnote_would_be_lost_so_the_form_is_refused(begun: Project) -> None:
+    """nianbao reads a section's text and tables; what it cannot read is named, never dropped."""
+    form = docx.Document(str(form_of(begun)))
+    pasted = following(form, "监督保障")
+    assert pasted is not None
+    pasted.insert_paragraph_before("本年度情况见下图。").add_run().add_picture(tiny_png())
+    form.save(str(returned(begun) / "甲.docx"))
+    assert refused(begun) == (
+        "“监督保障”一段中有图片或图形：nianbao 只读正文的文字和表格，"
+        "图片或图形中的内容放入 narrative.md 时会丢失"
+    )
+    form = docx.Document(str(form_of(begun)))
+    noted = following(form, "监督保障")
+    assert noted is not None
+    run = noted.insert_paragraph_before("见脚注。").add_run()
+    reference = run._r.makeelement(qn("w:footnoteReference"), {qn("w:id"): "1"})
+    run._r.append(reference)
+    form.save(str(returned(begun) / "甲.docx"))
+    assert refused(begun).startswith("“监督保障”一段中有脚注：")
+    assert not begun.narrative("shili", 2026).read_text(encoding="utf-8").startswith("<!-- 由 make collect")

@@ -114,6 +114,14 @@ def sections_of(form: WordDocument, fmt: ReportFormat, title: str, where: str) -
             found[known.id or known.text] = []
             current = known
             continue
+        if block.unread is not None:
+            at = f"“{current.text}”一段中" if current is not None else "第一个标题之前"
+            raise DataError(
+                f"{at}有{block.unread}：nianbao 只读正文的文字和表格，{block.unread}中的内容放入 "
+                "narrative.md 时会丢失",
+                path=where,
+                hint=f"请把{block.unread}中的文字写进正文（或删去{block.unread}）后重新交回。",
+            )
         if not block.markdown.strip():
             continue
         if current is None:
@@ -163,11 +171,32 @@ def _item(line: str) -> bool:
 
 @dataclass
 class Block:
-    """One paragraph or table of the body: its heading level (0: none), its text and its Markdown."""
+    """One paragraph or table of the body: its heading level (0: none), its text and its Markdown; and
+    what of it nianbao cannot read (a text box, a picture, a footnote), which would be lost."""
 
     heading: int
     text: str
     markdown: str
+    unread: str | None = None
+
+
+# What a paragraph or table may hold that is not text nianbao reads: placed, it would be lost without a
+# word, so the form is refused naming it (text box first: it sits inside a drawing).
+UNREAD = (
+    ("w:txbxContent", "文本框"),
+    ("w:drawing", "图片或图形"),
+    ("w:pict", "图片或图形"),
+    ("w:object", "嵌入的对象"),
+    ("w:footnoteReference", "脚注"),
+    ("w:endnoteReference", "尾注"),
+)
+
+
+def _unread(element: Any) -> str | None:
+    for tag, name in UNREAD:
+        if next(element.iter(qn(tag)), None) is not None:
+            return name
+    return None
 
 
 @dataclass
@@ -194,9 +223,13 @@ class _Reader:
     def blocks(self) -> Iterator[Block]:
         for child in _children(self.form.element.body):
             if child.tag == qn("w:p"):
-                yield self._paragraph(child)
+                block = self._paragraph(child)
             elif child.tag == qn("w:tbl"):
-                yield Block(0, "表格", self._table(child))
+                block = Block(0, "表格", self._table(child))
+            else:
+                continue
+            block.unread = _unread(child)
+            yield block
 
     def _paragraph(self, p: Any) -> Block:
         style = _style_id(p)
