@@ -277,6 +277,13 @@ def _replace_record(project: Project, path: Path, data: bytes, undo: Undo) -> No
 
 
 def _stage_and_replace(path: Path, data: bytes) -> None:
+    with _staged(path, data) as temporary:
+        temporary.replace(path)
+
+
+@contextlib.contextmanager
+def _staged(path: Path, data: bytes) -> Iterator[Path]:
+    """`data` in a hidden temporary file beside `path`, on disk; removed again whatever happens next."""
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
@@ -284,7 +291,7 @@ def _stage_and_replace(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        temporary.replace(path)
+        yield temporary
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -307,22 +314,13 @@ def _folders(folder: Path, undo: Undo) -> None:
 
 def _write(path: Path, data: bytes) -> None:
     """`data` at `path`, which must not exist: staged beside it, then hard-linked into place."""
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+    with _staged(path, data) as temporary:
         try:
             os.link(temporary, path)  # FileExistsError if the target appeared meanwhile: never replaced
         except FileExistsError:
             raise
         except OSError:  # no hard links here (some shared or FAT drives): create exclusively instead
             _write_exclusive(path, data)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
 
 
 def _write_exclusive(path: Path, data: bytes) -> None:
