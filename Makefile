@@ -84,17 +84,17 @@ summary: $(STAMP) ## 生成区（县）汇总报告：make summary YEAR=2017
 index: $(STAMP) ## 重新生成索引页 output/index.html
 	@$(BIN)/nianbao index
 
-workbook: $(STAMP) ## 生成 Excel 填报表 output/workbooks/<机关>-<年度>.xlsx：make workbook AGENCY=shili YEAR=2021
+workbook: $(STAMP) ## 生成填报表 output/workbooks/<机关>-<年度>.xlsx（数字）和 .docx（文字）：make workbook AGENCY=shili YEAR=2021
 	@$(BIN)/nianbao workbook -- "$$NIANBAO_AGENCY" "$$NIANBAO_YEAR"
 
-workbooks: $(STAMP) ## 为每个机关生成某年度的填报表：make workbooks YEAR=2026
+workbooks: $(STAMP) ## 为每个机关（和区县汇总）生成某年度的两种填报表：make workbooks YEAR=2026
 	@$(BIN)/nianbao workbooks -- "$$NIANBAO_YEAR"
 
 # DIR is a path given by the clerk: passed like AGENCY, as data in the environment, after `--`.
 override DIR := $(value DIR)
 unexport DIR
 export NIANBAO_DIR := $(value DIR)
-collect: $(STAMP) ## 把收回的填报表按隐藏页放入 data/（不覆盖）：make collect DIR=收回的表格
+collect: $(STAMP) ## 把收回的填报表（.xlsx、.docx）按其中记录的机关和年度放入 data/（不改动人写的）：make collect DIR=收回的表格
 	@test -n "$$NIANBAO_DIR" || { echo "错误：请指定文件夹：make collect DIR=<收回的填报表所在的文件夹>" >&2; exit 1; }
 	@$(BIN)/nianbao collect -- "$$NIANBAO_DIR"
 
