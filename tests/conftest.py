@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,22 @@ from nianbao.paths import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a project is made of; copied with their modification times (copy2) so make sees them as old.
-PROJECT_PARTS = ("params", "data", "notebooks", "Makefile", "pyproject.toml", "requirements.lock")
+# `make` run by a test in a copy of the project must not reinstall the environment the test runs in (an
+# editable install made there would point it at a temporary folder): both its stamps count as up to date.
+KEEP_ENVIRONMENT = tuple(
+    arg
+    for stamp in (".nianbao-installed", ".nianbao-dev-installed")
+    for arg in ("-o", str(Path(sys.prefix) / stamp))
+)
+PROJECT_PARTS = (
+    "params",
+    "data",
+    "notebooks",
+    "Makefile",
+    "pyproject.toml",
+    "requirements.lock",
+    "requirements-dev.lock",
+)
 
 # jupyter_core warns on every import until this is set; pytest turns warnings into errors.
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")

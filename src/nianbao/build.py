@@ -17,10 +17,10 @@ from nianbao.inputs.model import AgencyYear
 from nianbao.inputs.snapshot import Snapshot
 from nianbao.notebook import paired, pipeline, runtime
 from nianbao.notebook.execute import dumps, execute
+from nianbao.notebook.tags import REVIEW_TAG
 from nianbao.paths import Project
 from nianbao.publish.atomic import publish
 from nianbao.publish.export import export_all
-from nianbao.publish.tags import REVIEW_TAG
 
 
 @dataclass(frozen=True)

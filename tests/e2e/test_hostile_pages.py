@@ -192,7 +192,7 @@ def test_data_cannot_add_the_pages_own_blocks(pages: list[Page], path: str) -> N
 def test_markdown_links_keep_only_web_addresses(pages: list[Page], path: str) -> None:
     page = by_path(pages, path)
     assert '<a href="https://www.smsy.gov.cn/xxgk/">门户网站</a>' in page.html  # no rel noise
-    assert "<a>" not in page.html  # a refused link is its text (publish/links.py), as in the PDF and Word
+    assert "<a>" not in page.html  # a refused link is its text (links.py), as in the PDF and Word
     assert "脚本链接 数据链接" in page.text
 
 

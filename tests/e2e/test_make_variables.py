@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_project
+from tests.conftest import KEEP_ENVIRONMENT, ROOT, copy_project
 
 
 def run_make(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`make` in `root`, as tests/e2e/test_report.py runs it (`-o` keeps the environment as it is)."""
-    stamp = Path(sys.prefix) / ".nianbao-installed"
     return subprocess.run(
-        ["make", "--no-print-directory", "-o", str(stamp), *args, f"VENV={sys.prefix}"],
+        ["make", "--no-print-directory", *KEEP_ENVIRONMENT, *args, f"VENV={sys.prefix}"],
         cwd=root,
         env={**os.environ, **(env or {})},
         capture_output=True,

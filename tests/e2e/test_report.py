@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from nianbao.formats import format_for_year
-from tests.conftest import copy_project
+from tests.conftest import KEEP_ENVIRONMENT, copy_project
 
 pytestmark = pytest.mark.slow
 
@@ -65,12 +65,11 @@ def make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     `-o` keeps make from reinstalling that environment from the copy: an editable install made there
     would point the real environment at a temporary folder.
     """
-    stamp = Path(sys.prefix) / ".nianbao-installed"
     # Under `make test` the outer make exports its AGENCY and YEAR (minzheng, 2017): left in the
     # environment, they would read as given and narrow `make reports` and `make check` to one report.
     env = {key: value for key, value in os.environ.items() if key not in ("AGENCY", "YEAR", "AGENCIES")}
     return subprocess.run(
-        ["make", "--no-print-directory", "-o", str(stamp), *args, f"VENV={sys.prefix}"],
+        ["make", "--no-print-directory", *KEEP_ENVIRONMENT, *args, f"VENV={sys.prefix}"],
         cwd=root,
         capture_output=True,
         text=True,

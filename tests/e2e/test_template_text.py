@@ -15,7 +15,7 @@ import pytest
 
 from nianbao.notebook import paired
 from nianbao.paths import Project
-from tests.conftest import ROOT
+from tests.conftest import KEEP_ENVIRONMENT, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -25,9 +25,8 @@ MD = "notebooks/annual_report.md"
 
 def run_make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`make` in `root`, as tests/e2e/test_report.py runs it (`-o` keeps the environment as it is)."""
-    stamp = Path(sys.prefix) / ".nianbao-installed"
     return subprocess.run(
-        ["make", "--no-print-directory", "-o", str(stamp), *args, f"VENV={sys.prefix}"],
+        ["make", "--no-print-directory", *KEEP_ENVIRONMENT, *args, f"VENV={sys.prefix}"],
         cwd=root,
         env={**os.environ, "JUPYTER_PLATFORM_DIRS": "1"},
         capture_output=True,

@@ -1,4 +1,4 @@
-"""The one link policy (`publish/links.py`) and every renderer that uses it: the HTML page, the PDF (its link
+"""The one link policy (`links.py`) and every renderer that uses it: the HTML page, the PDF (its link
 annotations, read back with pypdf) and the Word file (its hyperlink relationships)."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from nianbao.publish import links, pages, pdf, word
+from nianbao import links
+from nianbao.publish import pages, pdf, word
 from nianbao.publish.document import Document, Heading, Paragraph, Span, from_markdown
 from tests import pdf_text, word_reading
 

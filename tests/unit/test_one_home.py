@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from nianbao import fonts
+from nianbao import fonts, links
 from nianbao.batch import summary
 from nianbao.drawing import charts
 from nianbao.figures import numbers
 from nianbao.inputs import dates
+from nianbao.notebook.tags import DATE_KEY
 from nianbao.paths import Project
-from nianbao.publish import export, links, pdf, word
+from nianbao.publish import export, pdf, word
 from nianbao.publish.document import Document, Paragraph, Span, from_notebook
-from nianbao.publish.tags import DATE_KEY
 from tests import word_reading
 from tests.pdf_text import reader
 
@@ -69,7 +69,7 @@ def test_a_printed_address_is_one_the_link_policy_links(address: str, printed: b
 
 
 def test_web_addresses_have_one_home() -> None:
-    assert sources_containing(r"https\?://") == ["publish/links.py"]
+    assert sources_containing(r"https\?://") == ["links.py"]
 
 
 # ---------------------------------------------------------------- the Chinese date

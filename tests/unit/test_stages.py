@@ -12,7 +12,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "nianbao"
 # data → checked model → derived figures → drawn tables and charts → executed notebook → published files;
 # then the entry points (the template's API, the driver), the batch over many reports, the command line.
 STAGES = [
-    ["nianbao", "nianbao.errors", "nianbao.paths"],
+    # shared facts every stage may use: user errors, paths, the fonts, the link policy
+    ["nianbao", "nianbao.errors", "nianbao.paths", "nianbao.fonts", "nianbao.links"],
     ["nianbao.formats"],
     ["nianbao.inputs"],
     ["nianbao.figures"],
@@ -94,4 +95,4 @@ def test_no_import_cycle() -> None:
 
 def test_the_top_level_holds_only_entry_points_and_shared_parts() -> None:
     top = sorted(path.stem for path in PACKAGE.glob("*.py"))
-    assert top == ["__init__", "build", "cli", "errors", "paths", "report"]
+    assert top == ["__init__", "build", "cli", "errors", "fonts", "links", "paths", "report"]

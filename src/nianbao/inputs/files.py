@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
+from nianbao import links
 from nianbao.errors import DataError, did_you_mean
 from nianbao.inputs import dates, printable, snapshot
 from nianbao.inputs.cells import MAX_DIGITS, Cell, Place, read_cell, shown
-from nianbao.publish import links
 
 # The limits of what clerk data needs (README "校验与常见错误"); the file size limit is `snapshot.MAX_BYTES`,
 # the digits of a number `cells.MAX_DIGITS`.

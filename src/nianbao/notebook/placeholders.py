@@ -17,7 +17,7 @@ from nianbao.notebook.narrative import (
     subheads,
 )
 from nianbao.notebook.preprocessor import NotebookPreprocessor
-from nianbao.publish.tags import DATE_KEY
+from nianbao.notebook.tags import DATE_KEY
 
 # A part of the agency's prose that only says there is nothing to report (无。/ 无其他需要报告的事项。):
 # `prose_says_nothing.<part>` lets the template state the format's own facts in that section alone, so

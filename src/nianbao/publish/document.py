@@ -28,8 +28,8 @@ from mistune.plugins import import_plugin
 from nianbao.drawing import outputs
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Table
+from nianbao.notebook.tags import DATE_KEY, REVIEW_TAG
 from nianbao.publish.pages import markdown_plugins
-from nianbao.publish.tags import DATE_KEY, REVIEW_TAG
 
 # The template's HTML blocks that carry parts of the document (class → role); any other HTML block is
 # a bug of the template, since an exporter could not show it.

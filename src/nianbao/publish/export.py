@@ -16,10 +16,10 @@ from jinja2 import pass_context
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
+from nianbao.notebook.tags import REVIEW_TAG as REVIEW_TAG  # its name here since the HTML was all
 from nianbao.paths import TEMPLATES_DIR
 from nianbao.publish import pages, pdf, word
 from nianbao.publish.document import Document, from_notebook
-from nianbao.publish.tags import REVIEW_TAG as REVIEW_TAG  # its name here since the HTML was all
 
 
 class ReportExporter(HTMLExporter):

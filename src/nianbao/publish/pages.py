@@ -21,8 +21,8 @@ import nh3
 from markupsafe import Markup
 from mistune.plugins import import_plugin
 
+from nianbao import links
 from nianbao.paths import TEMPLATES_DIR
-from nianbao.publish import links
 
 LANGUAGE = "zh-CN"  # the frame is our own template (page.html.j2), so the full tag, not nbconvert's "zh"
 CSS = TEMPLATES_DIR / "nianbao" / "report.css"

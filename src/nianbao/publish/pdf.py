@@ -21,12 +21,12 @@ import typst
 from fontTools.ttLib import TTFont
 
 from nianbao import fonts as cjk
+from nianbao import links
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Cell, Table
 from nianbao.errors import DataError
 from nianbao.inputs import printable
 from nianbao.paths import TEMPLATES_DIR
-from nianbao.publish import links
 from nianbao.publish.document import Block, Document, Heading, Items, Paragraph, Span
 
 TEMPLATE = TEMPLATES_DIR / "pdf" / "document.typ"

@@ -37,9 +37,10 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
+from nianbao import links
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Cell, Table
-from nianbao.publish import links, stable_zip, word_styles
+from nianbao.publish import stable_zip, word_styles
 from nianbao.publish.document import Block, Document, Heading, Items, Paragraph, Span
 from nianbao.publish.word_styles import Role
 
