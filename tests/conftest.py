@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -56,3 +57,16 @@ def project_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def project(project_dir: Path) -> Project:
     return Project(project_dir)
+
+
+def run_cli(root: Path, *args: str, seconds: int = 60) -> subprocess.CompletedProcess[str]:
+    """`nianbao ARGS` in `root`, as the Makefile runs it, without NIANBAO_DEBUG (a user error is its
+    message); a hang fails after `seconds` (a limit, not a speed assertion)."""
+    return subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        env={**os.environ, "NIANBAO_DEBUG": ""},
+    )

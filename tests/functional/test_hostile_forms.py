@@ -8,7 +8,7 @@
 - `make collect` lists every file it skips and why; skipped files do not change its exit status; a folder
   with no form at all is an error.
 
-Each run ends within `SECONDS` (a hang or a memory blow-up fails it), prints no traceback, and leaves
+Each run ends within a minute (a hang or a memory blow-up fails it), prints no traceback, and leaves
 `data/`, `params/`, `notebooks/` and `output/` as they were but for what it should place or record.
 """
 
@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -29,10 +28,10 @@ from nianbao.forms.hand_out import form_format, write_form
 from nianbao.inputs.load import load_any_year
 from nianbao.inputs.sheet_layout import META_SHEET, workbook_layout
 from nianbao.paths import Project
+from tests.conftest import run_cli
 from tests.functional.test_hostile_input import entries
 from tests.hostile_xlsx import CASES, Case, oversized
 
-SECONDS = 60
 FORM = "data/shili/2026/figures.xlsx"  # a year not on file: collect may place it
 CHECK_RECORD = "output/shili"  # where `make check` records what it found
 HOSTILE_NAMES = {  # category names that a spreadsheet would take for formulas
@@ -43,15 +42,7 @@ HOSTILE_NAMES = {  # category names that a spreadsheet would take for formulas
 }
 
 
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=SECONDS,  # a hang (a FIFO read, a zip bomb inflated) fails here
-        env={**os.environ, "NIANBAO_DEBUG": ""},
-    )
+run = run_cli  # the one way these tests run the command line (tests/conftest.py)
 
 
 def blank_form(root: Path) -> bytes:

@@ -1,5 +1,5 @@
 """Hostile links, text no output can carry and an output that is a folder (issue 24), run as a clerk runs
-them: the CLI in a process, each within `SECONDS`.
+them: the CLI in a process, each within a minute (`run_cli`).
 
 Links: a narrative, a category name and a profile field holding `javascript:`, `file:`, `data:`, relative and
 empty links, in an agency's report and in the district summary; every page, PDF and Word file written links
@@ -9,9 +9,6 @@ status 1, no traceback, and `data/`, `params/`, `notebooks/` and the last good `
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -20,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests import pdf_text, word_reading
-from tests.functional.test_hostile_input import SECONDS, entries, replace
+from tests.conftest import run_cli
+from tests.functional.test_hostile_input import entries, replace
 
 FIGURES = "data/minzheng/2017/figures.yaml"
 PROFILE = "params/minzheng.yaml"
@@ -38,15 +36,7 @@ OFFICE = "[办公室](file:///etc/passwd)"
 NAME = "[三元区民政局](../../../etc/passwd)"
 
 
-def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=SECONDS,  # a hang fails here
-        env={**os.environ, "NIANBAO_DEBUG": ""},
-    )
+cli = run_cli  # the one way these tests run the command line (tests/conftest.py)
 
 
 def inject_links(root: Path) -> None:

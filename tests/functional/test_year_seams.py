@@ -8,10 +8,8 @@ writes every form it can."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -21,21 +19,13 @@ from nianbao.formats import format_for_year
 from nianbao.inputs.sheet_layout import workbook_layout
 from nianbao.paths import Project
 from nianbao.year import written
+from tests.conftest import run_cli
 from tests.functional.test_hostile_input import entries
 
-SECONDS = 60
 RECORD = written.RECORD
 
 
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=SECONDS,  # a hang fails here
-        env={**os.environ, "NIANBAO_DEBUG": ""},
-    )
+run = run_cli  # the one way these tests run the command line (tests/conftest.py)
 
 
 def ok(done: subprocess.CompletedProcess[str]) -> list[str]:
