@@ -116,22 +116,20 @@ format: $(DEV_STAMP) ## 自动格式化代码 / format the code with ruff
 	$(BIN)/ruff check --fix src tests benchmarks
 
 lab: $(DEV_STAMP) ## 用 JupyterLab 打开项目，编辑模板中的文字 / open JupyterLab on the project
-	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root) notebooks/annual_report.ipynb
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root) notebooks/annual_report.ipynb notebooks/district_summary.ipynb
 
-# The template is two files that jupytext pairs (notebooks/jupytext.toml): the .md people edit and
-# review, and the .ipynb papermill runs. `jupytext --sync` takes the cells from the newer file and keeps
-# the .ipynb's cell ids; touching the .md first makes the direction the target's, not the files' dates
-# (a checkout changes those). The .ipynb is written only if it changes (else the batch would rebuild
-# every report).
-TEMPLATE_MD := notebooks/annual_report.md
-TEMPLATE_IPYNB := notebooks/annual_report.ipynb
-sync: $(STAMP) ## 编辑 .md 之后：按 notebooks/annual_report.md 更新 .ipynb / rewrite the template .ipynb from its .md
-	@test -f $(TEMPLATE_MD) || { echo "错误：找不到 $(TEMPLATE_MD)；运行 make sync-md 由 .ipynb 生成它" >&2; exit 1; }
-	@touch $(TEMPLATE_MD)
-	$(BIN)/jupytext --sync $(TEMPLATE_MD)
+# Each template (the report's and the district summary's) is two files that jupytext pairs
+# (notebooks/jupytext.toml): the .md people edit and review, and the .ipynb papermill runs.
+# `jupytext --sync` takes the cells from the newer file and keeps the .ipynb's cell ids; touching the .md
+# first makes the direction the target's, not the files' dates (a checkout changes those). The .ipynb is
+# written only if it changes (else the batch would rebuild every report).
+TEMPLATES := notebooks/annual_report notebooks/district_summary
+sync: $(STAMP) ## 编辑 .md 之后：按 notebooks/ 中的 .md 更新 .ipynb（报告和汇总报告的模板）/ rewrite the templates' .ipynb from their .md
+	@for t in $(TEMPLATES); do test -f $$t.md || { echo "错误：找不到 $$t.md；运行 make sync-md 由 .ipynb 生成它" >&2; exit 1; }; done
+	@for t in $(TEMPLATES); do touch $$t.md && $(BIN)/jupytext --sync $$t.md || exit 1; done
 
-sync-md: $(STAMP) ## 在 JupyterLab 以外改了 .ipynb 之后：按 .ipynb 更新 .md / rewrite the template .md from its .ipynb
-	$(BIN)/jupytext --to md:myst $(TEMPLATE_IPYNB)
+sync-md: $(STAMP) ## 在 JupyterLab 以外改了 .ipynb 之后：按 .ipynb 更新 .md / rewrite the templates' .md from their .ipynb
+	@for t in $(TEMPLATES); do $(BIN)/jupytext --to md:myst $$t.ipynb || exit 1; done
 
 # Both locks from pyproject.toml; each output file is read as preferences, so existing pins stay unless a
 # requirement moved. The runtime set includes the build requirement (setuptools: `make setup` installs

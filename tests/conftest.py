@@ -6,8 +6,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import nbformat
 import pytest
 
 from nianbao.paths import Project
@@ -70,3 +74,41 @@ def run_cli(root: Path, *args: str, seconds: int = 60) -> subprocess.CompletedPr
         timeout=seconds,
         env={**os.environ, "NIANBAO_DEBUG": ""},
     )
+
+
+@dataclass(frozen=True)
+class BuiltSummary:
+    """A district summary built by the driver: its project, the build, its executed notebook as published
+    (`export.FinishedNotebook`) and its figures (`figures.district.District`)."""
+
+    project: Project
+    built: Any
+    notebook: Any
+    district: Any
+
+
+Summaries = Callable[[int], BuiltSummary]
+
+
+@pytest.fixture(scope="session")
+def summaries(tmp_path_factory: pytest.TempPathFactory) -> Summaries:
+    """The sample project's district summary of a year, built once per session (a kernel runs its template
+    notebook); tests read it, never change it."""
+    from nianbao import build
+    from nianbao.figures.district import District
+    from nianbao.publish.export import FinishedNotebook
+    from nianbao.year import state
+
+    project = Project(copy_project(tmp_path_factory.mktemp("summaries") / "project"))
+    made: dict[int, BuiltSummary] = {}
+
+    def summary(year: int) -> BuiltSummary:
+        if year not in made:
+            agencies = state.summed_agencies(project, year)
+            built = build.build_summary(project, year, agencies)
+            notebook = nbformat.read(built.notebook, as_version=4)  # type: ignore[no-untyped-call]
+            district = District.derive(project, year, agencies)
+            made[year] = BuiltSummary(project, built, FinishedNotebook(notebook), district)
+        return made[year]
+
+    return summary

@@ -1,26 +1,29 @@
 """The driver: one function that reads as the pipeline, data → checked model → derived figures →
-executed notebook → HTML. The CLI and the tests call it; the Makefile calls the CLI."""
+executed notebook → HTML, PDF, Word; the district summary goes the same way from the agencies' sum. The
+CLI, the batch and the tests call it; the Makefile calls the CLI."""
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from nianbao.figures.derived import Figures
+from nianbao.figures.district import District
 from nianbao.inputs import snapshot
 from nianbao.inputs.load import load_agency_year
 from nianbao.inputs.model import AgencyYear
 from nianbao.inputs.snapshot import Snapshot
 from nianbao.notebook import paired, pipeline, runtime
-from nianbao.notebook.execute import dumps, execute
+from nianbao.notebook.execute import Run, dumps, execute
 from nianbao.notebook.tags import REVIEW_TAG
 from nianbao.paths import Project
+from nianbao.publish import export
 from nianbao.publish.atomic import publish
-from nianbao.publish.export import export_all
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Built:
 
 
 def build_report(project: Project, agency: str, year: int, km: Any = None) -> Built:
-    """Build `output/<agency>/<year>/report.{ipynb,html}`.
+    """Build `output/<agency>/<year>/report.{ipynb,html,…}`.
 
     1. Load and check the agency's files (the checked model) — before any kernel starts. Every input is
        read once, into the build's snapshot: all later steps, the kernel's included, use those bytes.
@@ -60,26 +63,82 @@ def build_report(project: Project, agency: str, year: int, km: Any = None) -> Bu
     `km`: a kernel manager whose kernel is already starting in the project root (the batch's pool);
     by default a fresh kernel is started. Either way the kernel runs this one report only.
     """
+    run = Run(project.template, {"agency": agency, "year": year}, project.failed_notebook(agency, year))
     with snapshot.recording(project.root) as inputs:
         model = load_agency_year(project, agency, year)
         figures = Figures.derive(model)
         template = prepare_template(project, figures)
-        # The working folder is in this process's runtime folder, which the next run sweeps if killed.
-        with runtime.temp_space(), tempfile.TemporaryDirectory(prefix="work-", dir=runtime.folder()) as work:
-            executed = execute(project, agency, year, Path(work), template, inputs, km=km)
-    notebook = finish(project, executed, project.report_notebook(agency, year), model, inputs)
-    files = {project.report_file(agency, year, name): data for name, data in export_all(notebook).items()}
+        executed = execute_in_work_folder(project, run, template, inputs, km)
+    evidence = (run.failed, project.failure_log(agency, year))
+    published = Destination(project.report_notebook(agency, year), export.REPORT, evidence)
+    return finish_and_publish(project, run, executed, published, figures, model.warnings, inputs)
+
+
+def build_summary(project: Project, year: int, agencies: Sequence[str], km: Any = None) -> Built:
+    """Build `output/_district/<year>/summary.{ipynb,html,…}`, the district summary of `agencies`, by the
+    report's steps: its template is `notebooks/district_summary.ipynb`, its figures the agencies' sum
+    (`figures.district`), its reviewers' cell lists every agency's warnings too."""
+    run = Run(
+        project.summary_template,
+        {"year": year, "agencies": list(agencies)},
+        project.summary_failed_notebook(year),
+    )
+    with snapshot.recording(project.root) as inputs:
+        district = District.derive(project, year, agencies)
+        template = prepare_summary_template(project, district)
+        executed = execute_in_work_folder(project, run, template, inputs, km)
+    evidence = (run.failed, project.summary_failure_log(year))
+    published = Destination(project.summary_notebook(year), export.SUMMARY, evidence)
+    return finish_and_publish(project, run, executed, published, district.figures, district.warnings, inputs)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a build publishes: its executed notebook, the stem (`report`, `summary`) of the files exported
+    beside it, and the evidence of an earlier failure (its notebook and error log) that success removes."""
+
+    notebook: Path
+    stem: str
+    evidence: tuple[Path, ...]
+
+    @property
+    def folder(self) -> Path:
+        return self.notebook.parent
+
+
+def execute_in_work_folder(project: Project, run: Run, template: Any, inputs: Snapshot, km: Any) -> Any:
+    """Step 4, in a private working folder in this process's runtime folder (which the next run sweeps if
+    this one is killed)."""
+    with runtime.temp_space(), tempfile.TemporaryDirectory(prefix="work-", dir=runtime.folder()) as work:
+        return execute(project, run, Path(work), template, inputs, km=km)
+
+
+def finish_and_publish(
+    project: Project,
+    run: Run,
+    executed: Any,
+    published: Destination,
+    figures: Figures,
+    warnings: tuple[str, ...],
+    inputs: Snapshot,
+) -> Built:
+    """Steps 5 to 7, the same for a report and the summary."""
+    notebook = finish(
+        project, executed, run.template, published.notebook, warnings, provenance(figures.model, inputs)
+    )
+    made = export.made(published.stem, export.FinishedNotebook(notebook))
+    files = {published.folder / name: data for name, data in made.items()}
     built = Built(
-        project.report_notebook(agency, year),
-        project.report_html(agency, year),
-        model.warnings,
+        published.notebook,
+        published.folder / f"{published.stem}.html",
+        warnings,
         figures,
         inputs,
         tuple(files),
     )
     publish({built.notebook: dumps(notebook), **files})
-    project.failed_notebook(agency, year).unlink(missing_ok=True)  # evidence of a failure now fixed
-    project.failure_log(agency, year).unlink(missing_ok=True)
+    for evidence in published.evidence:  # of a failure now fixed
+        evidence.unlink(missing_ok=True)
     return built
 
 
@@ -102,19 +161,37 @@ def prepare_template(project: Project, figures: Figures) -> Any:
     .md); messages name the template or the agency's narrative file."""
     model = figures.model
     narrative = project.narrative(model.profile.slug, model.year)
-    template = paired.read_template(project)
+    template = paired.read_template(project, project.template)
     where, prose_where = project.relative(project.template), project.relative(narrative)
     return pipeline.apply(template, pipeline.before_execution(figures, where, prose_where))
 
 
-def finish(project: Project, executed: Any, published: Path, model: AgencyYear, inputs: Snapshot) -> Any:
+def prepare_summary_template(project: Project, district: District) -> Any:
+    """Step 3 for the summary: its template, its placeholders from the district's figures and its own."""
+    template = paired.read_template(project, project.summary_template)
+    where = project.relative(project.summary_template)
+    prose_where = project.relative(project.summary_narrative(district.figures.model.year))
+    steps = pipeline.before_execution(
+        district.figures, where, prose_where, extra=district.context(), title=district.title
+    )
+    return pipeline.apply(template, steps)
+
+
+def finish(
+    project: Project,
+    executed: Any,
+    template: Path,
+    published: Path,
+    warnings: tuple[str, ...],
+    provenance: dict[str, Any],
+) -> Any:
     """Step 5: the executed notebook as published at `published` (and as every export is made from)."""
     preprocessors = pipeline.after_execution(
-        input_path=project.relative(project.template),
+        input_path=project.relative(template),
         output_path=project.relative(published),
-        warnings=model.warnings,
+        warnings=warnings,
         review_tag=REVIEW_TAG,
-        provenance=provenance(model, inputs),
+        provenance=provenance,
     )
     return pipeline.apply(executed, preprocessors)
 

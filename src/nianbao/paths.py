@@ -41,7 +41,13 @@ class Project:
 
     @property
     def template(self) -> Path:
+        """The report's template notebook."""
         return self.root / "notebooks" / "annual_report.ipynb"
+
+    @property
+    def summary_template(self) -> Path:
+        """The district summary's template notebook."""
+        return self.root / "notebooks" / "district_summary.ipynb"
 
     def profile(self, agency: str) -> Path:
         return self.root / "params" / f"{agency}.yaml"
@@ -148,6 +154,13 @@ class Project:
     def summary_file(self, year: int, name: str) -> Path:
         """A file of the district summary (`publish.export.OUTPUTS`)."""
         return self.output_dir(SUMMARY, year) / name
+
+    def summary_notebook(self, year: int) -> Path:
+        """The summary's executed notebook, kept for review."""
+        return self.summary_file(year, "summary.ipynb")
+
+    def summary_failed_notebook(self, year: int) -> Path:
+        return self.output_dir(SUMMARY, year) / "failed" / "summary.ipynb"
 
     def summary_record(self, year: int) -> Path:
         return self.output_dir(SUMMARY, year) / BUILD_RECORD

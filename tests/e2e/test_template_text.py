@@ -111,7 +111,7 @@ def test_saving_in_jupyterlab_writes_both_files(project: Project) -> None:
     manager.save({"type": "notebook", "content": notebook}, IPYNB)
 
     assert "全年共现场接待" in (project.root / MD).read_text(encoding="utf-8")
-    template = paired.read_template(project)
+    template = paired.read_template(project, project.template)
     assert [cell.id for cell in template.cells] == [
         cell.id
         for cell in nbformat.read(ROOT / IPYNB, as_version=4).cells  # type: ignore[no-untyped-call]

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.batch import summary
 from nianbao.figures import numbers
-from nianbao.paths import Project
-from nianbao.publish import export
+from tests.conftest import Summaries
 
 pytestmark = [
     pytest.mark.slow,
@@ -23,10 +21,10 @@ pytestmark = [
 ]
 
 
-def test_libreoffice_opens_the_word_file_of_a_summary(project: Project, tmp_path: Path) -> None:
-    content = summary.summarise(project, 2025)
+def test_libreoffice_opens_the_word_file_of_a_summary(summaries: Summaries, tmp_path: Path) -> None:
+    made = summaries(2025)
     saved = tmp_path / "summary.docx"
-    saved.write_bytes(export.OUTPUTS["docx"](content))
+    shutil.copy(made.project.summary_file(2025, "summary.docx"), saved)
     profile = (tmp_path / "profile").as_uri()  # its own profile: other LibreOffice runs may be open
     command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
     subprocess.run(
@@ -39,9 +37,10 @@ def test_libreoffice_opens_the_word_file_of_a_summary(project: Project, tmp_path
         text=True,
     ).stdout
     squeezed = "".join(text.split())
-    assert "".join(content.title.split()) in squeezed
+    district = made.district
+    assert "".join(district.title.split()) in squeezed
     assert "申请人情况" in squeezed and "法人或其他组织" in squeezed  # table 三's merged header cells
-    key, heading = content.columns[0]
+    key, heading = district.figures.model.format.summary.breakdown[0]
     assert f"{''.join(heading.split())}" in squeezed
-    assert numbers.count(int(content.figures.values[key])) in squeezed  # the breakdown's district total
+    assert numbers.count(int(district.figures.values[key])) in squeezed  # the breakdown's district total
     assert "—1—" in squeezed and "—2—" in squeezed  # the PAGE field, on the first two pages

@@ -24,7 +24,7 @@ def built(project: Project, job: plan.Job, names: tuple[str, ...] = ("report.ipy
     """What a successful build leaves, without a kernel: its files (empty) and its records."""
     with snapshot.recording(project.root) as inputs:
         figures = Figures.derive(load_agency_year(project, job.agency, job.year))
-        read_template(project)
+        read_template(project.template)
     files = [project.report_file(job.agency, job.year, name) for name in names]
     for path in files:
         write_atomic(path, b"")

@@ -12,15 +12,14 @@ import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook
 
 from nianbao import fonts, links
-from nianbao.batch import summary
 from nianbao.drawing import charts
 from nianbao.figures import numbers
 from nianbao.inputs import dates
 from nianbao.notebook.tags import DATE_KEY
-from nianbao.paths import Project
 from nianbao.publish import export, pdf, word
 from nianbao.publish.document import Document, Paragraph, Span, from_notebook
 from tests import word_reading
+from tests.conftest import Summaries
 from tests.pdf_text import reader
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "nianbao"
@@ -122,18 +121,6 @@ def test_no_output_reads_a_date_out_of_text() -> None:
 # ---------------------------------------------------------------- the table of output kinds
 
 
-@pytest.fixture(scope="module")
-def district(project_module: Project) -> summary.Summary:
-    return summary.summarise(project_module, 2017)
-
-
-@pytest.fixture(scope="module")
-def project_module(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    from tests.conftest import copy_project
-
-    return Project(copy_project(tmp_path_factory.mktemp("one-home") / "project"))
-
-
 def test_every_output_kind_is_made_for_reports_and_summaries_alike() -> None:
     assert export.file_names(export.REPORT) == ["report.html", "report.pdf", "report.docx"]
     assert export.file_names(export.SUMMARY) == ["summary.html", "summary.pdf", "summary.docx"]
@@ -141,8 +128,9 @@ def test_every_output_kind_is_made_for_reports_and_summaries_alike() -> None:
 
 
 def test_a_new_output_kind_is_one_entry_and_both_make_it(
-    district: summary.Summary, monkeypatch: pytest.MonkeyPatch
+    summaries: Summaries, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    district = summaries(2017).district
     made: list[str] = []
 
     def text(source: Any) -> bytes:
@@ -156,19 +144,23 @@ def test_a_new_output_kind_is_one_entry_and_both_make_it(
     signature = '<div class="signature">某局<br>2018年1月30日</div>'
     notebook.cells.append(new_markdown_cell(signature))
     reports = export.made(export.REPORT, export.FinishedNotebook(notebook))
-    summaries = export.made(export.SUMMARY, district)
+    summary = export.made(export.SUMMARY, summaries(2017).notebook)
     assert list(reports) == ["report.html", "report.pdf", "report.docx", "report.txt"]
-    assert list(summaries) == ["summary.html", "summary.pdf", "summary.docx", "summary.txt"]
+    assert list(summary) == ["summary.html", "summary.pdf", "summary.docx", "summary.txt"]
     assert reports["report.txt"] == "某局年报\n某局\n2018年1月30日".encode()
-    assert summaries["summary.txt"].decode("utf-8").startswith(district.title)
+    assert summary["summary.txt"].decode("utf-8").startswith(district.title)
     assert made == ["某局年报", district.title]
 
 
-def test_a_summarys_files_are_its_page_and_its_document(district: summary.Summary) -> None:
-    files = export.made(export.SUMMARY, district)
-    assert files["summary.html"] == summary.render_page(district)
-    assert files["summary.docx"] == word.to_docx(summary.document(district))
+def test_a_summary_is_a_notebook_made_by_the_reports_driver(summaries: Summaries) -> None:
+    """No second pipeline: the summary's files are its executed notebook's, by the one table of outputs;
+    there is no page template or document builder of its own."""
+    made = summaries(2017)
+    files = export.made(export.SUMMARY, made.notebook)
+    assert made.built.html.read_bytes() == files["summary.html"] == export.to_html(made.notebook.notebook)
     document = reader(files["summary.pdf"])
-    assert document.metadata["/Author"] == district.office
-    created = district.date
-    assert document.metadata["/CreationDate"] == f"D:{created:%Y%m%d}000000Z"
+    figures = made.district.figures
+    assert document.metadata["/Author"] == figures.model.profile.name
+    assert document.metadata["/CreationDate"] == f"D:{figures.model.current.date:%Y%m%d}000000Z"
+    assert not (SOURCE / "templates" / "pages" / "summary.html.j2").exists()
+    assert sources_containing(r"def (render_page|summarise)\b") == []

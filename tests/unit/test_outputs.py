@@ -108,10 +108,3 @@ def test_a_table_of_a_newer_nianbao_is_not_guessed_at(figures: Figures) -> None:
     data[MIMETYPE]["version"] = 2
     with pytest.raises(ValueError, match=r"expected schema .nianbao\.table. version 1"):
         outputs.pieces(notebook(data))
-
-
-def test_the_summarys_charts_carry_no_png(figures: Figures) -> None:
-    """The district summary is a page, not a notebook: its charts skip the PNG, not the SVG."""
-    page_only = Report(figures, png=False).category_chart()
-    assert set(page_only.data) == {"text/plain", "image/svg+xml"}
-    assert page_only.shown() == Report(figures).category_chart().shown()

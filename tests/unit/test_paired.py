@@ -34,7 +34,7 @@ IPYNB_NEWER = (
 
 
 def test_the_committed_template_and_its_text_form_agree() -> None:
-    template = paired.read_template(Project(ROOT))
+    template = paired.read_template(Project(ROOT), Project(ROOT).template)
     text = jupytext.read(ROOT / MD, fmt=paired.TEXT_FORMAT)
     assert [(c.cell_type, c.source, c.metadata) for c in text.cells] == [
         (c.cell_type, c.source, c.metadata) for c in template.cells
@@ -79,7 +79,7 @@ def make_newer(project: Project, newer: str) -> None:
 
 def message(project: Project) -> str:
     with pytest.raises(TemplateError) as caught:
-        paired.read_template(project)
+        paired.read_template(project, project.template)
     return caught.value.render()
 
 
@@ -175,7 +175,7 @@ def test_an_edit_saved_in_both_files_is_fine(project: Project) -> None:
     edit_template(
         project, lambda nb: setattr(nb.cells[3], "source", nb.cells[3].source.replace("引言", "前言"))
     )
-    assert "## 前言" in paired.read_template(project).cells[3].source
+    assert "## 前言" in paired.read_template(project, project.template).cells[3].source
 
 
 def test_outputs_and_other_metadata_only_in_the_notebook_do_not_count(project: Project) -> None:
@@ -183,7 +183,7 @@ def test_outputs_and_other_metadata_only_in_the_notebook_do_not_count(project: P
     notebook = nbformat.read(project.template, as_version=4)  # type: ignore[no-untyped-call]
     notebook.metadata["language_info"]["version"] = "3.11.9"
     notebook.cells[1].metadata["execution"] = {"iopub.status.idle": "2026-01-01T00:00:00Z"}
-    paired.check_paired(project, notebook)
+    paired.check_paired(project, notebook, project.template)
 
 
 def no_kernel(*args: Any, **kwargs: Any) -> Any:

@@ -11,12 +11,11 @@ from dataclasses import replace
 
 import pytest
 
-from nianbao.batch import summary
 from nianbao.drawing.table_model import Cell, Table
 from nianbao.errors import DataError
-from nianbao.paths import Project
 from nianbao.publish import export, pdf
 from nianbao.publish.document import Document, Heading, Items, Paragraph, Span
+from tests.conftest import Summaries
 from tests.pdf_text import fonts, in_order, pages_text, reader, squeezed
 
 A4 = (595.28, 841.89)  # points
@@ -138,13 +137,14 @@ def test_a_changed_word_changes_the_pdf(plain: bytes) -> None:
 
 
 @pytest.mark.parametrize("year", [2017, 2025])
-def test_the_summary_pdf_says_what_its_document_says(project: Project, year: int) -> None:
-    content = summary.summarise(project, year)
-    document = summary.document(content)
-    text = "".join(pages_text(export.OUTPUTS["pdf"](content)))
+def test_the_summary_pdf_says_what_its_document_says(summaries: Summaries, year: int) -> None:
+    made = summaries(year)
+    document = made.notebook.document()
+    text = "".join(pages_text(export.OUTPUTS["pdf"](made.notebook)))
     assert in_order([document.title, *(h.text for h in document.headings)], text) == []
-    assert in_order([heading for _, heading in content.columns], text) == []  # every column of the breakdown
-    assert in_order([part.model.profile.name for part in content.parts], text) == []
+    columns = made.district.figures.model.format.summary.breakdown
+    assert in_order([heading for _, heading in columns], text) == []  # every column of the breakdown
+    assert in_order([part.model.profile.name for part in made.district.parts], text) == []
     assert in_order(list(document.signature), text) == []
 
 

@@ -14,6 +14,7 @@ from nianbao import build
 from nianbao.errors import TemplateError
 from nianbao.figures.derived import Figures
 from nianbao.notebook import pipeline
+from nianbao.notebook.execute import Run
 from nianbao.paths import Project
 from tests.templates import replace_in_cell
 
@@ -99,9 +100,8 @@ def test_a_wrong_placeholder_stops_the_build_before_any_kernel(
 def test_the_build_runs_the_prepared_template(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     ran: list[Any] = []
 
-    def fake_execute(
-        project: Project, agency: str, year: int, work_dir: Path, template: Any, inputs: Any, km: Any
-    ) -> Any:
+    def fake_execute(project: Project, run: Run, work_dir: Path, template: Any, inputs: Any, km: Any) -> Any:
+        assert run.parameters == {"agency": "minzheng", "year": 2017} and run.template == project.template
         ran.append(template)
         raise TemplateError("stop here")
 

@@ -25,7 +25,7 @@ def fake_build(project: Project, job: plan.Job) -> None:
     read (the loader's reads and the template's)."""
     with snapshot.recording(project.root) as inputs:
         figures = Figures.derive(load_agency_year(project, job.agency, job.year))
-        read_template(project)
+        read_template(project.template)
     html, notebook = project.report_html(job.agency, job.year), project.report_notebook(job.agency, job.year)
     write_atomic(html, b"<html></html>")
     write_atomic(notebook, b"{}")
@@ -143,7 +143,7 @@ def test_a_report_missing_any_file_its_record_lists_is_rebuilt(project: Project)
     job = plan.Job("minzheng", 2017)
     with snapshot.recording(project.root) as inputs:
         figures = Figures.derive(load_agency_year(project, job.agency, job.year))
-        read_template(project)
+        read_template(project.template)
     notebook = project.report_notebook(job.agency, job.year)
     exports = tuple(project.report_file(job.agency, job.year, name) for name in ("report.html", "report.x"))
     for path in (notebook, *exports):

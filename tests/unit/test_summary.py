@@ -1,4 +1,6 @@
-"""The district summary adds up the agencies: totals, categories, 历年累计 and the breakdown."""
+"""The district summary adds up the agencies: totals, categories, 历年累计 and the breakdown
+(`figures.district`, `drawing.breakdown`). Its notebook, page and documents:
+tests/e2e/test_summary_notebook.py."""
 
 from __future__ import annotations
 
@@ -8,25 +10,29 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.batch import summary
-from nianbao.drawing.chart_model import Chart
-from nianbao.drawing.table_model import Table
+from nianbao.drawing import breakdown
 from nianbao.errors import DataError
-from nianbao.figures import numbers
 from nianbao.figures.derived import Figures
+from nianbao.figures.district import District
 from nianbao.paths import Project
+from nianbao.report import Summary
+from nianbao.year import state
 
 YEAR = 2017
 
 
+def summed(project: Project, year: int) -> District:
+    return District.derive(project, year, state.summed_agencies(project, year))
+
+
 @pytest.fixture
 def parts(project: Project) -> list[Figures]:
-    return summary.load_parts(project, YEAR)
+    return list(summed(project, YEAR).parts)
 
 
 @pytest.fixture
-def district(project: Project, parts: list[Figures]) -> Figures:
-    return Figures.derive(summary.district_model(project, YEAR, parts))
+def district(project: Project) -> Figures:
+    return summed(project, YEAR).figures
 
 
 def test_every_agency_with_data_for_the_year_is_included(project: Project, parts: list[Figures]) -> None:
@@ -57,33 +63,23 @@ def test_amounts_stay_exact(parts: list[Figures], district: Figures) -> None:
     assert collected == sum(part.model.current.values["fees.collected"] for part in parts)
 
 
-def test_the_page_shows_the_breakdown_and_the_district_text(project: Project, parts: list[Figures]) -> None:
-    page = summary.render_page(summary.summarise(project, YEAR)).decode("utf-8")
-    assert "<title>示例区2017年政府信息公开工作年度报告（汇总）</title>" in page
-    for part in parts:
-        assert f"<td>{part.model.profile.name}</td>" in page
-    total = sum(part.line("active.total").value for part in parts)
-    assert f"共主动公开政府信息{total}条" in page
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
-
-
 def test_a_missing_district_narrative_is_named(project: Project) -> None:
     project.summary_narrative(YEAR).unlink()
     with pytest.raises(DataError, match=r"data/_district/2017/narrative\.md"):
-        summary.render_page(summary.summarise(project, YEAR))
+        summed(project, YEAR)
 
 
 def test_a_year_without_data_is_refused(project: Project) -> None:
     with pytest.raises(DataError, match="没有任何机关有 2015 年度的数据"):
-        summary.load_parts(project, 2015)
+        summed(project, 2015)
 
 
 def test_a_national_year_sums_every_cell_of_tables_two_three_and_four(project: Project) -> None:
     """A second agency with the same files as the sample one: every figure of the district doubles."""
     shutil.copy(project.profile("shili"), project.root / "params" / "shili-copy.yaml")
     shutil.copytree(project.agency_dir("shili"), project.agency_dir("shili-copy"))
-    parts = summary.load_parts(project, 2025)
-    district = Figures.derive(summary.district_model(project, 2025, parts))
+    both = summed(project, 2025)
+    parts, district = both.parts, both.figures
     agency = parts[0].values
     assert set(district.values) == set(agency)
     for key, value in agency.items():
@@ -91,18 +87,11 @@ def test_a_national_year_sums_every_cell_of_tables_two_three_and_four(project: P
     assert district.changes  # the previous year is summed too, for the year-on-year figures
 
 
-def test_the_national_page_draws_the_templates_tables(project: Project) -> None:
-    page = summary.render_page(summary.summarise(project, 2025)).decode("utf-8")
-    assert "<title>示例区2025年政府信息公开工作年度报告（汇总）</title>" in page
-    assert "（七）总计" in page and "行政复议" in page
-    assert "全区共新收政府信息公开申请" in page
-
-
 def test_the_breakdown_is_a_table_model_one_row_per_agency_and_the_sum(
     project: Project, parts: list[Figures], district: Figures
 ) -> None:
-    columns = summary.breakdown_columns(district.model.format)
-    table = summary.breakdown_table(columns, district, parts)
+    columns = district.model.format.summary.breakdown
+    table = breakdown.breakdown_table(district, parts)
     assert [cell.text for cell in table.head[0]] == ["机关", *(heading for _, heading in columns)]
     assert [row[0].text for row in table.body] == [part.model.profile.name for part in parts]
     (total,) = table.foot
@@ -113,9 +102,9 @@ def test_the_breakdown_is_a_table_model_one_row_per_agency_and_the_sum(
 
 def test_the_summary_draws_what_its_format_defines(project: Project) -> None:
     """The pieces follow the format definition's parts: pre2019's categories and 附表, national 二三四."""
-    old = summary.summarise(project, YEAR).drawn(png=False)
+    old = Summary(summed(project, YEAR)).drawn()
     assert [output.shown().count("<table") for output in old] == [1, 0, 1]
-    drawn = [output.shown() for output in summary.summarise(project, 2025).drawn(png=False)]
+    drawn = [output.shown() for output in Summary(summed(project, 2025)).drawn()]
     assert [re.findall(r'class="nb-table nb-(\w+)[" ]|<svg', piece) for piece in drawn] == [
         ["active"],
         ["applications"],
@@ -124,30 +113,10 @@ def test_the_summary_draws_what_its_format_defines(project: Project) -> None:
     ]
 
 
-def test_the_summarys_document_says_what_its_page_says_in_the_same_order(project: Project) -> None:
-    content = summary.summarise(project, 2025)
-    page = summary.render_page(content).decode("utf-8")
-    found = summary.document(content)
-    assert found.title == content.title and found.signature == (content.office, numbers.date(content.date))
-    assert found.date == content.date == content.figures.model.current.date
-    headings = [heading.text for heading in found.headings]
-    assert headings == re.findall(r"<h[23]>(.*?)</h[23]>", page)
-    tables = [block for block in found.blocks if isinstance(block, Table)]
-    assert [table.id for table in tables][-1] == "breakdown"
-    assert all(cell.text in page for table in tables for row in table.rows for cell in row)
-    charts = [block for block in found.blocks if isinstance(block, Chart)]
-    assert charts and all(chart.png and chart.png.startswith(b"\x89PNG") for chart in charts)
-
-
 def test_an_agency_without_an_opening_balance_makes_the_district_sum_partial(project_dir: Path) -> None:
     project = Project(project_dir)
-    assert (
-        Figures.derive(
-            summary.district_model(project, YEAR, summary.load_parts(project, YEAR))
-        ).cumulative_heading
-        == "历年累计"
-    )
+    assert summed(project, YEAR).figures.cumulative_heading == "历年累计"
     (project_dir / "data/shili-renshe/opening.yaml").unlink()
-    district = Figures.derive(summary.district_model(project, YEAR, summary.load_parts(project, YEAR)))
+    district = summed(project, YEAR).figures
     assert district.cumulative_heading == "历年累计（部分机关没有期初数，不完整）"
     assert district.context()["report"]["cumulative_known"] is False

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
-from nianbao.batch import summary
-from nianbao.drawing import national_tables, tables
+from nianbao.drawing import breakdown, national_tables, tables
 from nianbao.drawing.table_html import html
 from nianbao.drawing.table_model import MIMETYPE, Cell, Table
 from nianbao.figures.derived import Figures
+from nianbao.figures.district import District
 from nianbao.inputs.load import load_agency_year
 from nianbao.paths import Project
+from nianbao.year import state
 
 SMALL = Table(
     "categories",
@@ -39,10 +40,8 @@ def every_sample_table(project: Project) -> dict[str, Table]:
         found[f"applications {year}"] = applications
         found[f"reviews {year}"] = national_tables.review_table(model.format.reviews, national.values)
     for year in (2017, 2025):
-        parts = summary.load_parts(project, year)
-        district = Figures.derive(summary.district_model(project, year, parts))
-        columns = summary.breakdown_columns(district.model.format)
-        found[f"breakdown {year}"] = summary.breakdown_table(columns, district, parts)
+        district = District.derive(project, year, state.summed_agencies(project, year))
+        found[f"breakdown {year}"] = breakdown.breakdown_table(district.figures, district.parts)
     return found
 
 

@@ -14,14 +14,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from nianbao.batch import summary
 from nianbao.drawing import charts
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Cell, Table, header_rows
-from nianbao.paths import Project
 from nianbao.publish import export, word, word_styles
 from nianbao.publish.document import Document, Heading, Items, Paragraph, Span
 from tests import word_reading
+from tests.conftest import Summaries
 from tests.word_reading import ReadCell
 
 # 行政复议 and 行政诉讼 over two columns each, three of their labels down two rows: spans both ways.
@@ -218,9 +217,9 @@ def test_any_text_gives_a_valid_file_that_says_it(text: str, shown: str | None) 
 
 
 @pytest.mark.parametrize("year", [2017, 2025])
-def test_a_district_summary_in_word_says_what_its_document_says(project: Project, year: int) -> None:
-    content = summary.summarise(project, year)
-    document = summary.document(content)
+def test_a_district_summary_in_word_says_what_its_document_says(summaries: Summaries, year: int) -> None:
+    content = summaries(year).notebook
+    document = content.document()
     opened = word_reading.opened(export.OUTPUTS["docx"](content))
     roles = {2: "一级标题", 3: "二级标题"}
     found = [(style, text) for style, text in word_reading.paragraphs(opened) if style.endswith("标题")]

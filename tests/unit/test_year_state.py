@@ -38,7 +38,7 @@ def fake_build(project: Project, agency: str, year: int) -> None:
     """What a successful build leaves, without a kernel: its files (empty) and its records."""
     with snapshot.recording(project.root) as inputs:
         figures = Figures.derive(load_agency_year(project, agency, year))
-        read_template(project)
+        read_template(project.template)
     html, notebook = project.report_html(agency, year), project.report_notebook(agency, year)
     write_atomic(html, b"<html></html>")
     write_atomic(notebook, b"{}")

@@ -211,7 +211,7 @@ def summary_rows(project: Project, years: list[int], found: list[YearState]) -> 
                 "year": year,
                 "status": status,
                 "css": css,
-                "link": link(project, page) if page.is_file() else None,
+                "files": report_files(project, record if record.get("status") == records.BUILT else None),
             }
         )
     return rows

@@ -110,8 +110,8 @@ def bar_chart(
 ) -> Chart:
     """Horizontal bars in the reports' style, the first name at the top, each bar with its label.
 
-    `png=False` draws the SVG alone, for a page built outside a notebook (the district summary):
-    the PNG costs as much again and only exporters of notebooks read it."""
+    `png=False` draws the SVG alone, where only a page is wanted: the PNG costs as much again and only
+    the exporters of notebooks (PDF, Word) read it."""
     cjk_font()
     labels = [literal(wrap(name)) for name in names]
     bar_labels, xlabel = [literal(label) for label in bar_labels], literal(xlabel)

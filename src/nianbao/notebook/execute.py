@@ -15,6 +15,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +106,22 @@ class _WithoutTimeoutLog(logging.Filter):
 logging.getLogger("papermill").addFilter(_WithoutTimeoutLog())
 
 
+@dataclass(frozen=True)
+class Run:
+    """One run of a template notebook, a report's or the district summary's: the template file (named in
+    messages), the parameters papermill injects, and where a failed run's notebook is kept."""
+
+    template: Path
+    parameters: Mapping[str, Any]
+    failed: Path
+
+
 def execute(
-    project: Project, agency: str, year: int, work_dir: Path, template: Any, inputs: Snapshot, km: Any = None
+    project: Project, run: Run, work_dir: Path, template: Any, inputs: Snapshot, km: Any = None
 ) -> Any:
-    """Step 4: run `template` (the template prepared for this report) with papermill in `work_dir`, the
-    kernel loading from `inputs` (the build's snapshot); on a failing cell keep the evidence.
+    """Step 4: run `template` (`run.template` prepared for this report or summary) with papermill in
+    `work_dir`, the kernel loading from `inputs` (the build's snapshot); on a failing cell keep the
+    evidence.
 
     With `km` (a started kernel manager) papermill/nbclient use that kernel and leave it running:
     the caller shuts it down. Without, a kernel is started for this report and shut down after it."""
@@ -117,21 +129,21 @@ def execute(
         for attempt in (1, 2):
             try:
                 with own_kernel(project) as started:
-                    return execute(project, agency, year, work_dir, template, inputs, started)
+                    return execute(project, run, work_dir, template, inputs, started)
             except RuntimeError as err:
                 # jupyter_client's words for a kernel that never came up; nothing of the report ran in it.
                 if KERNEL_DIED not in str(err):
                     raise
                 if attempt == 2:
                     raise kernel_died() from err
-    executed = work_dir / "report.ipynb"
+    executed = work_dir / run.template.name
     timeout = cell_timeout()
     hand_over(km, inputs)
     try:
         notebook = papermill.execute_notebook(
             template,
             str(executed),
-            parameters={"agency": agency, "year": year},
+            parameters=dict(run.parameters),
             kernel_name=KERNEL_NAME,
             cwd=str(project.root),
             progress_bar=False,
@@ -144,11 +156,11 @@ def execute(
         )
     except PapermillExecutionError as err:
         # papermill saved the notebook with its error banner before raising: keep it away from the report.
-        failed_copy = project.failed_notebook(agency, year)
+        failed_copy = run.failed
         saved = keep_evidence(failed_copy, executed.read_bytes())
         raise ExecutionError(
             f"模板第 {err.exec_count} 个代码单元格执行失败：{err.ename}: {err.evalue}",
-            path=project.relative(project.template),
+            path=project.relative(run.template),
             hint=evidence_note(project, failed_copy, saved, "出错的单元格")
             + "上一次成功生成的报告没有被改动。",
         ) from err
@@ -156,7 +168,7 @@ def execute(
         # The kernel process ended mid-run (out of memory, killed by another program): not the data's fault.
         raise ExecutionError(
             "执行报告的内核（Python 进程）在运行模板时意外退出，报告没有生成",
-            path=project.relative(project.template),
+            path=project.relative(run.template),
             hint="多半是电脑内存不足，或它被其他程序结束了：关闭其他程序后重新运行；"
             "上一次成功生成的报告没有被改动。",
         ) from err
@@ -166,15 +178,15 @@ def execute(
             f"模板第 {code_cell_number(err.notebook, err.cell_index)} 个代码单元格"
             f"执行超过 {err.seconds} 秒仍未结束，已停止"
         )
-        failed_copy = project.failed_notebook(agency, year)
+        failed_copy = run.failed
         mark_timed_out(err.notebook, err.cell_index, stopped)
         evidence = Normalise(
-            input_path=project.relative(project.template), output_path=project.relative(failed_copy)
+            input_path=project.relative(run.template), output_path=project.relative(failed_copy)
         )
         saved = keep_evidence(failed_copy, dumps(evidence(err.notebook, {})[0]))
         raise ExecutionError(
             f"{stopped}。",
-            path=project.relative(project.template),
+            path=project.relative(run.template),
             hint=evidence_note(project, failed_copy, saved, "这个单元格")
             + f"若它确实需要更久，可用环境变量 {TIMEOUT_VARIABLE} 设置每个代码单元格最多执行的秒数"
             f"（默认 {DEFAULT_CELL_TIMEOUT}），如 {TIMEOUT_VARIABLE}=600。上一次成功生成的报告没有被改动。",

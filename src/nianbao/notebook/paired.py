@@ -36,19 +36,20 @@ def text_form(template: Path) -> Path:
     return template.with_suffix(".md")
 
 
-def read_template(project: Project) -> Any:
-    """The template notebook, once it agrees with its text form (else a `TemplateError`)."""
-    notebook = read_ipynb(project)  # through the build's snapshot
-    check_paired(project, notebook)
+def read_template(project: Project, template: Path) -> Any:
+    """The template notebook `template` (the report's or the summary's), once it agrees with its text
+    form (else a `TemplateError`)."""
+    notebook = read_ipynb(template)  # through the build's snapshot
+    check_paired(project, notebook, template)
     return notebook
 
 
-def check_paired(project: Project, notebook: Any) -> None:
+def check_paired(project: Project, notebook: Any, template: Path) -> None:
     """Raise a `TemplateError` naming the first difference if `notebook` (the .ipynb as read) is not
     what its text form gives. Both files are read through the build's snapshot (each is an input of
     every report); the comparison is made once per process for the same two contents."""
-    text = text_form(project.template)
-    where, other = project.relative(text), project.relative(project.template)
+    text = text_form(template)
+    where, other = project.relative(text), project.relative(template)
     try:
         text_bytes = snapshot.read_bytes(text)
     except FileNotFoundError:
@@ -58,14 +59,14 @@ def check_paired(project: Project, notebook: Any) -> None:
             hint="运行 make sync-md 由 .ipynb 生成它；在 JupyterLab 中打开并保存 .ipynb 也会生成它。",
         ) from None
     key = (
-        hashlib.sha256(snapshot.read_bytes(project.template)).hexdigest(),
+        hashlib.sha256(snapshot.read_bytes(template)).hexdigest(),
         hashlib.sha256(text_bytes).hexdigest(),
     )
     if key in _agreed:
         return
     difference = disagreement(notebook, synced(notebook, read_text(text_bytes, where)))
     if difference:
-        raise TemplateError(f"与 {other} 不一致：{difference}", path=where, hint=_which_to_sync(project))
+        raise TemplateError(f"与 {other} 不一致：{difference}", path=where, hint=_which_to_sync(template))
     _agreed.add(key)
 
 
@@ -167,9 +168,9 @@ def _counts(cells: list[Any], theirs: list[Any]) -> str:
     return f"；.md 有 {len(theirs)} 个单元格，.ipynb 有 {len(cells)} 个"
 
 
-def _which_to_sync(project: Project) -> str:
+def _which_to_sync(ipynb: Path) -> str:
     """Which file was probably edited last, and the command that keeps its changes."""
-    ipynb, md = project.template, text_form(project.template)
+    md = text_form(ipynb)
     keep_md = "运行 make sync，按 .md 更新 .ipynb"
     keep_ipynb = "运行 make sync-md，按 .ipynb 更新 .md"
     if md.stat().st_mtime_ns >= ipynb.stat().st_mtime_ns:

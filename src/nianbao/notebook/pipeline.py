@@ -23,12 +23,17 @@ from nianbao.notebook.provenance import RecordProvenance
 from nianbao.notebook.review import AddReviewNotes
 
 
-def before_execution(figures: Figures, where: str, prose_where: str) -> list[NotebookPreprocessor]:
-    """The template's transforms for one report; `where` and `prose_where` name the template and the
-    agency's narrative file in messages."""
+def before_execution(
+    figures: Figures, where: str, prose_where: str, *, extra: dict[str, Any] | None = None, title: str = ""
+) -> list[NotebookPreprocessor]:
+    """The template's transforms for one report or the district summary; `where` and `prose_where` name
+    the template and the narrative file in messages; `extra` and `title`: the summary's placeholders
+    beyond the figures' and its title."""
     return [
         SelectFormatCells(format_id=figures.model.format.id),
-        FillPlaceholders(figures=figures, where=where, prose_where=prose_where),
+        FillPlaceholders(
+            figures=figures, where=where, prose_where=prose_where, extra=extra or {}, title=title
+        ),
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from traitlets import Instance, Unicode
+from traitlets import Dict, Instance, Unicode
 
 from nianbao.figures.derived import Figures
 from nianbao.notebook.narrative import (
@@ -37,13 +37,16 @@ class FillPlaceholders(NotebookPreprocessor):
         config=True
     )
     prose_where = Unicode(help="The agency's narrative file as named in messages.").tag(config=True)
+    # The district summary's own: its title and agencies (`figures.district.District.context`).
+    extra = Dict(help="Placeholders beyond the figures' (data, so not configurable).")
+    title = Unicode(help="The notebook's title, if not the report's (`figures.title`).")
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         context = self.context([cell.source for cell in nb.cells if cell.cell_type == "markdown"])
         for index, cell in enumerate(nb.cells, start=1):
             if cell.cell_type == "markdown":
                 cell.source = render(cell.source, context, where=f"{self.where} 第 {index} 个单元格")
-        nb.metadata["title"] = self.figures.title
+        nb.metadata["title"] = self.title or self.figures.title
         nb.metadata[DATE_KEY] = self.figures.model.current.date.isoformat()  # the PDF's and Word file's
         return nb, resources
 
@@ -51,7 +54,7 @@ class FillPlaceholders(NotebookPreprocessor):
         """The figures' context, with the numbered headings of the sections these cells render and the
         agency's prose, itself filled (the prose may use placeholders too)."""
         fmt = self.figures.model.format
-        context = self.figures.context()
+        context = {**self.figures.context(), **self.extra}
         sections = section_context(rendered_sections(markdown, fmt, self.where), fmt)
         context["sections"] = sections["sections"]
         context["report"].update(parts=sections["parts"], part_count=sections["part_count"])
@@ -63,6 +66,11 @@ class FillPlaceholders(NotebookPreprocessor):
         }
         context["subheads"] = subheads(fmt, context["prose"])
         prose = context["prose"]
+        # The parts in the narrative's order with their headings, for a template that lists them all
+        # (the district summary's 说明).
+        context["prose_parts"] = [
+            {"heading": heading(fmt, part_id), "text": text} for part_id, text in prose.items()
+        ]
         context["prose_says_nothing"] = {
             part_id: SAYS_NOTHING.fullmatch(text.strip()) is not None for part_id, text in prose.items()
         }

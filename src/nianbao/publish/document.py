@@ -8,8 +8,8 @@ signature; the report's date is the notebook's (its metadata, beside the title),
 the signature's text. Text is plain (HTML entities, which placeholders carry because data is escaped where
 it is inserted, are decoded); inline emphasis and links are kept as spans.
 
-`from_markdown` gives the blocks of one Markdown text, for documents built outside a notebook (the
-district summary).
+`from_markdown` gives the blocks of one Markdown text, for documents built outside a notebook (the Word
+form a clerk writes the narrative in).
 """
 
 from __future__ import annotations

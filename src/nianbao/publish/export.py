@@ -1,16 +1,16 @@
-"""The one table of output kinds: every file published of a report (beside its executed notebook) and of
-the district summary alike, `OUTPUTS`.
+"""The one table of output kinds: every file published beside an executed notebook, a report's or the
+district summary's alike, `OUTPUTS`.
 
-Each kind is made from what a report and a summary both offer (`Published`): the public HTML page, and the
-document (`publish.document`) that PDF and Word set. A report's page goes through nianbao's own nbconvert
-template, its document is read from the finished notebook (never from the HTML). Adding an output kind is
-one entry here: the build, its record, the batch's up-to-date check and the summary follow from it."""
+Each kind is made from the finished notebook (`FinishedNotebook`): the public HTML page through nianbao's
+own nbconvert template, and the document (`publish.document`) that PDF and Word set, read from the
+notebook (never from the HTML). Adding an output kind is one entry here: the build, its record, the
+batch's up-to-date check and the summary follow from it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, cached_property
-from typing import Any, Protocol
+from typing import Any
 
 from jinja2 import pass_context
 from nbconvert import HTMLExporter
@@ -53,20 +53,9 @@ def to_html(notebook: Any) -> bytes:
     return pages.page(str(notebook.metadata.get("title", "")), str(body))
 
 
-class Published(Protocol):
-    """What every output kind is made from: a report's finished notebook, or the district summary."""
-
-    def page(self) -> bytes:
-        """The public HTML page."""
-        ...
-
-    def document(self) -> Document:
-        """The document PDF and Word set: the page's blocks in the page's order."""
-        ...
-
-
 class FinishedNotebook:
-    """A report's executed notebook as published: its page by nbconvert, its document read once."""
+    """An executed notebook (a report's or the summary's) as published: its page by nbconvert, its
+    document read once."""
 
     def __init__(self, notebook: Any) -> None:
         self.notebook = notebook
@@ -82,17 +71,17 @@ class FinishedNotebook:
         return from_notebook(self.notebook)
 
 
-def to_pdf(source: Published) -> bytes:
+def to_pdf(source: FinishedNotebook) -> bytes:
     document = source.document()
     return pdf.render(document, author=document.author)
 
 
-def to_docx(source: Published) -> bytes:
+def to_docx(source: FinishedNotebook) -> bytes:
     """The Word file for sign-off (审签) (`publish.word`)."""
     return word.to_docx(source.document())
 
 
-OutputKind = Callable[[Published], bytes]
+OutputKind = Callable[[FinishedNotebook], bytes]
 
 # Output kind (the file's suffix) → how its file is made, for reports and summaries alike, in the order they
 # are made (the page first): `report.html`, `report.pdf`, … and `summary.html`, `summary.pdf`, ….
@@ -109,11 +98,6 @@ def file_names(stem: str) -> list[str]:
     return [f"{stem}.{kind}" for kind in OUTPUTS]
 
 
-def made(stem: str, source: Published) -> dict[str, bytes]:
+def made(stem: str, source: FinishedNotebook) -> dict[str, bytes]:
     """Every published file of `source`, by file name."""
     return {f"{stem}.{kind}": make(source) for kind, make in OUTPUTS.items()}
-
-
-def export_all(notebook: Any) -> dict[str, bytes]:
-    """Step 6: every published file of a report, by file name."""
-    return made(REPORT, FinishedNotebook(notebook))

@@ -29,6 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from nianbao.inputs.load import agencies_on_file, years_on_file
 from nianbao.paths import Project
 from nianbao.year import freshness, records, written
 
@@ -227,6 +228,17 @@ class SummaryState:
     @property
     def ready(self) -> bool:
         return self.wanted and bool(self.agencies) and not self.waiting and not self.blocked
+
+
+def summed_agencies(project: Project, year: int) -> list[str]:
+    """The agencies whose figures the summary of `year` sums: those with the year on file, not imported
+    as history (a published page has no report of its own). Listed through the build's snapshot, so a
+    summary's record notes an agency or a year added since."""
+    return [
+        agency
+        for agency in agencies_on_file(project)
+        if year in years_on_file(project, agency) and not is_history(project, agency, year)
+    ]
 
 
 def summary_of(project: Project, year: int, states: Iterable[YearState]) -> SummaryState:

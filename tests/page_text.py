@@ -1,0 +1,38 @@
+"""A page's text as a reader reads it: headings, paragraphs and each table cell on its own, in order,
+without the markup, styles or the charts' SVG (whose ids and paths are not the page's words)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+BLOCKS = {"p", "h1", "h2", "h3", "tr", "div", "li", "figure"}
+HIDDEN = {"style", "script", "svg"}
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.pieces: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in HIDDEN
+        if tag in BLOCKS:
+            self.pieces.append("\n")
+        if tag in ("td", "th"):
+            self.pieces.append(" | ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in HIDDEN
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.pieces.append(data)
+
+
+def page_text(html: str) -> str:
+    """One line per block or table row, stripped, blank lines left out."""
+    parser = _Text()
+    parser.feed(html)
+    lines = "".join(parser.pieces).splitlines()
+    return "\n".join(line.strip() for line in lines if line.strip()) + "\n"
