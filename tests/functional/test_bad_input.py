@@ -640,11 +640,24 @@ def test_bad_input_gives_one_message_and_loses_nothing(
     assert _snapshot(project_dir, "output", "data", "params", "notebooks") == before
 
 
-def test_the_readme_shows_real_messages() -> None:
-    """The messages quoted in the README's 常见错误 section are ones the corpus pins: they cannot go stale."""
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    quoted = [line.removeprefix("错误：") for line in readme.splitlines() if line.startswith("错误：")]
-    assert len(quoted) >= 3
+def quoted_messages(page: Path) -> list[str]:
+    return [
+        line.removeprefix("错误：")
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith("错误：")
+    ]
+
+
+def test_the_readme_and_docs_show_real_messages() -> None:
+    """The messages quoted in the README's 看懂错误信息 and in docs/ (checks.md) are ones the corpus pins:
+    they cannot go stale."""
+    root = Path(__file__).resolve().parents[2]
+    assert len(quoted_messages(root / "README.md")) >= 3
+    quoted = [
+        message
+        for page in (root / "README.md", *sorted(root.glob("docs/*.md")))
+        for message in quoted_messages(page)
+    ]
     from tests.functional.test_hostile_input import CASES as HOSTILE  # issue 12's corpus
 
     pinned = {case.message for case in CASES} | {case.message for case in HOSTILE}

@@ -25,7 +25,7 @@ RUNTIME_LOCK = ROOT / "requirements.lock"
 DEV_LOCK = ROOT / "requirements-dev.lock"
 TEMPLATE = ROOT / "notebooks" / "annual_report.ipynb"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", re.MULTILINE)
-# Declared and never imported, each for a reason the README's dependency table gives.
+# Declared and never imported, each for a reason the dependency table gives (docs/dependencies.md).
 USED_BY_NAME = {"mplfonts": "its font files, found by the package's name (nianbao/fonts.py)"}
 # What a developer needs and a clerk never does: none of it may reach the clerk's lock.
 DEV_TOOLS = {"pytest", "hypothesis", "ruff", "mypy", "jupyterlab", "selenium", "pypdf", "uv", "xlsxwriter"}
