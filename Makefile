@@ -22,7 +22,7 @@ export NIANBAO_YEAR := $(value YEAR)
 export NIANBAO_AGENCIES := $(value AGENCIES)
 export NIANBAO_FILE := $(value FILE)
 PYTHON ?= python3
-# The project's environment. Conda users: `make report VENV=$$CONDA_PREFIX` (see README).
+# The project's environment. Conda users: `make report VENV=$$CONDA_PREFIX` (see docs/dependencies.md).
 VENV ?= .venv
 # A virtualenv keeps its programs in Scripts/ on Windows (Git Bash), bin/ elsewhere.
 BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)

@@ -19,7 +19,7 @@ from nianbao.errors import DataError, did_you_mean
 from nianbao.inputs import dates, printable, snapshot
 from nianbao.inputs.cells import MAX_DIGITS, Cell, Place, read_cell, shown
 
-# The limits of what clerk data needs (README "校验与常见错误"); the file size limit is `snapshot.MAX_BYTES`,
+# The limits of what clerk data needs (docs/checks.md); the file size limit is `snapshot.MAX_BYTES`,
 # the digits of a number `cells.MAX_DIGITS`.
 MAX_DEPTH = 20  # levels of nesting in a YAML file (the formats use three)
 MAX_NARRATIVE_CHARS = 200_000  # a report's narrative has a few thousand
