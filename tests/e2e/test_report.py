@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -15,32 +14,12 @@ import pytest
 
 from nianbao.formats import format_for_year
 from tests.conftest import KEEP_ENVIRONMENT, copy_project
+from tests.page_text import visible_text
 
 pytestmark = pytest.mark.slow
 
 FMT = format_for_year(2017)
 SECTIONS = [f"{n}、{section.label}" for n, section in zip("一二三四五六七", FMT.sections, strict=True)]
-
-
-class TextOf(HTMLParser):
-    """The visible text of a page, without <style> and without the chart's SVG paths."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "svg", "script"):
-            self.hidden += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "svg", "script"):
-            self.hidden -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
 
 
 @dataclass
@@ -54,9 +33,7 @@ class Run:
 
     @property
     def text(self) -> str:
-        parser = TextOf()
-        parser.feed(self.html)
-        return re.sub(r"\s+", " ", "".join(parser.parts))
+        return visible_text(self.html)
 
 
 def make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
