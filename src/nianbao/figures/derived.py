@@ -62,6 +62,13 @@ class Outcome:
         return short_label(self.label)
 
 
+def title_parts(name: str, year: int, kind: str, *after: str) -> tuple[str, ...]:
+    """A title in the parts a printed title may break between (GB/T 9704 §7.3.3: 回行时要做到词意完整):
+    the agency's (or district's) name, the year, the kind of report, anything after it (（汇总）) — never
+    inside one, which would split a word, a number or a name."""
+    return (name, f"{year}年", kind, *after)
+
+
 def short_label(label: str) -> str:
     """A row's label without its number and its explanation, as the chart and the prose name it."""
     return NUMBER_AND_EXPLANATION.sub("", label)
@@ -413,8 +420,12 @@ class Figures:
         }
 
     @property
+    def title_parts(self) -> tuple[str, ...]:
+        return title_parts(self.model.profile.name, self.model.year, self.model.format.title)
+
+    @property
     def title(self) -> str:
-        return f"{self.model.profile.name}{self.model.year}年{self.model.format.title}"
+        return "".join(self.title_parts)
 
     @property
     def cumulative_heading(self) -> str:
