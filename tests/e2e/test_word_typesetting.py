@@ -99,24 +99,29 @@ def test_body_headings_and_title_are_drawn_in_their_own_faces(
     rendered: dict[str, Rendered], kind: str
 ) -> None:
     shown = rendered[kind]
-    paragraphs = [block.text for block in shown.document.blocks if isinstance(block, Paragraph)]
-    headings = [
-        block.text for block in shown.document.blocks if isinstance(block, Heading) and block.level == 2
+    blocks = [block for block in shown.document.blocks if isinstance(block, Heading | Paragraph)]
+    title, *found = office.located(shown.runs, [shown.document.title, *(block.text for block in blocks)])
+    body = [
+        run for block, runs in zip(blocks, found, strict=True) if isinstance(block, Paragraph) for run in runs
     ]
-    assert paragraphs and headings
-    body = _one(set().union(*(office.cjk_faces(shown.runs, text) for text in paragraphs)), "the body")
-    heading = _one(
-        set().union(*(office.cjk_faces(shown.runs, text) for text in headings)), "the 一、 headings"
+    headings = [
+        run
+        for block, runs in zip(blocks, found, strict=True)
+        if isinstance(block, Heading) and block.level == 2
+        for run in runs
+    ]
+    body_face = _one(office.cjk_families(body), "the body")
+    heading_face = _one(office.cjk_families(headings), "the 一、 headings")
+    assert body_face != heading_face
+    assert any(mark in body_face.lower() for mark in SERIF_MARKS), (
+        f"the body in {body_face}, not a serif (宋/仿宋)"
     )
-    assert body != heading
-    assert any(mark in body.lower() for mark in SERIF_MARKS), (
-        f"the body in {body}, not a serif (宋/仿宋) face"
+    assert any(mark in heading_face.lower() for mark in SANS_MARKS), (
+        f"一、 headings in {heading_face}, not a 黑 face"
     )
-    assert any(mark in heading.lower() for mark in SANS_MARKS), f"一、 headings in {heading}, not a 黑 face"
-    title_faces = office.cjk_faces(shown.runs, shown.document.title)
-    assert title_faces and heading not in title_faces
-    assert min(office.sizes(shown.runs, shown.document.title)) > max(office.sizes(shown.runs, paragraphs[0]))
-    every = {run.face for run in shown.runs if office.CJK.search(run.text)}
+    assert heading_face not in office.cjk_families(title)
+    assert min(run.size for run in title) > max(run.size for run in body)  # the title stands out by its size
+    every = {office.family(run.face) for run in shown.runs if office.CJK.search(run.text)}
     assert not [face for face in every if any(f"cjk{region}" in face.lower() for region in NOT_SIMPLIFIED)]
 
 
