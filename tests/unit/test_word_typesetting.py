@@ -165,6 +165,7 @@ def test_each_official_face_embeds_a_free_subset_that_covers_its_text(opened: Op
         assert embed.get(qn("w:subsetted")) in ("1", "true")
         raw = opened.zip.read(target)
         font = TTFont(io.BytesIO(_unobfuscated(raw, embed.get(qn("w:fontKey")))))
+        assert font.sfntVersion == "\0\1\0\0" and "glyf" in font  # TrueType, as Word embeds fonts
         names = font["name"]
         assert (names.getDebugName(16) or names.getDebugName(1)) == OFFICIAL[face]  # its family
         assert "SIL Open Font License" in (names.getDebugName(13) or "")
