@@ -21,14 +21,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nianbao.batch import summary
 from nianbao.build import build_report
 from nianbao.drawing.table_model import Table
 from nianbao.paths import Project
-from nianbao.publish import document, export
+from nianbao.publish import document
 from nianbao.publish.document import Document, Heading, Items, Paragraph
 from tests import office, pdf_text
-from tests.conftest import copy_project
+from tests.conftest import Summaries, copy_project
 
 pytestmark = [
     pytest.mark.slow,
@@ -69,7 +68,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 @pytest.fixture(scope="module")
-def rendered(project: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
+def rendered(
+    project: Project, summaries: Summaries, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Rendered]:
     folder = tmp_path_factory.mktemp("rendered")
     found: dict[str, Rendered] = {}
     for name, (agency, year) in REPORTS.items():
@@ -79,10 +80,10 @@ def rendered(project: Project, tmp_path_factory: pytest.TempPathFactory) -> dict
         saved.write_bytes(project.report_file(agency, year, "report.docx").read_bytes())
         found[name] = Rendered(name, document.from_notebook(notebook), saved)
     for year in SUMMARIES:
-        content = summary.summarise(project, year)
+        made = summaries(year)
         saved = folder / f"summary-{year}.docx"
-        saved.write_bytes(export.OUTPUTS["docx"](content))
-        found[f"summary-{year}"] = Rendered(f"summary-{year}", content.document(), saved)
+        saved.write_bytes(made.project.summary_file(year, "summary.docx").read_bytes())
+        found[f"summary-{year}"] = Rendered(f"summary-{year}", made.notebook.document(), saved)
     return found
 
 
