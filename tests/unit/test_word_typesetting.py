@@ -26,7 +26,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from nianbao.drawing.table_model import Cell, Table
-from nianbao.publish import word, word_styles
+from nianbao.publish import titles, word, word_styles
 from nianbao.publish.document import Document, Heading, Items, Paragraph, Span
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -282,3 +282,20 @@ def _title_lines(opened: Opened) -> list[str]:
 def test_a_title_too_long_for_a_line_breaks_where_an_office_breaks_it(title: str, lines: list[str]) -> None:
     opened = Opened(word.to_docx(_document(title, Paragraph((Span("正文。"),)))))
     assert _title_lines(opened) == lines
+
+
+@pytest.mark.parametrize(
+    ("title", "points"),
+    [
+        ("示例区2017年政府信息公开工作年度报告（汇总）", [3, 8, 20]),  # around the year, before （汇总）
+        ("某局政府信息公开工作年度报告", []),  # no year, nothing bracketed: no point an office would choose
+        ("2025年政府信息公开工作年度报告", [5]),  # nothing before the year: no empty line
+    ],
+)
+def test_the_points_a_title_may_break_at(title: str, points: list[int]) -> None:
+    assert titles.break_points(title) == points
+
+
+def test_a_title_without_break_points_is_left_to_wrap() -> None:
+    title = "某某某某某某某某某某某某某某某某某某某某某某某某某某某某某政府信息公开工作年度报告"
+    assert titles.lines(title, word.TITLE_WIDTH) == [title]
