@@ -72,7 +72,7 @@ def test_the_word_file_says_what_the_page_says_and_rebuilds_byte_for_byte(
     expected = document.from_notebook(notebook)
 
     headings = [(style, text) for style, text in word_reading.paragraphs(opened) if style in ROLES.values()]
-    title_lines = titles.lines(expected.title, word.TITLE_WIDTH)  # a long title breaks between words
+    title_lines = titles.lines(expected.title_in_parts, word.TITLE_WIDTH)  # a long title breaks between words
     assert headings == [(ROLES[1], "\n".join(title_lines))] + [
         (ROLES.get(h.level, "三级标题"), h.text) for h in expected.blocks if isinstance(h, Heading)
     ]

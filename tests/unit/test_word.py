@@ -226,7 +226,7 @@ def test_a_district_summary_in_word_says_what_its_document_says(summaries: Summa
     title = found.pop(0)
     assert title == (
         "标题",
-        "\n".join(titles.lines(document.title, word.TITLE_WIDTH)),
+        "\n".join(titles.lines(document.title_in_parts, word.TITLE_WIDTH)),
     )  # broken between words
     assert found == [(roles[h.level], h.text) for h in document.headings]
     models = [block for block in document.blocks if isinstance(block, Table)]

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from nianbao.drawing.table_model import Cell, Table
+from nianbao.figures.derived import title_parts
 from nianbao.publish import titles, word, word_styles
 from nianbao.publish.document import Document, Heading, Items, Paragraph, Span
 
@@ -50,13 +52,15 @@ TABLE = Table(
         (Cell("规划计划"), Cell("140", classes=("num",))),
     ),
 )
-LONG_TITLE = "示例市示例局2025年政府信息公开工作年度报告"  # 21 characters' width at 二号: two lines
+KIND = "政府信息公开工作年度报告"
+LONG_TITLE = title_parts("示例市示例局", 2025, KIND)  # 21 characters' width at 二号: two lines
 SIGNATURE = ("示例市示例局", "2026年1月21日")
 LONG_AGENCY = "示例市示例区人力资源和社会保障局劳动保障监察支队"
 
 
-def _document(title: str, *blocks: Any) -> Document:
-    return Document(title, "示例〔2026〕8号", tuple(blocks), SIGNATURE, dt.date(2026, 1, 21))
+def _document(title: tuple[str, ...], *blocks: Any) -> Document:
+    """A document titled by `title`'s parts (`figures.derived.title_parts`)."""
+    return Document("".join(title), "示例〔2026〕8号", tuple(blocks), SIGNATURE, dt.date(2026, 1, 21), title)
 
 
 ENDS_IN_TEXT = _document(
@@ -69,7 +73,7 @@ ENDS_IN_TEXT = _document(
     Items(False, ((Paragraph((Span("甲"),)),), (Paragraph((Span("乙"),)),))),
     Paragraph((Span("2025年，本局未收取信息处理费。"),)),
 )
-ENDS_IN_TABLE = _document("某局2025年政府信息公开工作年度报告", Paragraph((Span("附表如下。"),)), TABLE)
+ENDS_IN_TABLE = _document(title_parts("某局", 2025, KIND), Paragraph((Span("附表如下。"),)), TABLE)
 
 
 class Opened:
@@ -267,35 +271,34 @@ def _title_lines(opened: Opened) -> list[str]:
     [
         (LONG_TITLE, ["示例市示例局2025年", "政府信息公开工作年度报告"]),
         (
-            "示例区2017年政府信息公开工作年度报告（汇总）",
+            title_parts("示例区", 2017, KIND, "（汇总）"),
             ["示例区2017年", "政府信息公开工作年度报告（汇总）"],
         ),
-        ("某局2025年政府信息公开工作年度报告", ["某局2025年政府信息公开工作年度报告"]),  # fits on one line
+        (title_parts("某局", 2025, KIND), ["某局2025年政府信息公开工作年度报告"]),  # fits on one line
         # An agency's name too long for a line: on lines of its own (Word wraps it), the year and the
         # report's name below.
-        (
-            LONG_AGENCY + "2025年政府信息公开工作年度报告",
-            [LONG_AGENCY, "2025年政府信息公开工作年度报告"],
-        ),
+        (title_parts(LONG_AGENCY, 2025, KIND), [LONG_AGENCY, "2025年政府信息公开工作年度报告"]),
     ],
 )
-def test_a_title_too_long_for_a_line_breaks_where_an_office_breaks_it(title: str, lines: list[str]) -> None:
+def test_a_title_too_long_for_a_line_breaks_where_an_office_breaks_it(
+    title: tuple[str, ...], lines: list[str]
+) -> None:
     opened = Opened(word.to_docx(_document(title, Paragraph((Span("正文。"),)))))
     assert _title_lines(opened) == lines
 
 
-@pytest.mark.parametrize(
-    ("title", "points"),
-    [
-        ("示例区2017年政府信息公开工作年度报告（汇总）", [3, 8, 20]),  # around the year, before （汇总）
-        ("某局政府信息公开工作年度报告", []),  # no year, nothing bracketed: no point an office would choose
-        ("2025年政府信息公开工作年度报告", [5]),  # nothing before the year: no empty line
-    ],
-)
-def test_the_points_a_title_may_break_at(title: str, points: list[int]) -> None:
-    assert titles.break_points(title) == points
+def test_a_title_breaks_only_between_its_parts() -> None:
+    """Never inside a part: the kind of report (政府信息公开工作年度报告) is a word, whatever fits."""
+    assert titles.lines(("某某某某某某某某某某某某某某某某某", "政府信息公开工作年度报告"), 21) == [
+        "某某某某某某某某某某某某某某某某某",
+        "政府信息公开工作年度报告",
+    ]
+    assert titles.lines(("示例区2017年政府信息公开工作年度报告（汇总）",), 21) == [
+        "示例区2017年政府信息公开工作年度报告（汇总）"
+    ]  # no parts (a title retitled by hand): left to wrap
 
 
-def test_a_title_without_break_points_is_left_to_wrap() -> None:
-    title = "某某某某某某某某某某某某某某某某某某某某某某某某某某某某某政府信息公开工作年度报告"
-    assert titles.lines(title, word.TITLE_WIDTH) == [title]
+def test_a_retitled_document_is_left_whole() -> None:
+    """Parts that no longer spell the title are not used: no break where no part ends."""
+    retitled = replace(_document(LONG_TITLE), title="示例市示例局2025年度政府信息公开工作报告")
+    assert retitled.title_in_parts == (retitled.title,)

@@ -34,7 +34,8 @@ FONT_FAMILY = cjk.SANS
 # GB/T 9704's margins, 210 − 28 − 26 = 156 mm), its lettering in 小四 (12 pt) beside the 三号 (16 pt)
 # body and the 五号 (10.5 pt) tables (drawn 6.3 in wide at 10 pt and shrunk to the line, it printed at
 # 7.8 pt). A page scales the SVG to its column, the lettering with it.
-WIDTH_IN = 156 / 25.4
+TEXT_BLOCK_MM = 156  # the official text block's width; the Word file's pictures and tables use it too
+WIDTH_IN = TEXT_BLOCK_MM / 25.4
 FONT_SIZE = 12
 LINE_IN = 0.4  # the height one line of a category label takes with its share of bar and gap (2.4 em)
 PADDING = 4  # points between a bar and its label

@@ -44,6 +44,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
 from nianbao import links
+from nianbao.drawing import charts
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Cell, Table
 from nianbao.publish import stable_zip, titles, word_fonts, word_styles
@@ -61,7 +62,7 @@ FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # when the document has no 
 # What XML 1.0 cannot carry: C0 controls but tab and line ends, lone surrogates, U+FFFE/U+FFFF.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CHART_DPI = 150  # the PNG's resolution (drawing.charts), which sets its size on the page
-TEXT_WIDTH = Mm(156)  # the official text block
+TEXT_WIDTH = Mm(charts.TEXT_BLOCK_MM)  # the official text block
 TITLE_WIDTH = TEXT_WIDTH / Pt(word_styles.TITLE.size)  # a title's line, in characters of its size
 LIST_MARK = "•"
 PROPERTY_LIMIT = 255  # characters of a core property (python-docx refuses more; Word shows less)
@@ -77,7 +78,7 @@ def to_docx(document: Document) -> bytes:
             body.remove(child)
     if document.number:
         paragraph(word, word_styles.NUMBER, [Span(document.number)])
-    paragraph(word, word_styles.TITLE, [Span("\n".join(titles.lines(document.title, TITLE_WIDTH)))])
+    paragraph(word, word_styles.TITLE, [Span("\n".join(titles.lines(document.title_in_parts, TITLE_WIDTH)))])
     for block in document.blocks:
         add_block(word, block)
     if document.signature:
