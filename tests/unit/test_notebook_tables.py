@@ -82,6 +82,8 @@ def test_every_cell_carries_the_pages_look(sample: Project, kind: str) -> None:
     assert figures and {style.get("text-align") for style in figures} == {"right"}
     labels = [style for tag, c, style in cells if tag == "td" and not {"num", "unit"} & set(c.split())]
     assert labels and {style.get("text-align") for style in labels} == {"left"}
+    # white as on the page (JupyterLab stripes rows); the header rows shaded
+    assert {style.get("background-color") for tag, c, style in cells if tag == "td"} == {"#fff"}
 
 
 def test_the_page_shows_the_table_without_its_inline_styles(sample: Project) -> None:

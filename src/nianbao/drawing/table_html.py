@@ -20,11 +20,16 @@ from nianbao.drawing.table_model import Cell, Row, Table
 WRAP_HEAD = "nb-wrap-head"  # the stylesheet's class for a header whose text may wrap
 
 # The stylesheet's rules for `.nb-table` (report.css, on a screen), as inline declarations.
-TABLE_STYLE = "border-collapse: collapse; table-layout: auto; margin: 0.8em 0 1.2em; font-size: 14px"
+TABLE_STYLE = (
+    "border-collapse: collapse; table-layout: auto; margin: 0.8em 0 1.2em; font-size: 14px; color: #1a1a1a"
+)
 CELL_STYLE = "border: 1px solid #333; padding: 4px 10px; vertical-align: middle; line-height: 1.5"
-# A header cell: centred, bold, never narrower than two characters; shaded in the header rows.
+# A header cell: centred, bold, never narrower than two characters; shaded in the header rows. Every
+# other cell is white, as on the page (JupyterLab stripes rows, and its dark theme would leave the
+# table's dark text on a dark ground).
 HEAD_STYLE = "text-align: center; font-weight: bold; min-width: 2em"
 SHADED = "background-color: #f2f2f2"
+WHITE = "background-color: #fff"
 ONE_LINE = "white-space: nowrap"
 LEFT = "text-align: left"
 # By the cell's class (table_model.CLASSES); a cell of none of these is a label, to the left.
@@ -72,11 +77,11 @@ class _Look:
     def _own(self, cell: Cell) -> Iterable[str]:
         if cell.header:
             yield HEAD_STYLE
-            if self.in_head:
-                yield SHADED
-                if not self.wrap:
-                    yield ONE_LINE
+            yield SHADED if self.in_head else WHITE
+            if self.in_head and not self.wrap:
+                yield ONE_LINE
             return
+        yield WHITE
         known = [CLASS_STYLES[name] for name in cell.classes if name in CLASS_STYLES]
         yield from known or [LEFT]
 
