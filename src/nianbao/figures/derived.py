@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from nianbao import links
 from nianbao.figures import numbers
 from nianbao.figures.absent import mark_absent
 from nianbao.formats import ReportFormat, ShareSpec, all_formats
@@ -410,8 +411,9 @@ class Figures:
             "name": profile.name,
             "self_reference": profile.self_reference,
             "district": profile.district,
-            "website": {"name": profile.website.name, "url": profile.website.url},
-            "portal": {"name": profile.portal.name, "url": profile.portal.url},
+            # `url` as the clerk typed it (printed), `href` where a link to it goes (with its scheme)
+            "website": {"name": profile.website.name, **_address(profile.website.url)},
+            "portal": {"name": profile.portal.name, **_address(profile.portal.url)},
             "contact": {
                 "office": profile.contact.office,
                 "address": profile.contact.address,
@@ -456,3 +458,9 @@ def _printed(
     if total is None or total not in values or not data.as_printed or int(values[total]) == counted:
         return False, None
     return True, int(values[total]) if data.share_base == "printed_total" else None
+
+
+def _address(printed: str) -> dict[str, str]:
+    """A web address for the template: as printed (`url`) and where a link to it goes (`href`), so the
+    template can write it as an explicit link that ends where the address ends."""
+    return {"url": printed, "href": links.address_of(printed)}

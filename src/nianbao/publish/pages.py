@@ -150,10 +150,12 @@ def render_body(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(context)
 
 
-def page(title: str, body: str, *, beside: bool = False) -> bytes:
+def page(title: str, body: str, *, beside: bool = False, wide: bool = False) -> bytes:
     """The whole page: the sanitised body in the reports' frame, CSS inlined, nothing loaded from outside.
-    `beside`: the page links to the pages below its folder (the index, `links.beside`)."""
+    `beside`: the page links to the pages below its folder (the index, `links.beside`); `wide`: on a
+    screen it takes the window's width rather than an A4 sheet's (the index, a dashboard)."""
     frame = environment().get_template("page.html.j2")
     css = Markup(CSS.read_text(encoding="utf-8"))
-    html = frame.render(language=LANGUAGE, title=title, css=css, body=Markup(sanitise(body, beside=beside)))
+    body = Markup(sanitise(body, beside=beside))
+    html = frame.render(language=LANGUAGE, title=title, css=css, body=body, wide=wide)
     return html.encode("utf-8")
