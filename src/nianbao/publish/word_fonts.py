@@ -112,6 +112,10 @@ def subset_of(file: str, text: Iterable[str]) -> bytes:
     font's names, among them its copyright and licence)."""
     options = subset.Options()
     options.name_IDs = ["*"]
+    # No OpenType layout: horizontal text in Word needs none of its substitutions or positioning (vertical
+    # forms, proportional widths), and finding what they reach took most of the subsetting's time.
+    options.layout_features = []
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE"]
     cutter = subset.Subsetter(options)
     cutter.populate(text="".join(sorted(set(text) - {"\n", "\t"})))
     saved = io.BytesIO()
