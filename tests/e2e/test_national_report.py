@@ -17,7 +17,8 @@ from nianbao.figures.numbers import chinese, percent
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.inputs.model import PUBLISHERS
 from tests.conftest import copy_project
-from tests.e2e.test_report import FORBIDDEN, TextOf, loaded, make
+from tests.e2e.test_report import FORBIDDEN, loaded, make
+from tests.page_text import visible_text
 
 pytestmark = pytest.mark.slow
 
@@ -76,9 +77,7 @@ class Report:
 
     @property
     def text(self) -> str:
-        parser = TextOf()
-        parser.feed(self.html)
-        return re.sub(r"\s+", " ", "".join(parser.parts))
+        return visible_text(self.html)
 
     def table(self, name: str) -> list[list[Cell]]:
         parser = Tables()

@@ -225,3 +225,36 @@ def test_jupyterlab_shows_the_notebooks_tables_like_the_page(
     assert labels and [c["text"] for c in labels if c["align"] != "left"] == []
     narrow = [c["text"] for c in heads if len(c["text"]) >= 2 and c["widest"] < 2 * c["font"] - SLACK]
     assert narrow == []
+
+
+# The title's parts (the text between its <wbr>) and its lines as shown: each character's line box top.
+TITLE_LINES = """
+const h1 = document.querySelector('h1');
+const texts = Array.from(h1.childNodes).filter(node => node.nodeType === Node.TEXT_NODE);
+const lines = [];
+let top = null;
+for (const node of texts) {
+  for (let i = 0; i < node.textContent.length; i++) {
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + 1);
+    const at = Math.round(range.getBoundingClientRect().top);
+    if (at !== top) { lines.push(''); top = at; }
+    lines[lines.length - 1] += node.textContent[i];
+  }
+}
+return {parts: texts.map(node => node.textContent), lines};
+"""
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+@pytest.mark.parametrize("name", [name for name in PAGES if name != "index"])
+def test_a_title_breaks_only_between_its_parts(site: Path, driver: WebDriver, name: str, width: int) -> None:
+    """示例区2017年 / 政府信息公开工作年度报告（汇总）, never …年政 / 府…: a line ends where a part does."""
+    title = opened(driver, site / PAGES[name], width).execute_script(TITLE_LINES)
+    parts, lines = title["parts"], title["lines"]
+    assert len(parts) >= 3 and "".join(lines) == "".join(parts)
+    ends = {len("".join(parts[:i])) for i in range(1, len(parts) + 1)}
+    assert {len("".join(lines[:i])) for i in range(1, len(lines) + 1)} <= ends, lines
+    if width == PHONE:
+        assert len(lines) >= 2  # too long for a phone's line: the test sees a real break

@@ -30,6 +30,7 @@ CSS = TEMPLATES_DIR / "nianbao" / "report.css"
 TEXT_TAGS = {"p", "br", "div", "span", "strong", "em", "b", "i", "u", "sup", "sub", "hr", "blockquote"}
 TEXT_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "code", "pre"}
 TEXT_TAGS |= {"del"}  # Markdown's ~~strikethrough~~
+TEXT_TAGS |= {"wbr"}  # where a title may break (`export.breakable_title`)
 TABLE_TAGS = {"table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"}
 PAGE_TAGS = {"main", "figure", "figcaption"}
 # The charts: matplotlib's SVG with text drawn as paths. No <text>, <image>, <foreignObject>, <a>, <style>.
