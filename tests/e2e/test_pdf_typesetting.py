@@ -31,7 +31,7 @@ from nianbao.build import build_report
 from nianbao.paths import Project
 from tests.conftest import copy_project, run_cli
 from tests.pdf_glyphs import IDENTITY, Glyph, lines, multiply, page_glyphs, scale_of
-from tests.pdf_text import reader, squeezed
+from tests.pdf_text import page_of, reader, squeezed
 
 pytestmark = pytest.mark.slow
 
@@ -312,17 +312,6 @@ def needle(cell: str) -> str:
     """What to look for of a cell: its first characters, which stay together on the cell's first line
     (pdftotext interleaves a wrapped cell's later lines with the cells beside it)."""
     return squeezed(cell)[:4]
-
-
-def page_of(pages: list[str], needle: str, after: tuple[int, int]) -> tuple[int, int]:
-    """(page, offset) of `needle`'s first occurrence at or after `after`."""
-    page, at = after
-    while page < len(pages):
-        found = pages[page].find(needle, at)
-        if found >= 0:
-            return page, found + len(needle)
-        page, at = page + 1, 0
-    raise AssertionError(f"{needle!r} not found after page {after[0] + 1}")
 
 
 @needs_pdftotext

@@ -155,17 +155,6 @@ def _row_text(table: Table, rows: range) -> str:
     return "".join(pdf_text.squeezed(cell.text) for r, _, cell in table.placed() if r in rows)
 
 
-def _page_of(pages: list[str], needle: str, after: tuple[int, int]) -> tuple[int, int]:
-    """(page, position) of `needle`'s first occurrence at or after `after` (page, position)."""
-    page, at = after
-    while page < len(pages):
-        found = pages[page].find(needle, at)
-        if found >= 0:
-            return page, found + len(needle)
-        page, at = page + 1, 0
-    raise AssertionError(f"{needle!r} is not in the PDF after page {after[0] + 1}")
-
-
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_tables_head_stands_on_the_page_of_its_first_row(rendered: dict[str, Rendered], kind: str) -> None:
     shown = rendered[kind]
@@ -178,13 +167,13 @@ def test_a_tables_head_stands_on_the_page_of_its_first_row(rendered: dict[str, R
         tables += 1
         before = blocks[i - 1] if i else None
         if isinstance(before, Heading | Paragraph):
-            page_before, _ = _page_of(shown.pages, pdf_text.squeezed(before.text)[-6:], cursor)
+            page_before, _ = pdf_text.page_of(shown.pages, pdf_text.squeezed(before.text)[-6:], cursor)
         else:
             page_before = None
         head = _row_text(block, range(len(block.head)))
         first = _row_text(block, range(len(block.head), len(block.head) + 1))
-        head_page, at = _page_of(shown.pages, head, cursor)
-        first_page, at = _page_of(shown.pages, first, (head_page, at))
+        head_page, at = pdf_text.page_of(shown.pages, head, cursor)
+        first_page, at = pdf_text.page_of(shown.pages, first, (head_page, at))
         assert head_page == first_page, (
             f"{block.id}: its head on page {head_page + 1}, its first row on the next"
         )
