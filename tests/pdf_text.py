@@ -62,3 +62,15 @@ def xobjects(data: bytes) -> list[str]:
     for page in reader(data).pages:
         walk(page["/Resources"].get_object())
     return found
+
+
+def page_of(pages: list[str], needle: str, after: tuple[int, int]) -> tuple[int, int]:
+    """(page, offset just past it) of `needle`'s first occurrence at or after `after` (page, offset), in a
+    PDF's pages' text."""
+    page, at = after
+    while page < len(pages):
+        found = pages[page].find(needle, at)
+        if found >= 0:
+            return page, found + len(needle)
+        page, at = page + 1, 0
+    raise AssertionError(f"{needle!r} is not in the PDF after page {after[0] + 1}")

@@ -172,7 +172,7 @@ def prepare_summary_template(project: Project, district: District) -> Any:
     where = project.relative(project.summary_template)
     prose_where = project.relative(project.summary_narrative(district.figures.model.year))
     steps = pipeline.before_execution(
-        district.figures, where, prose_where, extra=district.context(), title=district.title
+        district.figures, where, prose_where, extra=district.context(), title_parts=district.title_parts
     )
     return pipeline.apply(template, steps)
 

@@ -53,7 +53,13 @@ def printed(address: str) -> bool:
     document may also link to (`outside`, with `http://` where the scheme is left out)."""
     if not PRINTED.fullmatch(address):
         return False
-    return outside(address if "://" in address else f"http://{address}") is not None
+    return outside(address_of(address)) is not None
+
+
+def address_of(printed: str) -> str:
+    """Where a web address as printed goes: itself, with `http://` where the clerk left the scheme out
+    (`www.smsy.gov.cn` → `http://www.smsy.gov.cn`), as a browser takes it."""
+    return printed if "://" in printed else f"http://{printed}"
 
 
 def beside(address: str) -> bool:

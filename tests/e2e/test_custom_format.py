@@ -14,7 +14,8 @@ from tests import custom_format
 from tests.conftest import copy_project
 from tests.custom_format import AGENCY, FORMAT_ID, YEAR
 from tests.e2e.test_national_report import Tables
-from tests.e2e.test_report import FORBIDDEN, TextOf, make
+from tests.e2e.test_report import FORBIDDEN, loaded, make
+from tests.page_text import visible_text
 
 pytestmark = pytest.mark.slow
 
@@ -43,13 +44,11 @@ def test_the_page_shows_the_formats_table(built: tuple[Path, Path]) -> None:
         ["信函", "30", "28"],
         ["电子邮件", "10", "10"],
     ]
-    assert not [word for word in FORBIDDEN if word in page]
+    assert not [word for word in FORBIDDEN if word in loaded(page)]
 
 
 def test_the_page_shows_the_share_and_the_sections_in_order(built: tuple[Path, Path]) -> None:
-    parser = TextOf()
-    parser.feed((built[0] / f"output/{AGENCY}/{YEAR}/report.html").read_text(encoding="utf-8"))
-    text = re.sub(r"\s+", " ", "".join(parser.parts))
+    text = visible_text((built[0] / f"output/{AGENCY}/{YEAR}/report.html").read_text(encoding="utf-8"))
     assert "三元区民政局3000年来信办理工作年度报告" in text
     assert "3000年，我局收到信函30件，占全部来信的75%。" in text
     assert re.search(r"一、来信办理情况.*二、需要说明的事项 本年来信均已办理完毕。", text)

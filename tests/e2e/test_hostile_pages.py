@@ -210,6 +210,15 @@ def test_a_profile_name_and_a_category_name_are_text_on_every_page(pages: list[P
     assert "<title>三元区民政局&lt;script&gt;" in report
 
 
+# The addresses a report's template links from its agency's profile (params/*.yaml): the 引言's website
+# and, in the pre2019 format, the portal.
+OWN_ADDRESSES = {
+    "output/minzheng/2017/report.docx": ["http://www.smsy.gov.cn/syxxgk/", "http://www.smsy.gov.cn"],
+    "output/shili/2025/report.docx": ["http://shili.example/xxgk"],
+    "output/_district/2017/summary.docx": [],
+}
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -224,4 +233,6 @@ def test_the_word_files_show_markup_as_text_and_link_only_web_addresses(built: P
     assert '<script>alert("narrative")</script>' in text
     assert '<div class="signature" id="nb-fake">伪造的落款</div>' in text
     links = [rel.target_ref for rel in opened.part.rels.values() if rel.is_external]
-    assert links == ["https://www.smsy.gov.cn/xxgk/"]  # not the javascript: or data: ones
+    # the agency's own addresses (its profile's, linked by the template), then the narrative's one web
+    # link: not the javascript: or data: ones
+    assert links == [*OWN_ADDRESSES[path], "https://www.smsy.gov.cn/xxgk/"]

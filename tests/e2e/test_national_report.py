@@ -17,7 +17,8 @@ from nianbao.figures.numbers import chinese, percent
 from nianbao.formats import ReportFormat, format_for_year
 from nianbao.inputs.model import PUBLISHERS
 from tests.conftest import copy_project
-from tests.e2e.test_report import FORBIDDEN, TextOf, make
+from tests.e2e.test_report import FORBIDDEN, loaded, make
+from tests.page_text import visible_text
 
 pytestmark = pytest.mark.slow
 
@@ -76,9 +77,7 @@ class Report:
 
     @property
     def text(self) -> str:
-        parser = TextOf()
-        parser.feed(self.html)
-        return re.sub(r"\s+", " ", "".join(parser.parts))
+        return visible_text(self.html)
 
     def table(self, name: str) -> list[list[Cell]]:
         parser = Tables()
@@ -245,7 +244,7 @@ def test_chart_of_outcomes_is_embedded_svg(report: Report) -> None:
 
 @pytest.mark.parametrize("forbidden", [*FORBIDDEN, "report.application_table", "None"])
 def test_no_code_no_external_url(report: Report, forbidden: str) -> None:
-    assert forbidden not in report.html
+    assert forbidden not in loaded(report.html)
 
 
 def test_provenance_lists_the_tables_and_no_opening_balance(report: Report) -> None:

@@ -157,7 +157,7 @@ def test_a_summary_is_a_notebook_made_by_the_reports_driver(summaries: Summaries
     there is no page template or document builder of its own."""
     made = summaries(2017)
     files = export.made(export.SUMMARY, made.notebook)
-    assert made.built.html.read_bytes() == files["summary.html"] == export.to_html(made.notebook.notebook)
+    assert made.built.html.read_bytes() == files["summary.html"] == made.notebook.page()
     document = reader(files["summary.pdf"])
     figures = made.district.figures
     assert document.metadata["/Author"] == figures.model.profile.name

@@ -32,10 +32,10 @@ def test_a_table_carries_its_html_its_model_and_a_fixed_text(figures: Figures) -
     table = category_table(figures)
     shown = outputs.table_output(table)
     assert set(shown.data) == {"text/plain", "text/html", MIMETYPE}
-    assert shown.data["text/html"] == html(table)
+    assert shown.data["text/html"] == html(table, inline=True)  # with its look for JupyterLab
     assert shown.data[MIMETYPE] == table.to_json()
     assert repr(shown) == shown.data["text/plain"] == "<nianbao table categories>"
-    assert shown.shown() == html(table)
+    assert shown.shown() == html(table, inline=True)
 
 
 def test_a_chart_carries_the_svg_element_ipython_kept_and_the_png(chart: Chart) -> None:

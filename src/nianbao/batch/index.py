@@ -238,7 +238,8 @@ def render(
             "states": STATES,
         },
     )
-    return pages.page(TITLE, body, beside=True)  # its links go to the pages it lists
+    # its links go to the pages it lists; a dashboard, it takes a desktop's width
+    return pages.page(TITLE, body, beside=True, wide=True)
 
 
 def write_index(

@@ -30,16 +30,25 @@ from nianbao.figures.derived import Figures
 from nianbao.inputs.model import PercentPolicy
 
 FONT_FAMILY = cjk.SANS
+# A chart is drawn at the size it prints: as wide as the text block of the PDF and the Word file (A4 less
+# GB/T 9704's margins, 210 − 28 − 26 = 156 mm), its lettering in 小四 (12 pt) beside the 三号 (16 pt)
+# body and the 五号 (10.5 pt) tables (drawn 6.3 in wide at 10 pt and shrunk to the line, it printed at
+# 7.8 pt). A page scales the SVG to its column, the lettering with it.
+TEXT_BLOCK_MM = 156  # the official text block's width; the Word file's pictures and tables use it too
+WIDTH_IN = TEXT_BLOCK_MM / 25.4
+FONT_SIZE = 12
+LINE_IN = 0.4  # the height one line of a category label takes with its share of bar and gap (2.4 em)
+PADDING = 4  # points between a bar and its label
 STYLE: dict[str, Any] = {
     "font.family": [FONT_FAMILY],
     "axes.unicode_minus": False,
     "svg.fonttype": "path",
     "svg.hashsalt": "nianbao",
-    "font.size": 10,
+    "font.size": FONT_SIZE,
     "text.parse_math": False,  # data is text: a `$` in a category or agency name is a dollar sign
 }
 LABEL_WIDTH = 14  # characters per line of a category label
-# Sharp on paper at the width a report prints at (6.3 in ≈ 16 cm → 945 px), at a third of the time
+# Sharp on paper at the width a report prints at (6.14 in = 15.6 cm → 921 px), at a third of the time
 # and bytes of 300 dpi: every report's kernel draws it.
 PNG_DPI = 150
 
@@ -116,22 +125,39 @@ def bar_chart(
     labels = [literal(wrap(name)) for name in names]
     bar_labels, xlabel = [literal(label) for label in bar_labels], literal(xlabel)
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
-        height = 0.9 + 0.55 * sum(label.count("\n") + 1 for label in labels)
-        fig, ax = plt.subplots(figsize=(6.3, height))
+        height = LINE_IN * (2 + sum(label.count("\n") + 1 for label in labels))  # 2: the x axis, its title
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
         positions = range(len(labels))[::-1]
         drawn = ax.barh(list(positions), counts, color="#9b2c2c", height=0.6)
         ax.set_yticks(list(positions), labels)
-        ax.bar_label(drawn, labels=bar_labels, padding=4)
+        texts = ax.bar_label(drawn, labels=bar_labels, padding=PADDING)
+        for text in texts:
+            text.set_in_layout(False)  # the axes keep room for them inside (room_for_labels)
         ax.set_xlabel(xlabel)
-        ax.set_xlim(0, max(1, *counts) * 1.3)
+        ax.set_xlim(0, max(1, *counts))
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
+        ax.set_xlim(0, room_for_labels(fig, ax, counts, texts))
         svg, raster = io.StringIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None})
         if png:
             fig.savefig(raster, format="png", dpi=PNG_DPI, metadata={"Software": None})
         plt.close(fig)
     return Chart(described(svg.getvalue(), xlabel, names, bar_labels), raster.getvalue() if png else None)
+
+
+def room_for_labels(fig: Any, ax: Any, counts: list[int], texts: list[Any]) -> float:
+    """The x axis's upper limit that leaves each bar's label inside the axes. A label is as wide on paper
+    whatever the scale, so the scale is the one at which the widest bar-and-label fits, and a little
+    more; the labels are measured by the renderer (Agg, our font: the same on every machine)."""
+    fig.canvas.draw()
+    axes = ax.get_window_extent().width
+    pad = PADDING * fig.dpi / 72
+    fits = [
+        count * axes / max(axes - pad - text.get_window_extent().width, 1.0)
+        for count, text in zip(counts, texts, strict=True)
+    ]
+    return float(max(1.0, *counts, *fits)) * 1.05
 
 
 def described(svg: str, xlabel: str, names: list[str], bar_labels: list[str]) -> str:

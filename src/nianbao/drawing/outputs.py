@@ -47,7 +47,7 @@ def table_output(table: Table) -> Output:
     return Output(
         {
             TEXT_MIMETYPE: f"<nianbao table {table.id}>",
-            HTML_MIMETYPE: str(table_html.html(table)),
+            HTML_MIMETYPE: str(table_html.html(table, inline=True)),  # its look in JupyterLab too
             MIMETYPE: table.to_json(),
         }
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from nianbao import links
 from nianbao.figures import numbers
 from nianbao.figures.absent import mark_absent
 from nianbao.formats import ReportFormat, ShareSpec, all_formats
@@ -60,6 +61,13 @@ class Outcome:
     @property
     def short_label(self) -> str:
         return short_label(self.label)
+
+
+def title_parts(name: str, year: int, kind: str, *after: str) -> tuple[str, ...]:
+    """A title in the parts a printed title may break between (GB/T 9704 §7.3.3: 回行时要做到词意完整):
+    the agency's (or district's) name, the year, the kind of report, anything after it (（汇总）) — never
+    inside one, which would split a word, a number or a name."""
+    return (name, f"{year}年", kind, *after)
 
 
 def short_label(label: str) -> str:
@@ -403,8 +411,9 @@ class Figures:
             "name": profile.name,
             "self_reference": profile.self_reference,
             "district": profile.district,
-            "website": {"name": profile.website.name, "url": profile.website.url},
-            "portal": {"name": profile.portal.name, "url": profile.portal.url},
+            # `url` as the clerk typed it (printed), `href` where a link to it goes (with its scheme)
+            "website": {"name": profile.website.name, **_address(profile.website.url)},
+            "portal": {"name": profile.portal.name, **_address(profile.portal.url)},
             "contact": {
                 "office": profile.contact.office,
                 "address": profile.contact.address,
@@ -413,8 +422,12 @@ class Figures:
         }
 
     @property
+    def title_parts(self) -> tuple[str, ...]:
+        return title_parts(self.model.profile.name, self.model.year, self.model.format.title)
+
+    @property
     def title(self) -> str:
-        return f"{self.model.profile.name}{self.model.year}年{self.model.format.title}"
+        return "".join(self.title_parts)
 
     @property
     def cumulative_heading(self) -> str:
@@ -445,3 +458,9 @@ def _printed(
     if total is None or total not in values or not data.as_printed or int(values[total]) == counted:
         return False, None
     return True, int(values[total]) if data.share_base == "printed_total" else None
+
+
+def _address(printed: str) -> dict[str, str]:
+    """A web address for the template: as printed (`url`) and where a link to it goes (`href`), so the
+    template can write it as an explicit link that ends where the address ends."""
+    return {"url": printed, "href": links.address_of(printed)}

@@ -19,7 +19,7 @@ from typing import Any
 
 from nianbao.errors import DataError
 from nianbao.figures import numbers
-from nianbao.figures.derived import Figures
+from nianbao.figures.derived import Figures, title_parts
 from nianbao.formats import ReportFormat
 from nianbao.inputs.derive import format_of, history_values
 from nianbao.inputs.load import load_agency_year, load_narrative, load_profile
@@ -47,9 +47,13 @@ class District:
         return cls(Figures.derive(district_model(project, year, parts)), parts)
 
     @property
+    def title_parts(self) -> tuple[str, ...]:
+        model = self.figures.model
+        return title_parts(model.profile.district, model.year, model.format.title, TITLE_MARK)
+
+    @property
     def title(self) -> str:
-        profile, model = self.figures.model.profile, self.figures.model
-        return f"{profile.district}{model.year}年{model.format.title}{TITLE_MARK}"
+        return "".join(self.title_parts)
 
     @property
     def warnings(self) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ After execution, on the notebook papermill returns:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from nianbao.figures.derived import Figures
@@ -24,15 +24,24 @@ from nianbao.notebook.review import AddReviewNotes
 
 
 def before_execution(
-    figures: Figures, where: str, prose_where: str, *, extra: dict[str, Any] | None = None, title: str = ""
+    figures: Figures,
+    where: str,
+    prose_where: str,
+    *,
+    extra: dict[str, Any] | None = None,
+    title_parts: Sequence[str] = (),
 ) -> list[NotebookPreprocessor]:
     """The template's transforms for one report or the district summary; `where` and `prose_where` name
-    the template and the narrative file in messages; `extra` and `title`: the summary's placeholders
-    beyond the figures' and its title."""
+    the template and the narrative file in messages; `extra` and `title_parts`: the summary's
+    placeholders beyond the figures' and its title."""
     return [
         SelectFormatCells(format_id=figures.model.format.id),
         FillPlaceholders(
-            figures=figures, where=where, prose_where=prose_where, extra=extra or {}, title=title
+            figures=figures,
+            where=where,
+            prose_where=prose_where,
+            extra=extra or {},
+            title_parts=list(title_parts),
         ),
     ]
 

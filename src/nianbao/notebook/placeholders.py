@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from traitlets import Dict, Instance, Unicode
+from traitlets import Dict, Instance, List, Unicode
 
 from nianbao.figures.derived import Figures
 from nianbao.notebook.narrative import (
@@ -17,7 +17,7 @@ from nianbao.notebook.narrative import (
     subheads,
 )
 from nianbao.notebook.preprocessor import NotebookPreprocessor
-from nianbao.notebook.tags import DATE_KEY
+from nianbao.notebook.tags import DATE_KEY, TITLE_PARTS_KEY
 
 # A part of the agency's prose that only says there is nothing to report (无。/ 无其他需要报告的事项。):
 # `prose_says_nothing.<part>` lets the template state the format's own facts in that section alone, so
@@ -39,14 +39,16 @@ class FillPlaceholders(NotebookPreprocessor):
     prose_where = Unicode(help="The agency's narrative file as named in messages.").tag(config=True)
     # The district summary's own: its title and agencies (`figures.district.District.context`).
     extra = Dict(help="Placeholders beyond the figures' (data, so not configurable).")
-    title = Unicode(help="The notebook's title, if not the report's (`figures.title`).")
+    title_parts = List(Unicode(), help="The notebook's title in parts, if not the report's (figures').")
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         context = self.context([cell.source for cell in nb.cells if cell.cell_type == "markdown"])
         for index, cell in enumerate(nb.cells, start=1):
             if cell.cell_type == "markdown":
                 cell.source = render(cell.source, context, where=f"{self.where} 第 {index} 个单元格")
-        nb.metadata["title"] = self.title or self.figures.title
+        parts = list(self.title_parts or self.figures.title_parts)
+        nb.metadata["title"] = "".join(parts)
+        nb.metadata[TITLE_PARTS_KEY] = parts  # where the PDF may break it
         nb.metadata[DATE_KEY] = self.figures.model.current.date.isoformat()  # the PDF's and Word file's
         return nb, resources
 

@@ -28,7 +28,7 @@ from mistune.plugins import import_plugin
 from nianbao.drawing import outputs
 from nianbao.drawing.chart_model import Chart
 from nianbao.drawing.table_model import Table
-from nianbao.notebook.tags import DATE_KEY, REVIEW_TAG
+from nianbao.notebook.tags import DATE_KEY, REVIEW_TAG, TITLE_PARTS_KEY
 from nianbao.publish.pages import markdown_plugins
 
 # The template's HTML blocks that carry parts of the document (class → role); any other HTML block is
@@ -83,6 +83,14 @@ class Document:
     signature: tuple[str, ...] = field(default=())  # the lines at the foot as printed: agency, date
     # The document's date (2018-01-30), which its files carry as theirs (created, modified); None: undated.
     date: dt.date | None = None
+    # The title in the parts a printed title may break between (`figures.derived.title_parts`).
+    title_parts: tuple[str, ...] = ()
+
+    @property
+    def title_in_parts(self) -> tuple[str, ...]:
+        """The title's parts, which spell it exactly; the title whole when they do not (none given, or
+        the title retitled since): a break is never put where no part ends."""
+        return self.title_parts if "".join(self.title_parts) == self.title else (self.title,)
 
     @property
     def author(self) -> str:
@@ -117,7 +125,15 @@ def from_notebook(notebook: Any) -> Document:
     if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
         title, blocks = blocks[0].text, blocks[1:]
     date = notebook["metadata"].get(DATE_KEY)
-    return Document(title, number, tuple(blocks), signature, dt.date.fromisoformat(date) if date else None)
+    parts = notebook["metadata"].get(TITLE_PARTS_KEY) or ()
+    return Document(
+        title,
+        number,
+        tuple(blocks),
+        signature,
+        dt.date.fromisoformat(date) if date else None,
+        tuple(str(part) for part in parts),
+    )
 
 
 def from_markdown(source: str) -> list[Heading | Paragraph | Items]:

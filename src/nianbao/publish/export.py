@@ -8,11 +8,12 @@ batch's up-to-date check and the summary follow from it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache, cached_property
 from typing import Any
 
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
@@ -46,11 +47,23 @@ def exporter() -> ReportExporter:
     return ReportExporter(config=config)  # type: ignore[no-untyped-call]
 
 
-def to_html(notebook: Any) -> bytes:
+def to_html(notebook: Any, title_parts: Sequence[str] = ()) -> bytes:
     """Step 5: the public page. Only markdown and rich outputs are rendered (see the template), then the
-    body goes through the pages' sanitiser and frame."""
+    body goes through the pages' sanitiser and frame. `title_parts`: where the title may break
+    (`Document.title_in_parts`)."""
     body, _ = exporter().from_notebook_node(notebook, resources={"metadata": {"name": "report"}})
-    return pages.page(str(notebook.metadata.get("title", "")), str(body))
+    return pages.page(str(notebook.metadata.get("title", "")), breakable_title(str(body), title_parts))
+
+
+def breakable_title(body: str, parts: Sequence[str]) -> str:
+    """The page's title with a break opportunity (<wbr>) between its parts and nowhere else: the style
+    sheet keeps Chinese words whole in it (`word-break: keep-all`), so a phone breaks 示例局2021年 /
+    政府信息公开工作年度报告, never 年政 / 府."""
+    if len(parts) < 2:
+        return body  # no parts (a title retitled by hand): the browser breaks it where it must
+    whole = f"<h1>{escape(''.join(parts))}</h1>"
+    parted = Markup('<h1 class="nb-parted">{}</h1>').format(Markup("<wbr>").join(escape(p) for p in parts))
+    return body.replace(whole, parted, 1)
 
 
 class FinishedNotebook:
@@ -61,7 +74,7 @@ class FinishedNotebook:
         self.notebook = notebook
 
     def page(self) -> bytes:
-        return to_html(self.notebook)
+        return to_html(self.notebook, self.document().title_in_parts)
 
     def document(self) -> Document:
         return self._document

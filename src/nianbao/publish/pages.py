@@ -30,6 +30,7 @@ CSS = TEMPLATES_DIR / "nianbao" / "report.css"
 TEXT_TAGS = {"p", "br", "div", "span", "strong", "em", "b", "i", "u", "sup", "sub", "hr", "blockquote"}
 TEXT_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "a", "code", "pre"}
 TEXT_TAGS |= {"del"}  # Markdown's ~~strikethrough~~
+TEXT_TAGS |= {"wbr"}  # where a title may break (`export.breakable_title`)
 TABLE_TAGS = {"table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"}
 PAGE_TAGS = {"main", "figure", "figcaption"}
 # The charts: matplotlib's SVG with text drawn as paths. No <text>, <image>, <foreignObject>, <a>, <style>.
@@ -150,10 +151,12 @@ def render_body(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(context)
 
 
-def page(title: str, body: str, *, beside: bool = False) -> bytes:
+def page(title: str, body: str, *, beside: bool = False, wide: bool = False) -> bytes:
     """The whole page: the sanitised body in the reports' frame, CSS inlined, nothing loaded from outside.
-    `beside`: the page links to the pages below its folder (the index, `links.beside`)."""
+    `beside`: the page links to the pages below its folder (the index, `links.beside`); `wide`: on a
+    screen it takes the window's width rather than an A4 sheet's (the index, a dashboard)."""
     frame = environment().get_template("page.html.j2")
     css = Markup(CSS.read_text(encoding="utf-8"))
-    html = frame.render(language=LANGUAGE, title=title, css=css, body=Markup(sanitise(body, beside=beside)))
+    body = Markup(sanitise(body, beside=beside))
+    html = frame.render(language=LANGUAGE, title=title, css=css, body=body, wide=wide)
     return html.encode("utf-8")

@@ -23,7 +23,7 @@ from fontTools.ttLib import TTFont
 from nianbao import fonts as cjk
 from nianbao import links
 from nianbao.drawing.chart_model import Chart
-from nianbao.drawing.table_model import Cell, Table
+from nianbao.drawing.table_model import Cell, Row, Table
 from nianbao.errors import DataError
 from nianbao.inputs import printable
 from nianbao.paths import TEMPLATES_DIR
@@ -157,6 +157,7 @@ def creation_date(document: Document) -> dt.datetime:
 def document_data(document: Document) -> dict[str, Any]:
     return {
         "title": document.title,
+        "title_parts": list(document.title_in_parts),
         "number": document.number,
         "signature": list(document.signature),
         "blocks": [block_data(block) for block in document.blocks],
@@ -189,7 +190,7 @@ def span_data(span: Span) -> dict[str, Any]:
 
 
 def table_data(table: Table) -> dict[str, Any]:
-    def rows(part: Sequence[tuple[Cell, ...]]) -> list[list[dict[str, Any]]]:
+    def rows(part: Sequence[Row]) -> list[list[dict[str, Any]]]:
         return [[cell_data(cell) for cell in row] for row in part]
 
     return {
@@ -197,9 +198,25 @@ def table_data(table: Table) -> dict[str, Any]:
         "id": table.id,
         "widths": column_weights(table),
         "head": rows(table.head),
-        "body": rows(table.body),
+        "body": [{"head": head, "rows": rows(part)} for head, part in body_parts(table.body)],
         "foot": rows(table.foot),
     }
+
+
+def body_parts(body: Sequence[Row]) -> list[tuple[bool, list[Row]]]:
+    """The body in runs of rows, each (is a subheader, its rows). A block heading across the table
+    (表二's 第二十条第（一）项) with the header rows right below it (信息内容 | …) is a subheader: the
+    template keeps it with the first row under it (never alone at a page's foot) and repeats it over
+    the rest of its block on the next page. Every other run of rows is plain body."""
+    parts: list[tuple[bool, list[Row]]] = []
+    for row in body:
+        if row and "block" in row[0].classes:
+            parts.append((True, [row]))
+        elif parts and (not parts[-1][0] or all(cell.header for cell in row)):
+            parts[-1][1].append(row)  # the body goes on, or the subheader's header rows do
+        else:
+            parts.append((False, [row]))
+    return parts
 
 
 def cell_data(cell: Cell) -> dict[str, Any]:

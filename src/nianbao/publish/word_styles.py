@@ -4,9 +4,14 @@ role, that an office can restyle in Word or WPS (修改样式) instead of editin
 Sizes, faces and margins follow the national standard for official documents (GB/T 9704-2012): A4, top
 margin 37 mm, left 28 mm, a text block of 156 × 225 mm; the title in 二号小标宋, 一、 headings in 三号黑体,
 （一） headings in 三号楷体, the body in 三号仿宋 at a fixed 28-point line, page numbers in 四号宋体.
-Word draws only fonts the computer has: each official face names the common Windows face that stands
-in for it (the font table's `altName`), and every face is set for East Asian text (`w:eastAsia`), the
-part Word uses for Chinese, not only the Latin name.
+Every face is set for East Asian text (`w:eastAsia`), the part Word uses for Chinese, not only the Latin
+name, and described in the font table as Windows describes it (English name, GB2312, PANOSE), which Word
+goes by where the face is missing; a report also embeds a free face for each (`word_fonts`), which
+LibreOffice and WPS on 麒麟/UOS draw.
+
+Nothing is stranded at a page's foot: the 文号, title and headings keep with the paragraph after them, the
+sign-off's lines stay together (and `word` keeps the text before it with it), and every role has widow
+control (no first or last line of a paragraph alone on a page).
 
 The headings are built on Word's own Heading 1/2/3 (and the title on Title), so Word's navigation pane
 and a table of contents see them; their outline level is set on the role's style as well.
@@ -20,6 +25,7 @@ from typing import cast
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
@@ -28,20 +34,30 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as WordParagraph
 
+from nianbao import fonts
+
 LATIN_FACE = "Times New Roman"  # digits and Latin letters, as official documents set them
 
 
 @dataclass(frozen=True)
 class Face:
+    """An official face, as the font table describes it (Windows' own entries for these faces: their
+    PANOSE numbers, family and pitch), and the free face embedded for desks without it."""
+
     name: str  # the face the standard asks for, as Chinese Windows and WPS name it
-    windows: str  # the face every Chinese Windows has, which Word uses when `name` is not installed
+    windows: str  # its English name, or the face every Chinese Windows has that stands in for it
+    stand_in: str  # the file (`nianbao.fonts`) embedded for LibreOffice and WPS where `name` is missing
+    panose: str | None = None  # None: not known (a commercial face Windows does not ship)
+    family: str = "auto"
+    pitch: str = "variable"
 
 
-XIAOBIAOSONG = Face("方正小标宋简体", "SimSun")
-HEITI = Face("黑体", "SimHei")
-KAITI = Face("楷体", "KaiTi")
-FANGSONG = Face("仿宋", "FangSong")
-SONGTI = Face("宋体", "SimSun")
+# There is no free 楷 face among the project's fonts: 楷体 falls back on the serif, as 仿宋 does.
+XIAOBIAOSONG = Face("方正小标宋简体", "SimSun", fonts.SERIF_FILE, family="roman")
+HEITI = Face("黑体", "SimHei", fonts.SANS_FILE, "02010609060101010101", "modern", "fixed")
+KAITI = Face("楷体", "KaiTi", fonts.SERIF_FILE, "02010609060101010101", "modern", "fixed")
+FANGSONG = Face("仿宋", "FangSong", fonts.SERIF_FILE, "02010609060101010101", "modern", "fixed")
+SONGTI = Face("宋体", "SimSun", fonts.SERIF_FILE, "02010600030101010101")
 FACES = (XIAOBIAOSONG, HEITI, KAITI, FANGSONG, SONGTI)
 
 # Sizes in points.
@@ -66,18 +82,21 @@ class Role:
     after: float = 0
     outline: int | None = None  # 0: Heading 1's level
     keep_with_next: bool = False
+    keep_together: bool = False  # its lines on one page
 
 
 CENTRED = WD_ALIGN_PARAGRAPH.CENTER
 BODY = Role("正文", "Normal", FANGSONG)
-TITLE = Role("标题", "Title", XIAOBIAOSONG, 22, align=CENTRED, indent=0, line=36, after=28)
-NUMBER = Role("文号", "Normal", FANGSONG, align=CENTRED, indent=0, after=14)
+TITLE = Role(
+    "标题", "Title", XIAOBIAOSONG, 22, align=CENTRED, indent=0, line=36, after=28, keep_with_next=True
+)
+NUMBER = Role("文号", "Normal", FANGSONG, align=CENTRED, indent=0, after=14, keep_with_next=True)
 HEADING_1 = Role("一级标题", "Heading 1", HEITI, outline=0, keep_with_next=True)
 HEADING_2 = Role("二级标题", "Heading 2", KAITI, outline=1, keep_with_next=True)
 HEADING_3 = Role("三级标题", "Heading 3", FANGSONG, bold=True, outline=2, keep_with_next=True)
 CELL = Role("表格文字", "Normal", FANGSONG, 10.5, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0, line=None)
 CHART = Role("图", "Normal", FANGSONG, align=CENTRED, indent=0, line=None)
-SIGNATURE = Role("落款", "Normal", FANGSONG, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=0)
+SIGNATURE = Role("落款", "Normal", FANGSONG, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=0, keep_together=True)
 PAGE_NUMBER = Role("页码", "Footer", SONGTI, 14, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=0, line=None)
 ROLES = (BODY, TITLE, NUMBER, HEADING_1, HEADING_2, HEADING_3, CELL, CHART, SIGNATURE, PAGE_NUMBER)
 HEADINGS = {1: TITLE, 2: HEADING_1, 3: HEADING_2}  # the document's heading levels; deeper ones: HEADING_3
@@ -151,6 +170,7 @@ def _add_style(document: WordDocument, role: Role) -> ParagraphStyle:
         paragraph.line_spacing = Pt(role.line)
         paragraph.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     paragraph.keep_with_next = role.keep_with_next
+    paragraph.keep_together = role.keep_together
     paragraph.widow_control = True
     if role.outline is not None:
         level = OxmlElement("w:outlineLvl")
@@ -177,14 +197,22 @@ def _east_asian_language(rpr: BaseOxmlElement) -> None:
 
 
 def _font_table(document: WordDocument) -> None:
-    """Each official face in the font table, with the Windows face that stands in for it."""
-    part = next(rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable"))
+    """Each official face in the font table, described as Windows describes it, so that Word substitutes
+    like for like where the face is missing (`word_fonts` adds the free face embedded for it)."""
+    part = document.part.part_related_by(RELATIONSHIP_TYPE.FONT_TABLE)
     table = parse_xml(part.blob)
     for face in FACES:
-        font = OxmlElement("w:font", {qn("w:name"): face.name})
-        font.append(OxmlElement("w:altName", {qn("w:val"): face.windows}))
-        font.append(OxmlElement("w:charset", {qn("w:val"): "86"}))  # GB2312
-        font.append(OxmlElement("w:family", {qn("w:val"): "auto"}))
-        font.append(OxmlElement("w:pitch", {qn("w:val"): "variable"}))
-        table.append(font)
-    part._blob = serialize_part_xml(table)
+        table.append(_font_entry(face))
+    part._blob = serialize_part_xml(table)  # a plain part: python-docx keeps its bytes, not its XML
+
+
+def _font_entry(face: Face) -> BaseOxmlElement:
+    """The face's font table entry, its elements in the schema's order."""
+    entry = OxmlElement("w:font", {qn("w:name"): face.name})
+    entry.append(OxmlElement("w:altName", {qn("w:val"): face.windows}))
+    if face.panose:
+        entry.append(OxmlElement("w:panose1", {qn("w:val"): face.panose}))
+    entry.append(OxmlElement("w:charset", {qn("w:val"): "86"}))  # GB2312: a Chinese face
+    entry.append(OxmlElement("w:family", {qn("w:val"): face.family}))
+    entry.append(OxmlElement("w:pitch", {qn("w:val"): face.pitch}))
+    return cast(BaseOxmlElement, entry)
