@@ -117,14 +117,10 @@ def page_glyphs(data: bytes) -> list[list[Glyph]]:
     return [list(_glyphs(pdf, page)) for page in pdf.pages]
 
 
-def _glyphs(pdf: Any, page: Any) -> Iterator[Glyph]:
-    resources = page["/Resources"]
-    fonts = {name: _font(font) for name, font in (resources.get("/Font") or {}).items()}
+def operations(pdf: Any, page: Any) -> Iterator[tuple[Any, bytes, Any]]:
+    """Each operation of the page's content stream with the transformation in force after it (q, Q
+    and cm applied)."""
     ctm, stack = IDENTITY, []
-    tm = line = IDENTITY
-    font: _Font | None = None
-    size = char_spacing = word_spacing = leading = 0.0
-    scaling = 1.0
     for operands, op in ContentStream(page.get_contents(), pdf).operations:
         if op == b"q":
             stack.append(ctm)
@@ -132,7 +128,18 @@ def _glyphs(pdf: Any, page: Any) -> Iterator[Glyph]:
             ctm = stack.pop()
         elif op == b"cm":
             ctm = multiply(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
-        elif op == b"BT":
+        yield operands, op, ctm
+
+
+def _glyphs(pdf: Any, page: Any) -> Iterator[Glyph]:
+    resources = page["/Resources"]
+    fonts = {name: _font(font) for name, font in (resources.get("/Font") or {}).items()}
+    tm = line = IDENTITY
+    font: _Font | None = None
+    size = char_spacing = word_spacing = leading = 0.0
+    scaling = 1.0
+    for operands, op, ctm in operations(pdf, page):
+        if op == b"BT":
             tm = line = IDENTITY
         elif op == b"Tf":
             font, size = fonts[operands[0]], float(operands[1])

@@ -30,7 +30,7 @@ from matplotlib.textpath import TextToPath
 from nianbao.build import build_report
 from nianbao.paths import Project
 from tests.conftest import copy_project, run_cli
-from tests.pdf_glyphs import IDENTITY, Glyph, lines, multiply, page_glyphs, scale_of
+from tests.pdf_glyphs import Glyph, lines, multiply, operations, page_glyphs, scale_of
 from tests.pdf_text import page_of, reader, squeezed
 
 pytestmark = pytest.mark.slow
@@ -347,22 +347,13 @@ GLYPH_EM = 64 * TextToPath.FONT_SCALE
 
 def chart_text_sizes(data: bytes) -> list[float]:
     """The printed em, in pt, of every glyph drawn as a path (the charts' lettering)."""
-    from pypdf.generic import ContentStream
-
     pdf = reader(data)
     sizes = []
     for page in pdf.pages:
-        ctm, stack = IDENTITY, []
-        for operands, op in ContentStream(page.get_contents(), pdf).operations:
-            if op == b"q":
-                stack.append(ctm)
-            elif op == b"Q":
-                ctm = stack.pop()
-            elif op == b"cm":
-                ctm = multiply(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
-                # A glyph's transform: upright (the chart itself is drawn y-flipped) and tiny.
-                if ctm[3] > 0 and scale_of(ctm) < 0.01:
-                    sizes.append(round(scale_of(ctm) * GLYPH_EM, 2))
+        for _, op, ctm in operations(pdf, page):
+            # A glyph's transform: upright (the chart itself is drawn y-flipped) and tiny.
+            if op == b"cm" and ctm[3] > 0 and scale_of(ctm) < 0.01:
+                sizes.append(round(scale_of(ctm) * GLYPH_EM, 2))
     return sizes
 
 
